@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kexec-pe: the one entry point.  Every output lives under build/.
+#
+#   make demo    install what is missing, build, show kexec reboots in QEMU
+#   make check   run every test tier; ends with "N passed, N failed"
+#   make bench   kexec timings, written to build/bench.txt
+#
+# Lower-level targets: deps kernel kexec-tools guest clean distclean.
+
+B        := build
+NPROC    := $(shell nproc)
+CROSS    := aarch64-linux-gnu-
+TARBALL  := /usr/src/linux-source-6.12.tar.xz
+KSRC     := $(B)/linux
+KOBJ     := $(B)/kernel
+KFRAG    := tools/testing/kexec-pe/config
+KMAKE    := $(MAKE) -C $(KSRC) O=$(abspath $(KOBJ)) ARCH=arm64 \
+	    CROSS_COMPILE=$(CROSS) -j$(NPROC)
+KDIRS    := kernel drivers arch include Documentation
+KFILES   := $(shell find $(KDIRS) -type f 2>/dev/null)
+KPATCHES := patches/linux/series $(wildcard patches/linux/*.patch)
+IMAGE    := $(KOBJ)/arch/arm64/boot/Image
+ZBOOT    := $(KOBJ)/arch/arm64/boot/vmlinuz.efi
+KT       := $(B)/kexec-tools
+KEXEC    := $(KT)/src/build/sbin/kexec
+KTPATCH  := patches/kexec-tools/series $(wildcard patches/kexec-tools/*.patch)
+TDIR     := tools/testing/kexec-pe
+GUEST    := $(B)/guest
+STAMP    := $(B)/stamps
+
+export B
+
+.PHONY: all deps kernel kexec-tools guest check e2e demo bench clean distclean
+all: guest
+
+$(STAMP)/deps: mk/deps.sh
+	mk/deps.sh host
+	@mkdir -p $(@D) && touch $@
+deps: $(STAMP)/deps
+
+$(TARBALL): | $(STAMP)/deps
+
+# ---- kernel -----------------------------------------------------------
+# The tree is synced on every run but only changed files get new mtimes.
+$(STAMP)/tree: $(TARBALL) $(KPATCHES) $(KFILES) mk/prepare-tree.sh | $(STAMP)/deps
+	mk/prepare-tree.sh $(TARBALL) $(KSRC) patches/linux $(KDIRS)
+	@mkdir -p $(@D) && touch $@
+
+$(KOBJ)/.config: $(KFRAG) $(STAMP)/tree mk/check-config.sh
+	@mkdir -p $(KOBJ)
+	$(KMAKE) -s tinyconfig
+	KCONFIG_CONFIG=$(KOBJ)/.config $(KSRC)/scripts/kconfig/merge_config.sh \
+		-m -O $(KOBJ) $(KOBJ)/.config $(KFRAG) >/dev/null
+	$(KMAKE) -s olddefconfig
+	mk/check-config.sh $(KFRAG) $@
+
+# Kbuild decides what to rebuild; a no-op run takes about two seconds.
+kernel: $(KOBJ)/.config
+	+$(KMAKE) -s Image vmlinuz.efi
+	@ls -l $(IMAGE) $(ZBOOT)
+
+# ---- kexec-tools ------------------------------------------------------
+$(STAMP)/kexec-tools-src: $(KTPATCH) mk/prepare-tree.sh | $(STAMP)/deps
+	rm -rf $(KT)
+	mk/deps.sh source $(KT) kexec-tools
+	cd $(KT)/src && for p in $$(sed -e 's/#.*//' -e '/^\s*$$/d' \
+		$(CURDIR)/patches/kexec-tools/series); do \
+		echo "kexec-tools: applying $$p"; \
+		patch -p1 -s -N < $(CURDIR)/patches/kexec-tools/$$p || exit 1; \
+	done
+	@mkdir -p $(@D) && touch $@
+
+$(KEXEC): $(STAMP)/kexec-tools-src
+	cd $(KT)/src && ./configure -q --host=aarch64-linux-gnu \
+		--prefix=/ --without-xen --without-zlib --without-lzma \
+		--without-booke LDFLAGS=-static
+	$(MAKE) -C $(KT)/src -s -j$(NPROC)
+	@touch $@
+kexec-tools: $(KEXEC)
+
+# ---- guest ------------------------------------------------------------
+$(STAMP)/debs: mk/deps.sh | $(STAMP)/deps
+	rm -rf $(B)/debs $(B)/arm64-root
+	mk/deps.sh debs $(B)/debs busybox-static systemd-boot-efi
+	for d in $(B)/debs/*.deb; do dpkg -x $$d $(B)/arm64-root; done
+	@mkdir -p $(@D) && touch $@
+
+$(GUEST)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
+	@mkdir -p $(@D)
+	$(CROSS)gcc -static -Os -Wall -Wextra -o $@ $<
+
+# Runs every time after the kernel; mkguest.sh only rewrites the archives
+# when their content changed.
+guest: kernel $(STAMP)/debs $(KEXEC) $(GUEST)/kexec-file-load
+	$(TDIR)/mkguest.sh $(GUEST) $(B)/arm64-root/bin/busybox $(KEXEC) \
+		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT)
+
+# ---- tests ------------------------------------------------------------
+RUNNER := $(TDIR)/run_kexec_pe.sh
+
+e2e: guest
+	$(RUNNER) -b $(B) -o $(B)/e2e
+
+check: guest
+	@mkdir -p $(B)/results
+	@rm -f $(B)/results/*.tap
+	@$(RUNNER) -b $(B) -o $(B)/e2e | tee $(B)/results/e2e.tap; true
+	@$(TDIR)/tap-summary.sh $(B)/results/*.tap
+
+demo: guest
+	$(RUNNER) -b $(B) -o $(B)/demo -v image-direct image-uefi
+
+bench: guest
+	$(TDIR)/bench.sh -b $(B) -n 5 | tee $(B)/bench.txt
+
+clean:
+	rm -rf $(KOBJ) $(GUEST) $(B)/e2e $(B)/results
+distclean:
+	rm -rf $(B)

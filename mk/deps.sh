@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the build needs on a Debian 12 host, and fetch the arm64
+# packages and the kexec-tools source through a private apt configuration
+# under build/apt, so the system's own apt setup is never changed.
+#
+# Usage: mk/deps.sh host            install missing host packages (as root)
+#        mk/deps.sh debs DIR PKG... download PKG:arm64 .debs into DIR
+#        mk/deps.sh source DIR PKG  fetch and unpack Debian source PKG in DIR
+set -euo pipefail
+
+BUILD=${BUILD:-build}
+APTDIR=$(realpath -m "$BUILD/apt")
+
+HOST_PKGS=(
+	make gcc libc6-dev python3 bc bison flex libssl-dev libelf-dev
+	cpio xz-utils patch dpkg-dev
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
+	qemu-system-arm qemu-efi-aarch64 linux-source-6.12
+)
+
+log() { printf 'deps: %s\n' "$*" >&2; }
+
+host() {
+	local missing=() p
+	for p in "${HOST_PKGS[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		log "missing packages: ${missing[*]}"
+		log "run 'make deps' as root, or install them with apt-get"
+		exit 1
+	fi
+	log "installing: ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The private configuration reuses the mirrors the host already uses
+# (apt-get indextargets), adds deb-src and the arm64 architecture, and keeps
+# its lists and caches under build/apt.
+private_apt() {
+	[ -f "$APTDIR/.updated" ] && return 0
+	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
+		"$APTDIR/parts" "$APTDIR/prefs"
+	local key=/usr/share/keyrings/debian-archive-keyring.gpg
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' |
+		sort -u | while read -r uri rel comp; do
+			echo "deb [arch=arm64 signed-by=$key] $uri $rel $comp"
+			echo "deb-src [signed-by=$key] $uri $rel $comp"
+		done >"$APTDIR/sources.list"
+	if ! [ -s "$APTDIR/sources.list" ]; then
+		log "no Debian mirror found in the host's apt configuration"
+		exit 1
+	fi
+	cat >"$APTDIR/apt.conf" <<EOC
+Dir::Etc::SourceList "$APTDIR/sources.list";
+Dir::Etc::SourceParts "$APTDIR/parts";
+Dir::Etc::Preferences "$APTDIR/prefs/none";
+Dir::Etc::PreferencesParts "$APTDIR/prefs";
+Dir::State::Lists "$APTDIR/lists";
+Dir::Cache "$APTDIR/cache";
+APT::Architecture "arm64";
+APT::Architectures { "arm64"; };
+APT::Sandbox::User "root";
+EOC
+	log "updating private apt lists in $APTDIR"
+	APT_CONFIG="$APTDIR/apt.conf" apt-get update -qq
+	touch "$APTDIR/.updated"
+}
+
+debs() {
+	local dir=$1
+	shift
+	private_apt
+	mkdir -p "$dir"
+	(cd "$dir" && APT_CONFIG="$APTDIR/apt.conf" apt-get download -qq "$@")
+}
+
+# apt-get source checks the .dsc and tarballs against the signed Sources
+# index before dpkg-source unpacks them.
+source() {
+	local dir=$1 pkg=$2
+	private_apt
+	mkdir -p "$dir"
+	(cd "$dir" && APT_CONFIG="$APTDIR/apt.conf" \
+		apt-get source -qq --download-only "$pkg" &&
+		dpkg-source --no-check -x ./*.dsc src >/dev/null)
+}
+
+cmd=${1:-host}
+shift || true
+case "$cmd" in
+host) host ;;
+debs) debs "$@" ;;
+source) source "$@" ;;
+*) log "unknown command $cmd"; exit 2 ;;
+esac

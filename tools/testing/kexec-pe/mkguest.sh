@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the selftest guest initramfs.
+#   OUT/base.cpio   busybox, kexec-tools, kexec-file-load and /init: the
+#                   system both stages run
+#   OUT/guest.cpio  base.cpio plus /payloads (kernels to kexec, and
+#                   base.cpio again for the next kernel's initrd)
+# Archives are replaced only when their content changed, so a rerun with
+# nothing new leaves them (and whatever depends on them) alone.
+#
+# Usage: mkguest.sh OUT BUSYBOX KEXEC KEXEC_FILE_LOAD PAYLOAD...
+set -euo pipefail
+
+out=$1 busybox=$2 kexec=$3 kfl=$4
+shift 4
+here=$(dirname "$(realpath "$0")")
+root=$out/root
+mkdir -p "$out"
+
+# cpio of a directory with fixed owner and mtime: same input, same bytes.
+mkcpio() {
+	(cd "$1" && find . -mindepth 1 -exec touch -h -d @0 {} + &&
+		find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$2.tmp"
+	if cmp -s "$2.tmp" "$2"; then rm "$2.tmp"; else mv "$2.tmp" "$2"; fi
+}
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,payloads}
+cp "$busybox" "$root/bin/busybox"
+for applet in sh mount poweroff cat echo sleep cpio find rm mkdir head \
+	dmesg grep sed ls od hexdump; do
+	ln -s busybox "$root/bin/$applet"
+done
+"${STRIP:-aarch64-linux-gnu-strip}" -o "$root/sbin/kexec" "$kexec"
+cp "$kfl" "$root/sbin/kexec-file-load"
+install -m 755 "$here/init" "$root/init"
+mkcpio "$root" "$out/base.cpio"
+
+for p in "$@"; do
+	cp "$p" "$root/payloads/"
+done
+cp "$out/base.cpio" "$root/payloads/base.cpio"
+mkcpio "$root" "$out/guest.cpio"
+ls -l "$out/base.cpio" "$out/guest.cpio"

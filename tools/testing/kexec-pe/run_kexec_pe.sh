@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kexec-pe end-to-end selftest: boot the guest in QEMU virt (aarch64), let
+# its /init run one scenario that ends in a kexec reboot, and assert on the
+# serial console what the second kernel reports.  Output is TAP.
+#
+# Each case runs in its own QEMU; a hung guest fails at the timeout, a
+# panicking one at once (panic=-1 and -no-reboot), with the last console
+# lines shown.  Logs (host timestamp per line) go to OUT/CASE.log.
+set -uo pipefail
+
+usage() {
+	cat <<EOU
+usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-v] [-l] [CASE...]
+  -b BUILD  build directory (default: build)
+  -o OUT    where console logs go (default: BUILD/e2e)
+  -t SECS   per-case timeout in seconds (default: 120)
+  -r N      run each case N times (default: 1), for benchmarks
+  -v        stream the guest console to the terminal
+  -l        list the cases and exit
+  CASE      cases to run (default: all)
+Defaults: QEMU=$QEMU, CPU=$CPU, MEM=$MEM, SMP=$SMP,
+  AAVMF_CODE=$AAVMF_CODE, AAVMF_VARS=$AAVMF_VARS
+EOU
+	exit 2
+}
+
+QEMU=${QEMU:-qemu-system-aarch64}
+CPU=${CPU:-max,pauth-impdef=on}
+MEM=${MEM:-1G}
+SMP=${SMP:-2}
+AAVMF_CODE=${AAVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
+AAVMF_VARS=${AAVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
+BUILD=build OUT= TIMEOUT=120 REPEAT=1 VERBOSE=0 LIST=0
+while getopts "b:o:t:r:vlh" o; do
+	case $o in
+	b) BUILD=$OPTARG ;;
+	o) OUT=$OPTARG ;;
+	t) TIMEOUT=$OPTARG ;;
+	r) REPEAT=$OPTARG ;;
+	v) VERBOSE=1 ;;
+	l) LIST=1 ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+OUT=${OUT:-$BUILD/e2e}
+KOBJ=$BUILD/kernel/arch/arm64/boot
+GUEST=$BUILD/guest/guest.cpio
+
+# name  first-boot  check  [todo reason]
+CASES=(
+	"image-direct         direct check_kexec"
+	"image-direct-sys     direct check_kexec"
+	"image-uefi           uefi   check_kexec"
+	"image-uefi-sys       uefi   check_kexec"
+	"pe-zboot-unsupported direct check_pe_unsupported PE loader not implemented yet"
+)
+
+if [ $LIST = 1 ]; then
+	for c in "${CASES[@]}"; do echo "${c%% *}"; done
+	exit 0
+fi
+
+for f in "$KOBJ/Image" "$KOBJ/vmlinuz.efi" "$GUEST" "$AAVMF_CODE"; do
+	if [ ! -r "$f" ]; then
+		echo "1..0 # SKIP missing $f (run make guest)"
+		exit 4
+	fi
+done
+command -v "$QEMU" >/dev/null || { echo "1..0 # SKIP no $QEMU"; exit 4; }
+mkdir -p "$OUT"
+
+rand() { od -An -N8 -tx8 /dev/urandom | tr -d ' '; }
+
+# Console lines without the host timestamp (read once per case: no early
+# exit of a reader can break a pipe here).
+console() { printf '%s\n' "$TEXT"; }
+has() { grep -qE -- "$1" <<<"$TEXT"; }
+marker() { sed -n "s/.*KEXECPE: $1=//p" <<<"$TEXT" | head -n 1; }
+
+# Each check prints "# ..." diagnostics and returns non-zero on failure.
+FAILS=()
+expect() {
+	local what=$1
+	shift
+	if ! "$@"; then
+		FAILS+=("$what")
+	fi
+}
+
+check_kexec() {
+	local mode=$1 efi2 cmd2
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "kexec -e reached" has "KEXECPE: kexec-e"
+	expect "stage-2 marker" has "KEXECPE: stage=2 test=$NAME\$"
+	cmd2=$(sed -n '/KEXECPE: stage=2/,$s/.*KEXECPE: cmdline=//p' \
+		<<<"$TEXT" | head -n 1)
+	expect "stage-2 cmdline has token ($cmd2)" \
+		grep -q -- " token=$TOKEN\\b" <<<" $cmd2"
+	expect "stage-2 initrd token" \
+		test "$(marker initrd-token)" = "$ITOKEN"
+	efi2=$(sed -n '/KEXECPE: stage=2/,$s/.*KEXECPE: efi=//p' \
+		<<<"$TEXT" | head -n 1)
+	if [ "$mode" = uefi ]; then
+		expect "EFI in stage 1" test "$(marker efi)" = yes
+		expect "EFI in stage 2" test "$efi2" = yes
+	else
+		expect "no EFI in stage 1" test "$(marker efi)" = no
+		expect "no EFI in stage 2" test "$efi2" = no
+	fi
+	expect "clean end" has "KEXECPE: done"
+	expect "no FAIL" eval '! has "KEXECPE: FAIL"'
+}
+
+# Stock 6.12 arm64: kexec-tools refuses the PE in user space, and the only
+# kexec_file loader returns EINVAL (not ENOEXEC) from its probe.
+check_pe_unsupported() {
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "kexec-tools refuses in user space" \
+		has "KEXECPE: kexec-tools rc=[1-9][0-9]* msg=Cannot determine the file type"
+	expect "kexec_file_load fails with EINVAL" \
+		has "KEXECPE: kexec_file_load: errno=22 "
+	expect "clean end" has "KEXECPE: done"
+}
+
+# Prefix every console line with the host's time, so the benchmark can
+# measure between markers.
+stamp() {
+	local line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		printf '%s %s\n' "$EPOCHREALTIME" "$line" >>"$LOG"
+		[ $VERBOSE = 1 ] && printf '%s\n' "$line" >/dev/tty
+	done
+}
+
+run_qemu() {
+	local mode=$1 kernel append fw=()
+	append="console=ttyAMA0 panic=-1 kexecpe.test=$NAME"
+	append+=" kexecpe.token=$TOKEN kexecpe.itoken=$ITOKEN"
+	if [ "$mode" = uefi ]; then
+		cp "$AAVMF_VARS" "$OUT/$NAME.vars.fd"
+		fw=(-drive "if=pflash,format=raw,readonly=on,file=$AAVMF_CODE"
+			-drive "if=pflash,format=raw,file=$OUT/$NAME.vars.fd")
+		kernel=$KOBJ/vmlinuz.efi
+		machine=virt,acpi=off
+	else
+		kernel=$KOBJ/Image
+		machine=virt
+	fi
+	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-start" >"$LOG"
+	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$CPU" -smp "$SMP" \
+		-m "$MEM" -display none -monitor none -serial stdio -nic none \
+		-no-reboot "${fw[@]}" -kernel "$kernel" -initrd "$GUEST" \
+		-append "$append" </dev/null 2>&1 | stamp
+	local rc=${PIPESTATUS[0]}
+	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-exit rc=$rc" >>"$LOG"
+	[ "$rc" = 124 ] && FAILS+=("timeout after ${TIMEOUT}s")
+	return 0
+}
+
+SEL=()
+for c in "${CASES[@]}"; do
+	if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx "${c%% *}"; then
+		SEL+=("$c")
+	fi
+done
+[ ${#SEL[@]} -eq 0 ] && { echo "no case matches: $*" >&2; exit 2; }
+
+echo "TAP version 13"
+echo "1..$((${#SEL[@]} * REPEAT))"
+n=0 pass=0 fail=0 todo=0
+for c in "${SEL[@]}"; do
+	read -r NAME mode check reason <<<"$c"
+	for ((r = 1; r <= REPEAT; r++)); do
+		n=$((n + 1))
+		TOKEN=$(rand) ITOKEN=$(rand) FAILS=()
+		LOG=$OUT/$NAME.log
+		[ "$REPEAT" -gt 1 ] && LOG=$OUT/$NAME.$r.log
+		run_qemu "$mode"
+		TEXT=$(sed 's/^[0-9.]* //' "$LOG")
+		$check "$mode"
+		if [ ${#FAILS[@]} -eq 0 ] && [ -z "$reason" ]; then
+			echo "ok $n $NAME"
+			pass=$((pass + 1))
+			continue
+		fi
+		if [ ${#FAILS[@]} -eq 0 ]; then
+			# The expected failure happened exactly as asserted.
+			echo "not ok $n $NAME # TODO $reason"
+			todo=$((todo + 1))
+			continue
+		fi
+		echo "not ok $n $NAME"
+		fail=$((fail + 1))
+		for f in "${FAILS[@]}"; do echo "# failed: $f"; done
+		echo "# last console lines ($LOG):"
+		console | tail -n 25 | sed 's/^/#   /'
+	done
+done
+echo "# Totals: pass:$pass fail:$fail xfail:$todo xpass:0 skip:0 error:0"
+[ $fail -eq 0 ]
