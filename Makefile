@@ -6,7 +6,8 @@
 #   make check   run every test tier; ends with "N passed, N failed"
 #   make bench   kexec timings, written to build/bench.txt
 #
-# Lower-level targets: deps kernel kexec-tools guest clean distclean.
+# Lower-level targets: deps kernel kexec-tools guest unit fuzz e2e clean
+# distclean.
 
 B        := build
 NPROC    := $(shell nproc)
@@ -31,7 +32,8 @@ STAMP    := $(B)/stamps
 
 export B
 
-.PHONY: all deps kernel kexec-tools guest check e2e demo bench clean distclean
+.PHONY: all deps kernel kexec-tools guest unit fuzz check e2e demo bench \
+	clean distclean FORCE
 all: guest
 
 $(STAMP)/deps: mk/deps.sh
@@ -98,13 +100,40 @@ guest: kernel $(STAMP)/debs $(KEXEC) $(GUEST)/kexec-file-load
 
 # ---- tests ------------------------------------------------------------
 RUNNER := $(TDIR)/run_kexec_pe.sh
+WRAP   := $(TDIR)/tap-wrap.sh
+UMAKE  := $(MAKE) -s -C $(TDIR)/unit KSRC=$(abspath $(KSRC)) \
+	  O=$(abspath $(B)/unit)
+STUB   := $(B)/arm64-root/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
+REAL_PE := $(IMAGE) $(ZBOOT) $(STUB)
+FUZZ_SECONDS ?= 60
+
+# objdump's view of each real PE file, for test_real_pe to compare with.
+$(B)/unit/od/%.txt: FORCE
+	@mkdir -p $(@D)
+	$(CROSS)objdump -h -f $(filter %/$*,$(REAL_PE)) >$@
+FORCE:
+
+unit: kernel $(STAMP)/debs $(foreach f,$(REAL_PE),$(B)/unit/od/$(notdir $(f)).txt)
+	$(UMAKE) run REAL_PE="$(foreach f,$(REAL_PE),$(abspath $(f))=$(abspath $(B)/unit/od/$(notdir $(f)).txt))"
+
+fuzz: kernel $(STAMP)/debs
+	$(UMAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		SEEDS="$(foreach f,$(REAL_PE),$(abspath $(f)))"
 
 e2e: guest
 	$(RUNNER) -b $(B) -o $(B)/e2e
 
+# Every tier writes TAP to build/results; the summary's last line is
+# "N passed, N failed".  A tier that fails to build shows up as a failure.
 check: guest
 	@mkdir -p $(B)/results
 	@rm -f $(B)/results/*.tap
+	@$(MAKE) -s unit >$(B)/results/unit.tap 2>$(B)/results/unit.err || \
+		{ echo "not ok 1 unit-build"; tail -n 20 $(B)/results/unit.err; } \
+		>>$(B)/results/unit.tap
+	@grep -E '^(not )?ok |^# Totals' $(B)/results/unit.tap || true
+	@$(WRAP) fuzz-pe $(B)/results/fuzz.log $(MAKE) -s fuzz \
+		| tee $(B)/results/fuzz.tap; true
 	@$(RUNNER) -b $(B) -o $(B)/e2e | tee $(B)/results/e2e.tap; true
 	@$(TDIR)/tap-summary.sh $(B)/results/*.tap
 
@@ -115,6 +144,6 @@ bench: guest
 	$(TDIR)/bench.sh -b $(B) -n 5 | tee $(B)/bench.txt
 
 clean:
-	rm -rf $(KOBJ) $(GUEST) $(B)/e2e $(B)/results
+	rm -rf $(KOBJ) $(GUEST) $(B)/e2e $(B)/results $(B)/unit
 distclean:
 	rm -rf $(B)

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The memory map and the page and pool allocators behind AllocatePages(),
+ * FreePages(), GetMemoryMap(), AllocatePool() and FreePool().
+ *
+ * The map is a sorted array of regions seeded by the kernel side: only
+ * EFI_CONVENTIONAL_MEMORY in it is ever handed out, everything else (the
+ * kexec segments, runtime regions, reserved memory) is reported as given
+ * and never touched.  An allocation converts part of a conventional region
+ * to the requested type, splitting it; a free converts it back; neighbours
+ * that agree in everything are merged, so the map stays as short as
+ * firmware's.  Every change bumps the map key, which ExitBootServices()
+ * checks.  Allocation is top-down, as in EDK2, so the low memory the next
+ * kernel's stub is likely to ask for by address stays free.
+ */
+#include "emulator.h"
+
+#define PAGES_MAX	(~0ULL >> EFI_PAGE_SHIFT)
+
+static u64 region_end(const struct emu_region *r)
+{
+	return r->start + (r->pages << EFI_PAGE_SHIFT);
+}
+
+void emu_mem_init(struct emu_memory *m, struct emu_region *storage, u32 max)
+{
+	m->map = storage;
+	m->max = max;
+	m->count = 0;
+	m->key = 1;
+}
+
+static bool mergeable(const struct emu_region *a, const struct emu_region *b)
+{
+	return region_end(a) == b->start && a->type == b->type &&
+	       a->attr == b->attr && a->flags == b->flags &&
+	       !a->virt && !b->virt;
+}
+
+/* Merge region i with its neighbours where they agree in everything. */
+static void merge_around(struct emu_memory *m, u32 i)
+{
+	struct emu_region *r = m->map;
+
+	if (i + 1 < m->count && mergeable(&r[i], &r[i + 1])) {
+		r[i].pages += r[i + 1].pages;
+		memmove(&r[i + 1], &r[i + 2],
+			(m->count - i - 2) * sizeof(*r));
+		m->count--;
+	}
+	if (i > 0 && mergeable(&r[i - 1], &r[i])) {
+		r[i - 1].pages += r[i].pages;
+		memmove(&r[i], &r[i + 1], (m->count - i - 1) * sizeof(*r));
+		m->count--;
+	}
+}
+
+/* Index of the region holding [start, start + pages), or -1. */
+static int find_region(struct emu_memory *m, u64 start, u64 pages)
+{
+	u32 i;
+
+	for (i = 0; i < m->count; i++) {
+		struct emu_region *r = &m->map[i];
+
+		if (start >= r->start && start < region_end(r))
+			return pages <= (region_end(r) - start) >> EFI_PAGE_SHIFT ?
+			       i : -1;
+	}
+	return -1;
+}
+
+/*
+ * Give [start, start + pages) inside region i a new type and flags: up to
+ * two more regions appear (the parts before and after), then neighbours
+ * merge.  The caller checked that the range lies inside region i.
+ */
+static efi_status_t retype(struct emu_memory *m, u32 i, u64 start, u64 pages,
+			   u32 type, u32 flags)
+{
+	struct emu_region orig = m->map[i], *r;
+	u64 end = start + (pages << EFI_PAGE_SHIFT);
+	bool head = start > orig.start, tail = end < region_end(&orig);
+	u32 extra = head + tail;
+
+	if (m->count + extra > m->max)
+		return EFI_OUT_OF_RESOURCES;
+	memmove(&m->map[i + 1 + extra], &m->map[i + 1],
+		(m->count - i - 1) * sizeof(orig));
+	m->count += extra;
+
+	r = &m->map[i];
+	if (head) {
+		r->pages = (start - orig.start) >> EFI_PAGE_SHIFT;
+		r++;
+		i++;
+	}
+	*r = orig;
+	r->start = start;
+	r->pages = pages;
+	r->type = type;
+	r->flags = flags;
+	if (orig.virt)
+		r->virt = orig.virt + (start - orig.start);
+	if (tail) {
+		r[1] = orig;
+		r[1].start = end;
+		r[1].pages = (region_end(&orig) - end) >> EFI_PAGE_SHIFT;
+		if (orig.virt)
+			r[1].virt = orig.virt + (end - orig.start);
+	}
+	merge_around(m, i);
+	m->key++;
+	return EFI_SUCCESS;
+}
+
+/**
+ * emu_mem_add() - add a region to the memory map the emulator starts from
+ * @m:		memory map
+ * @start:	physical address, page aligned
+ * @pages:	size in EFI pages
+ * @type:	EFI memory type; only EFI_CONVENTIONAL_MEMORY is allocatable
+ * @attr:	EFI memory attributes
+ * @virt:	virtual address for runtime regions, 0 otherwise
+ *
+ * Return: EFI_SUCCESS; EFI_INVALID_PARAMETER for a misaligned, empty,
+ * wrapping or overlapping region; EFI_OUT_OF_RESOURCES when the map is
+ * full.
+ */
+efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages,
+			 u32 type, u64 attr, u64 virt)
+{
+	struct emu_region *r = m->map;
+	u64 end;
+	u32 i;
+
+	/* ~start is the room left below 2^64: the end may not wrap. */
+	if (!pages || pages > PAGES_MAX || start & (EFI_PAGE_SIZE - 1) ||
+	    pages << EFI_PAGE_SHIFT > ~start)
+		return EFI_INVALID_PARAMETER;
+	end = start + (pages << EFI_PAGE_SHIFT);
+
+	for (i = 0; i < m->count && r[i].start < start; i++)
+		;
+	if (i > 0 && region_end(&r[i - 1]) > start)
+		return EFI_INVALID_PARAMETER;
+	if (i < m->count && end > r[i].start)
+		return EFI_INVALID_PARAMETER;
+	if (m->count == m->max)
+		return EFI_OUT_OF_RESOURCES;
+
+	memmove(&r[i + 1], &r[i], (m->count - i) * sizeof(*r));
+	m->count++;
+	r[i] = (struct emu_region){ .start = start, .pages = pages,
+				    .type = type, .attr = attr, .virt = virt };
+	merge_around(m, i);
+	m->key++;
+	return EFI_SUCCESS;
+}
+
+static bool valid_alloc_type(u32 type)
+{
+	if (type >= 0x70000000)		/* OEM and OS loader ranges */
+		return true;
+	return type < EFI_MAX_MEMORY_TYPE && type != EFI_CONVENTIONAL_MEMORY &&
+	       type != EFI_PERSISTENT_MEMORY && type != EFI_UNACCEPTED_MEMORY;
+}
+
+/**
+ * emu_alloc_aligned() - allocate pages top-down with a given alignment
+ * @m:		memory map
+ * @type:	memory type of the allocation
+ * @pages:	number of EFI pages
+ * @align:	alignment in bytes, a power of two, at least EFI_PAGE_SIZE
+ * @max_addr:	highest address the allocation may include
+ * @addr:	out: start of the allocation
+ *
+ * The PE loader needs alignments above a page (an arm64 Image asks for
+ * 64 KiB); AllocatePages() uses this with @align = EFI_PAGE_SIZE.
+ *
+ * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER, or EFI_OUT_OF_RESOURCES
+ * when no conventional region can hold it.
+ */
+efi_status_t emu_alloc_aligned(struct emu_memory *m, u32 type, u64 pages,
+			       u64 align, u64 max_addr, u64 *addr)
+{
+	u64 size, top, cand;
+	int i;
+
+	if (!addr || !valid_alloc_type(type) || !pages || pages > PAGES_MAX ||
+	    align < EFI_PAGE_SIZE || (align & (align - 1)))
+		return EFI_INVALID_PARAMETER;
+	size = pages << EFI_PAGE_SHIFT;
+
+	for (i = m->count - 1; i >= 0; i--) {
+		struct emu_region *r = &m->map[i];
+
+		if (r->type != EFI_CONVENTIONAL_MEMORY || r->flags)
+			continue;
+		if (r->start > max_addr)
+			continue;
+		/* Highest end inside the region and at or below max_addr. */
+		top = region_end(r);
+		if (max_addr != ~0ULL && top > max_addr + 1)
+			top = (max_addr + 1) & ~(EFI_PAGE_SIZE - 1);
+		if (top < r->start + size)
+			continue;
+		cand = (top - size) & ~(align - 1);
+		if (cand < r->start)
+			continue;
+		*addr = cand;
+		return retype(m, i, cand, pages, type, EMU_REGION_OWNED);
+	}
+	return EFI_OUT_OF_RESOURCES;
+}
+
+/**
+ * emu_allocate_pages() - implements AllocatePages() (UEFI 2.10, 7.2)
+ * @m:		memory map
+ * @alloc_type:	EFI_ALLOCATE_ANY_PAGES, _MAX_ADDRESS or _ADDRESS
+ * @mem_type:	memory type of the allocation
+ * @pages:	number of EFI pages
+ * @addr:	in: maximum or exact address; out: the allocation
+ *
+ * An exact address is honoured only when the whole range is free
+ * conventional memory; otherwise EFI_NOT_FOUND, as firmware answers.
+ *
+ * Return: an EFI status.
+ */
+efi_status_t emu_allocate_pages(struct emu_memory *m, int alloc_type,
+				u32 mem_type, u64 pages, u64 *addr)
+{
+	int i;
+
+	if (!addr || !valid_alloc_type(mem_type) || !pages ||
+	    pages > PAGES_MAX)
+		return EFI_INVALID_PARAMETER;
+
+	switch (alloc_type) {
+	case EFI_ALLOCATE_ANY_PAGES:
+		return emu_alloc_aligned(m, mem_type, pages, EFI_PAGE_SIZE,
+					 ~0ULL, addr);
+	case EFI_ALLOCATE_MAX_ADDRESS:
+		return emu_alloc_aligned(m, mem_type, pages, EFI_PAGE_SIZE,
+					 *addr, addr);
+	case EFI_ALLOCATE_ADDRESS:
+		if (*addr & (EFI_PAGE_SIZE - 1))
+			return EFI_NOT_FOUND;
+		i = find_region(m, *addr, pages);
+		if (i < 0 || m->map[i].type != EFI_CONVENTIONAL_MEMORY ||
+		    m->map[i].flags)
+			return EFI_NOT_FOUND;
+		return retype(m, i, *addr, pages, mem_type, EMU_REGION_OWNED);
+	default:
+		return EFI_INVALID_PARAMETER;
+	}
+}
+
+/**
+ * emu_free_pages() - implements FreePages() (UEFI 2.10, 7.2)
+ * @m:		memory map
+ * @addr:	start of the range, page aligned
+ * @pages:	number of EFI pages
+ *
+ * Any part of an earlier allocation may be freed (stubs trim alignment
+ * slack this way); memory the emulator did not hand out may not.
+ *
+ * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER for a misaligned address,
+ * EFI_NOT_FOUND when the range was not allocated here.
+ */
+efi_status_t emu_free_pages(struct emu_memory *m, u64 addr, u64 pages)
+{
+	int i;
+
+	if (addr & (EFI_PAGE_SIZE - 1) || !pages || pages > PAGES_MAX)
+		return EFI_INVALID_PARAMETER;
+	i = find_region(m, addr, pages);
+	if (i < 0 || !(m->map[i].flags & EMU_REGION_OWNED))
+		return EFI_NOT_FOUND;
+	return retype(m, i, addr, pages, EFI_CONVENTIONAL_MEMORY, 0);
+}
+
+/**
+ * emu_get_memory_map() - implements GetMemoryMap() (UEFI 2.10, 7.2)
+ * @m:		memory map
+ * @size:	in: size of @map in bytes; out: bytes written or needed
+ * @map:	output buffer
+ * @key:	out: the current map key
+ * @desc_size:	out: size of one descriptor (EMU_DESC_SIZE)
+ * @desc_version: out: EFI_MEMORY_DESCRIPTOR_VERSION
+ *
+ * Return: EFI_SUCCESS; EFI_BUFFER_TOO_SMALL with *@size set to the size
+ * needed; EFI_INVALID_PARAMETER for NULL pointers.
+ */
+efi_status_t emu_get_memory_map(struct emu_memory *m, unsigned long *size,
+				efi_memory_desc_t *map, unsigned long *key,
+				unsigned long *desc_size, u32 *desc_version)
+{
+	unsigned long need = (unsigned long)m->count * EMU_DESC_SIZE;
+	u8 *out = (u8 *)map;
+	u32 i;
+
+	if (!size)
+		return EFI_INVALID_PARAMETER;
+	if (desc_size)
+		*desc_size = EMU_DESC_SIZE;
+	if (desc_version)
+		*desc_version = EFI_MEMORY_DESCRIPTOR_VERSION;
+	if (*size < need) {
+		*size = need;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	if (!map)
+		return EFI_INVALID_PARAMETER;
+
+	for (i = 0; i < m->count; i++, out += EMU_DESC_SIZE) {
+		const struct emu_region *r = &m->map[i];
+		efi_memory_desc_t d = {
+			.type = r->type,
+			.phys_addr = r->start,
+			.virt_addr = r->virt,
+			.num_pages = r->pages,
+			.attribute = r->attr,
+		};
+
+		memset(out, 0, EMU_DESC_SIZE);
+		memcpy(out, &d, sizeof(d));
+	}
+	*size = need;
+	if (key)
+		*key = m->key;
+	return EFI_SUCCESS;
+}
+
+/*
+ * Pool allocations get pages of their own with this header in front, as
+ * U-Boot does: the map merges neighbouring allocations of one type, so it
+ * stays short, and FreePool() can check what it is given.
+ */
+struct pool_hdr {
+	u64 magic;
+	u64 pages;
+	u64 size;
+	u64 reserved;	/* keeps the payload 16-byte aligned */
+};
+
+#define POOL_MAGIC	0x4c4f4f50554d45ULL	/* "EMUPOOL" */
+
+/**
+ * emu_allocate_pool() - implements AllocatePool() (UEFI 2.10, 7.2)
+ * @m:		memory map
+ * @type:	memory type
+ * @size:	bytes wanted
+ * @buf:	out: 16-byte aligned buffer
+ *
+ * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER, or EFI_OUT_OF_RESOURCES.
+ */
+efi_status_t emu_allocate_pool(struct emu_memory *m, u32 type,
+			       unsigned long size, void **buf)
+{
+	struct pool_hdr *h;
+	efi_status_t status;
+	u64 addr, pages;
+
+	if (!buf)
+		return EFI_INVALID_PARAMETER;
+	if (size > (PAGES_MAX << EFI_PAGE_SHIFT) - sizeof(*h) - EFI_PAGE_SIZE)
+		return EFI_OUT_OF_RESOURCES;
+	pages = (size + sizeof(*h) + EFI_PAGE_SIZE - 1) >> EFI_PAGE_SHIFT;
+	status = emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES, type, pages,
+				    &addr);
+	if (status != EFI_SUCCESS)
+		return status;
+	h = emu_ptr(addr);
+	h->magic = POOL_MAGIC;
+	h->pages = pages;
+	h->size = size;
+	h->reserved = 0;
+	*buf = h + 1;
+	return EFI_SUCCESS;
+}
+
+/**
+ * emu_free_pool() - implements FreePool() (UEFI 2.10, 7.2)
+ * @m:		memory map
+ * @buf:	a buffer from emu_allocate_pool()
+ *
+ * The header is only read once the map says its page was allocated here,
+ * so a wild pointer gets EFI_INVALID_PARAMETER rather than a fault; a
+ * second free of the same buffer is caught by the cleared magic.
+ *
+ * Return: EFI_SUCCESS or EFI_INVALID_PARAMETER.
+ */
+efi_status_t emu_free_pool(struct emu_memory *m, void *buf)
+{
+	u64 addr = emu_addr(buf) - sizeof(struct pool_hdr);
+	struct pool_hdr *h = emu_ptr(addr);
+	int i;
+
+	if (!buf || addr & (EFI_PAGE_SIZE - 1))
+		return EFI_INVALID_PARAMETER;
+	i = find_region(m, addr, 1);
+	if (i < 0 || !(m->map[i].flags & EMU_REGION_OWNED) ||
+	    h->magic != POOL_MAGIC)
+		return EFI_INVALID_PARAMETER;
+	if (find_region(m, addr, h->pages) != i)
+		return EFI_INVALID_PARAMETER;
+	h->magic = 0;
+	return emu_free_pages(m, addr, h->pages);
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PE/COFF images: validation, loading and base relocation.
+ *
+ * The image is hostile until proven otherwise: emu_pe_parse() checks every
+ * header field it relies on against the file size before use and says
+ * which rule failed; emu_pe_load() and emu_pe_relocate() rely only on what
+ * the parser checked, and check each section and relocation against the
+ * buffers they write.  Headers are read with memcpy() because nothing in a
+ * file is aligned.  Only PE32+ EFI applications are accepted, of the one
+ * machine type the caller serves.
+ */
+#include <linux/pe.h>
+#include "emulator.h"
+
+#define IMAGE_REL_BASED_ABSOLUTE	0
+#define IMAGE_REL_BASED_DIR64		10
+
+#define PE_MAX_SECTIONS			96	/* the PE spec's limit */
+#define PE_MAX_ALIGN			(2U << 20)
+
+#define FAIL(status, reason) do {		\
+		if (why)			\
+			*why = (reason);	\
+		return (status);		\
+	} while (0)
+
+static bool is_pow2(u32 x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* Machines we know by name, so a refusal says which one it was. */
+static const struct {
+	u16 machine;
+	const char *refusal;
+} known_machines[] = {
+	{ IMAGE_FILE_MACHINE_ARM64, "machine AARCH64 is not supported here" },
+	{ IMAGE_FILE_MACHINE_AMD64, "machine X64 is not supported yet" },
+	{ IMAGE_FILE_MACHINE_RISCV64, "machine RISCV64 is not supported yet" },
+	{ IMAGE_FILE_MACHINE_LOONGARCH64,
+	  "machine LOONGARCH64 is not supported yet" },
+};
+
+static efi_status_t check_machine(u16 have, u16 want, const char **why)
+{
+	u32 i;
+
+	if (have == want)
+		return EFI_SUCCESS;
+	for (i = 0; i < EMU_ARRAY_SIZE(known_machines); i++)
+		if (known_machines[i].machine == have)
+			FAIL(EFI_UNSUPPORTED, known_machines[i].refusal);
+	FAIL(EFI_UNSUPPORTED, "unknown machine type");
+}
+
+static void read_section(const void *file, const struct emu_pe_info *pe,
+			 u32 i, struct section_header *sh)
+{
+	memcpy(sh, (const u8 *)file + pe->sections_offset + i * sizeof(*sh),
+	       sizeof(*sh));
+}
+
+/* Bytes of section @sh in memory: VirtualSize, or the raw size if 0. */
+static u32 section_mem_size(const struct section_header *sh)
+{
+	return sh->virtual_size ? sh->virtual_size : sh->raw_data_size;
+}
+
+static efi_status_t check_sections(const void *file, u64 size,
+				   const struct emu_pe_info *pe,
+				   const char **why)
+{
+	struct section_header sh;
+	u64 prev_end = pe->header_size, end;
+	bool entry_found = false;
+	u32 i;
+
+	for (i = 0; i < pe->nr_sections; i++) {
+		read_section(file, pe, i, &sh);
+		end = (u64)sh.virtual_address + section_mem_size(&sh);
+		if (sh.virtual_address & (pe->section_align - 1))
+			FAIL(EFI_LOAD_ERROR, "section not aligned to SectionAlignment");
+		/* Sections are sorted, disjoint and clear of the headers. */
+		if (sh.virtual_address < prev_end)
+			FAIL(EFI_LOAD_ERROR, "section overlaps headers or previous section");
+		if (end > pe->image_size)
+			FAIL(EFI_LOAD_ERROR, "section extends past SizeOfImage");
+		if (sh.raw_data_size &&
+		    (u64)sh.data_addr + sh.raw_data_size > size)
+			FAIL(EFI_LOAD_ERROR, "section data outside the file");
+		if (pe->entry >= sh.virtual_address && pe->entry < end)
+			entry_found = true;
+		prev_end = end;
+	}
+	if (!entry_found)
+		FAIL(EFI_LOAD_ERROR, "entry point outside every section");
+	return EFI_SUCCESS;
+}
+
+/**
+ * emu_pe_parse() - validate a PE/COFF image and describe it
+ * @file:	the image as read from the file
+ * @size:	its size in bytes
+ * @machine:	the only machine type accepted (IMAGE_FILE_MACHINE_*)
+ * @pe:		out: what the loader needs, all of it checked
+ * @why:	out, may be NULL: a static string naming the failed rule
+ *
+ * Checks, in order: DOS header, e_lfanew, PE signature, machine, optional
+ * header (PE32+, size, data directories, EFI application), alignments,
+ * SizeOfImage and SizeOfHeaders, the section table, each section, the
+ * entry point and the base relocation directory.
+ *
+ * Return: EFI_SUCCESS; EFI_UNSUPPORTED for well-formed images of another
+ * machine, PE32 or subsystem; EFI_LOAD_ERROR for malformed ones.
+ */
+efi_status_t emu_pe_parse(const void *file, u64 size, u16 machine,
+			  struct emu_pe_info *pe, const char **why)
+{
+	const u8 *base = file;
+	struct pe32plus_opt_hdr opt;
+	struct data_dirent reloc = { 0 };
+	struct mz_hdr mz;
+	struct pe_hdr ph;
+	u64 off, table_end;
+	efi_status_t status;
+
+	if (!file || size < sizeof(mz))
+		FAIL(EFI_LOAD_ERROR, "file smaller than a DOS header");
+	memcpy(&mz, base, sizeof(mz));
+	if (mz.magic != MZ_MAGIC)
+		FAIL(EFI_LOAD_ERROR, "no MZ signature");
+	off = mz.peaddr;
+	if (off < sizeof(mz) || off & 7)
+		FAIL(EFI_LOAD_ERROR, "bad e_lfanew");
+	if (off + sizeof(ph) > size)
+		FAIL(EFI_LOAD_ERROR, "e_lfanew points past the end of the file");
+	memcpy(&ph, base + off, sizeof(ph));
+	if (ph.magic != PE_MAGIC)
+		FAIL(EFI_LOAD_ERROR, "no PE signature");
+	status = check_machine(ph.machine, machine, why);
+	if (status != EFI_SUCCESS)
+		return status;
+
+	off += sizeof(ph);
+	if (ph.opt_hdr_size < sizeof(u16) || off + ph.opt_hdr_size > size)
+		FAIL(EFI_LOAD_ERROR, "optional header outside the file");
+	memset(&opt, 0, sizeof(opt));
+	memcpy(&opt.magic, base + off, sizeof(opt.magic));
+	if (opt.magic != PE_OPT_MAGIC_PE32PLUS)
+		FAIL(EFI_UNSUPPORTED, "not a PE32+ image");
+	if (ph.opt_hdr_size < sizeof(opt))
+		FAIL(EFI_LOAD_ERROR, "optional header too small");
+	memcpy(&opt, base + off, sizeof(opt));
+	if (opt.data_dirs > 16 ||
+	    ph.opt_hdr_size < sizeof(opt) + opt.data_dirs * sizeof(reloc))
+		FAIL(EFI_LOAD_ERROR, "bad NumberOfRvaAndSizes");
+	if (opt.subsys != IMAGE_SUBSYSTEM_EFI_APPLICATION)
+		FAIL(EFI_UNSUPPORTED, "not an EFI application");
+	if (opt.data_dirs > 5)
+		memcpy(&reloc, base + off + sizeof(opt) + 5 * sizeof(reloc),
+		       sizeof(reloc));
+
+	if (!is_pow2(opt.file_align) || !is_pow2(opt.section_align) ||
+	    opt.section_align < opt.file_align ||
+	    opt.section_align > PE_MAX_ALIGN)
+		FAIL(EFI_LOAD_ERROR, "bad FileAlignment or SectionAlignment");
+	if (!opt.image_size || opt.image_size > EMU_PE_MAX_IMAGE)
+		FAIL(EFI_LOAD_ERROR, "SizeOfImage is zero or too large");
+
+	if (!ph.sections || ph.sections > PE_MAX_SECTIONS)
+		FAIL(EFI_LOAD_ERROR, "bad NumberOfSections");
+	off += ph.opt_hdr_size;
+	table_end = off + (u64)ph.sections * sizeof(struct section_header);
+	if (table_end > size)
+		FAIL(EFI_LOAD_ERROR, "section table outside the file");
+	if (opt.header_size < table_end || opt.header_size > size ||
+	    opt.header_size > opt.image_size)
+		FAIL(EFI_LOAD_ERROR, "bad SizeOfHeaders");
+	if (!opt.entry_point || opt.entry_point >= opt.image_size)
+		FAIL(EFI_LOAD_ERROR, "entry point outside the image");
+	if (reloc.size && ((u64)reloc.virtual_address + reloc.size >
+			   opt.image_size || reloc.virtual_address <
+			   opt.header_size))
+		FAIL(EFI_LOAD_ERROR, "relocation directory outside the image");
+
+	*pe = (struct emu_pe_info){
+		.machine = ph.machine,
+		.subsystem = opt.subsys,
+		.nr_sections = ph.sections,
+		.sections_offset = off,
+		.image_base = opt.image_base,
+		.image_size = opt.image_size,
+		.header_size = opt.header_size,
+		.section_align = opt.section_align,
+		.entry = opt.entry_point,
+		.reloc_rva = reloc.size ? reloc.virtual_address : 0,
+		.reloc_size = reloc.size,
+	};
+	return check_sections(file, size, pe, why);
+}
+
+/**
+ * emu_pe_load() - copy a parsed image into its memory
+ * @file:	the image file
+ * @size:	size of @file
+ * @pe:		what emu_pe_parse() returned for @file
+ * @dst:	destination, at least SizeOfImage bytes
+ * @dst_size:	size of @dst
+ * @why:	out, may be NULL: reason for a failure
+ *
+ * Headers go to offset 0 (payloads such as systemd-stub read their own
+ * section table from memory), each section to its RVA; everything else,
+ * including BSS and the tail of sections whose file data is shorter than
+ * their VirtualSize, is zeroed.
+ *
+ * Return: EFI_SUCCESS, or EFI_BUFFER_TOO_SMALL if @dst is smaller than
+ * the image.
+ */
+efi_status_t emu_pe_load(const void *file, u64 size,
+			 const struct emu_pe_info *pe, void *dst, u64 dst_size,
+			 const char **why)
+{
+	struct section_header sh;
+	u8 *out = dst;
+	u32 i, n;
+
+	if (dst_size < pe->image_size)
+		FAIL(EFI_BUFFER_TOO_SMALL, "destination smaller than SizeOfImage");
+	memset(out, 0, pe->image_size);
+	memcpy(out, file, pe->header_size);
+	for (i = 0; i < pe->nr_sections; i++) {
+		read_section(file, pe, i, &sh);
+		/* Parsed: the RVA range is inside the image, data in the file. */
+		n = sh.raw_data_size;
+		if (sh.virtual_size && n > sh.virtual_size)
+			n = sh.virtual_size;
+		memcpy(out + sh.virtual_address, (const u8 *)file + sh.data_addr,
+		       n);
+	}
+	return EFI_SUCCESS;
+}
+
+/* Walk the relocation blocks; patch only when @delta is to be applied. */
+static efi_status_t walk_relocs(u8 *image, const struct emu_pe_info *pe,
+				u64 delta, bool apply, const char **why)
+{
+	u32 off = 0, page, block, i;
+	u16 entry;
+	u64 v;
+
+	while (off + 8 <= pe->reloc_size) {
+		memcpy(&page, image + pe->reloc_rva + off, 4);
+		memcpy(&block, image + pe->reloc_rva + off + 4, 4);
+		if (block < 8 || block & 1 || block > pe->reloc_size - off)
+			FAIL(EFI_LOAD_ERROR, "bad relocation block size");
+		for (i = 8; i < block; i += 2) {
+			memcpy(&entry, image + pe->reloc_rva + off + i, 2);
+			switch (entry >> 12) {
+			case IMAGE_REL_BASED_ABSOLUTE:
+				break;
+			case IMAGE_REL_BASED_DIR64:
+				if ((u64)page + (entry & 0xfff) + 8 >
+				    pe->image_size)
+					FAIL(EFI_LOAD_ERROR, "relocation target outside the image");
+				if (!apply)
+					break;
+				memcpy(&v, image + page + (entry & 0xfff), 8);
+				v += delta;
+				memcpy(image + page + (entry & 0xfff), &v, 8);
+				break;
+			default:
+				FAIL(EFI_UNSUPPORTED, "unsupported relocation type");
+			}
+		}
+		off += block;
+	}
+	return EFI_SUCCESS;
+}
+
+/**
+ * emu_pe_relocate() - apply base relocations for a new load address
+ * @image:	the loaded image (emu_pe_load())
+ * @pe:		its description
+ * @new_base:	the address @image will run at
+ * @why:	out, may be NULL: reason for a failure
+ *
+ * All blocks are checked before the first is applied, so a bad table
+ * leaves the image untouched.  Only DIR64 and ABSOLUTE entries exist in
+ * 64-bit EFI images; anything else is refused.
+ *
+ * Return: EFI_SUCCESS, EFI_LOAD_ERROR or EFI_UNSUPPORTED.
+ */
+efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
+			     u64 new_base, const char **why)
+{
+	u64 delta = new_base - pe->image_base;
+	efi_status_t status;
+
+	if (!pe->reloc_size)
+		return EFI_SUCCESS;
+	status = walk_relocs(image, pe, delta, false, why);
+	if (status != EFI_SUCCESS || !delta)
+		return status;
+	return walk_relocs(image, pe, delta, true, why);
+}
