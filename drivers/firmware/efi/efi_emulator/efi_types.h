@@ -37,10 +37,13 @@ typedef u64 efi_physical_addr_t;
 
 #define EFI_ERROR(s)		((long)(s) < 0)
 
-/* GUIDs are byte arrays in the spec's mixed-endian layout. */
+/*
+ * GUIDs are byte arrays in the spec's mixed-endian layout.  Byte aligned,
+ * so they can sit in packed device path nodes; no table layout changes.
+ */
 typedef struct {
 	u8 b[16];
-} __attribute__((aligned(4))) efi_guid_t;
+} efi_guid_t;
 
 #define EFI_GUID(a, b, c, d...) ((efi_guid_t){ {			\
 	(a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff, \
@@ -106,6 +109,271 @@ typedef struct {
 	efi_guid_t guid;
 	void *table;
 } efi_config_table_t;
+
+#define EFI_ALREADY_STARTED	EFI_ERR(20)
+#define EFI_ABORTED		EFI_ERR(21)
+
+typedef __builtin_va_list efi_va_list;
+#define efi_va_start(ap, last)	__builtin_va_start(ap, last)
+#define efi_va_arg(ap, type)	__builtin_va_arg(ap, type)
+#define efi_va_end(ap)		__builtin_va_end(ap)
+
+#define EFI_SYSTEM_TABLE_SIGNATURE	0x5453595320494249ULL	/* "IBI SYST" */
+#define EFI_BOOT_SERVICES_SIGNATURE	0x56524553544f4f42ULL	/* "BOOTSERV" */
+
+typedef struct efi_system_table efi_system_table_t;
+
+/* Device path nodes (UEFI 2.10, 10.3) */
+struct efi_device_path {
+	u8 type;
+	u8 subtype;
+	u16 length;
+} __attribute__((packed));
+
+#define EFI_DEV_MEDIA			4
+#define EFI_DEV_MEDIA_VENDOR		3
+#define EFI_DEV_END_PATH		0x7f
+#define EFI_DEV_END_ENTIRE		0xff
+
+struct efi_vendor_dev_path {
+	struct efi_device_path header;
+	efi_guid_t vendor;
+} __attribute__((packed));
+
+/* Open attributes (UEFI 2.10, 7.3) */
+#define EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL	0x01
+#define EFI_OPEN_PROTOCOL_GET_PROTOCOL		0x02
+#define EFI_OPEN_PROTOCOL_TEST_PROTOCOL		0x04
+#define EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER	0x08
+#define EFI_OPEN_PROTOCOL_BY_DRIVER		0x10
+#define EFI_OPEN_PROTOCOL_EXCLUSIVE		0x20
+
+enum {
+	EFI_ALL_HANDLES,
+	EFI_BY_REGISTER_NOTIFY,
+	EFI_BY_PROTOCOL,
+};
+
+#define EFI_NATIVE_INTERFACE	0
+
+/* Events (UEFI 2.10, 7.1) */
+#define EFI_EVT_TIMER			0x80000000
+#define EFI_EVT_RUNTIME			0x40000000
+#define EFI_EVT_NOTIFY_WAIT		0x00000100
+#define EFI_EVT_NOTIFY_SIGNAL		0x00000200
+#define EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES 0x00000201
+
+#define EFI_TPL_APPLICATION	4
+#define EFI_TPL_CALLBACK	8
+#define EFI_TPL_NOTIFY		16
+#define EFI_TPL_HIGH_LEVEL	31
+
+typedef void (EFIAPI *efi_event_notify_t)(efi_event_t event, void *ctx);
+
+typedef struct {
+	efi_table_hdr_t hdr;
+	unsigned long (EFIAPI *raise_tpl)(unsigned long new_tpl);
+	void (EFIAPI *restore_tpl)(unsigned long old_tpl);
+	efi_status_t (EFIAPI *allocate_pages)(int type, int mem_type,
+					      unsigned long pages, u64 *addr);
+	efi_status_t (EFIAPI *free_pages)(u64 addr, unsigned long pages);
+	efi_status_t (EFIAPI *get_memory_map)(unsigned long *size,
+					      efi_memory_desc_t *map,
+					      unsigned long *key,
+					      unsigned long *desc_size,
+					      u32 *desc_version);
+	efi_status_t (EFIAPI *allocate_pool)(int mem_type, unsigned long size,
+					     void **buf);
+	efi_status_t (EFIAPI *free_pool)(void *buf);
+	efi_status_t (EFIAPI *create_event)(u32 type, unsigned long tpl,
+					    efi_event_notify_t notify,
+					    void *ctx, efi_event_t *event);
+	efi_status_t (EFIAPI *set_timer)(efi_event_t event, int type,
+					 u64 trigger);
+	efi_status_t (EFIAPI *wait_for_event)(unsigned long n,
+					      efi_event_t *events,
+					      unsigned long *index);
+	efi_status_t (EFIAPI *signal_event)(efi_event_t event);
+	efi_status_t (EFIAPI *close_event)(efi_event_t event);
+	efi_status_t (EFIAPI *check_event)(efi_event_t event);
+	efi_status_t (EFIAPI *install_protocol_interface)(efi_handle_t *handle,
+							  efi_guid_t *guid,
+							  int type,
+							  void *iface);
+	efi_status_t (EFIAPI *reinstall_protocol_interface)(efi_handle_t handle,
+							    efi_guid_t *guid,
+							    void *old_iface,
+							    void *new_iface);
+	efi_status_t (EFIAPI *uninstall_protocol_interface)(efi_handle_t handle,
+							    efi_guid_t *guid,
+							    void *iface);
+	efi_status_t (EFIAPI *handle_protocol)(efi_handle_t handle,
+					       efi_guid_t *guid, void **iface);
+	void *reserved;
+	efi_status_t (EFIAPI *register_protocol_notify)(efi_guid_t *guid,
+							efi_event_t event,
+							void **registration);
+	efi_status_t (EFIAPI *locate_handle)(int search, efi_guid_t *guid,
+					     void *key, unsigned long *size,
+					     efi_handle_t *buffer);
+	efi_status_t (EFIAPI *locate_device_path)(efi_guid_t *guid,
+						  struct efi_device_path **path,
+						  efi_handle_t *device);
+	efi_status_t (EFIAPI *install_configuration_table)(efi_guid_t *guid,
+							   void *table);
+	efi_status_t (EFIAPI *load_image)(bool boot_policy,
+					  efi_handle_t parent,
+					  struct efi_device_path *path,
+					  void *src, unsigned long size,
+					  efi_handle_t *image);
+	efi_status_t (EFIAPI *start_image)(efi_handle_t image,
+					   unsigned long *exit_data_size,
+					   efi_char16_t **exit_data);
+	efi_status_t (EFIAPI *exit)(efi_handle_t image, efi_status_t status,
+				    unsigned long exit_data_size,
+				    efi_char16_t *exit_data);
+	efi_status_t (EFIAPI *unload_image)(efi_handle_t image);
+	efi_status_t (EFIAPI *exit_boot_services)(efi_handle_t image,
+						  unsigned long key);
+	efi_status_t (EFIAPI *get_next_monotonic_count)(u64 *count);
+	efi_status_t (EFIAPI *stall)(unsigned long us);
+	efi_status_t (EFIAPI *set_watchdog_timer)(unsigned long timeout,
+						  u64 code,
+						  unsigned long data_size,
+						  efi_char16_t *data);
+	efi_status_t (EFIAPI *connect_controller)(efi_handle_t controller,
+						  efi_handle_t *driver,
+						  struct efi_device_path *path,
+						  bool recursive);
+	efi_status_t (EFIAPI *disconnect_controller)(efi_handle_t controller,
+						     efi_handle_t driver,
+						     efi_handle_t child);
+	efi_status_t (EFIAPI *open_protocol)(efi_handle_t handle,
+					     efi_guid_t *guid, void **iface,
+					     efi_handle_t agent,
+					     efi_handle_t controller,
+					     u32 attrs);
+	efi_status_t (EFIAPI *close_protocol)(efi_handle_t handle,
+					      efi_guid_t *guid,
+					      efi_handle_t agent,
+					      efi_handle_t controller);
+	efi_status_t (EFIAPI *open_protocol_information)(efi_handle_t handle,
+							 efi_guid_t *guid,
+							 void **entries,
+							 unsigned long *count);
+	efi_status_t (EFIAPI *protocols_per_handle)(efi_handle_t handle,
+						    efi_guid_t ***guids,
+						    unsigned long *count);
+	efi_status_t (EFIAPI *locate_handle_buffer)(int search,
+						    efi_guid_t *guid,
+						    void *key,
+						    unsigned long *count,
+						    efi_handle_t **buffer);
+	efi_status_t (EFIAPI *locate_protocol)(efi_guid_t *guid,
+					       void *registration,
+					       void **iface);
+	efi_status_t (EFIAPI *install_multiple_protocol_interfaces)(efi_handle_t *handle, ...);
+	efi_status_t (EFIAPI *uninstall_multiple_protocol_interfaces)(efi_handle_t handle, ...);
+	efi_status_t (EFIAPI *calculate_crc32)(const void *data,
+					       unsigned long size, u32 *crc);
+	void (EFIAPI *copy_mem)(void *dst, const void *src, unsigned long n);
+	void (EFIAPI *set_mem)(void *dst, unsigned long n, u8 value);
+	efi_status_t (EFIAPI *create_event_ex)(u32 type, unsigned long tpl,
+					       efi_event_notify_t notify,
+					       const void *ctx,
+					       const efi_guid_t *group,
+					       efi_event_t *event);
+} efi_boot_services_t;
+
+typedef struct efi_simple_text_output_protocol efi_simple_text_output_protocol_t;
+
+typedef struct {
+	s32 max_mode;
+	s32 mode;
+	s32 attribute;
+	s32 cursor_column;
+	s32 cursor_row;
+	u8 cursor_visible;
+} efi_simple_text_output_mode_t;
+
+struct efi_simple_text_output_protocol {
+	efi_status_t (EFIAPI *reset)(efi_simple_text_output_protocol_t *this,
+				     bool extended);
+	efi_status_t (EFIAPI *output_string)(efi_simple_text_output_protocol_t *this,
+					     efi_char16_t *str);
+	efi_status_t (EFIAPI *test_string)(efi_simple_text_output_protocol_t *this,
+					   efi_char16_t *str);
+	efi_status_t (EFIAPI *query_mode)(efi_simple_text_output_protocol_t *this,
+					  unsigned long mode,
+					  unsigned long *columns,
+					  unsigned long *rows);
+	efi_status_t (EFIAPI *set_mode)(efi_simple_text_output_protocol_t *this,
+					unsigned long mode);
+	efi_status_t (EFIAPI *set_attribute)(efi_simple_text_output_protocol_t *this,
+					     unsigned long attr);
+	efi_status_t (EFIAPI *clear_screen)(efi_simple_text_output_protocol_t *this);
+	efi_status_t (EFIAPI *set_cursor_position)(efi_simple_text_output_protocol_t *this,
+						   unsigned long column,
+						   unsigned long row);
+	efi_status_t (EFIAPI *enable_cursor)(efi_simple_text_output_protocol_t *this,
+					     bool visible);
+	efi_simple_text_output_mode_t *mode;
+};
+
+struct efi_system_table {
+	efi_table_hdr_t hdr;
+	efi_char16_t *fw_vendor;
+	u32 fw_revision;
+	efi_handle_t con_in_handle;
+	void *con_in;
+	efi_handle_t con_out_handle;
+	efi_simple_text_output_protocol_t *con_out;
+	efi_handle_t stderr_handle;
+	efi_simple_text_output_protocol_t *stderr;
+	void *runtime;
+	efi_boot_services_t *boottime;
+	unsigned long nr_tables;
+	efi_config_table_t *tables;
+};
+
+#define EFI_LOADED_IMAGE_PROTOCOL_REVISION	0x1000
+
+typedef struct {
+	u32 revision;
+	efi_handle_t parent_handle;
+	efi_system_table_t *system_table;
+	efi_handle_t device_handle;
+	struct efi_device_path *file_path;
+	void *reserved;
+	u32 load_options_size;
+	void *load_options;
+	void *image_base;
+	u64 image_size;
+	u32 image_code_type;
+	u32 image_data_type;
+	efi_status_t (EFIAPI *unload)(efi_handle_t image);
+} efi_loaded_image_t;
+
+typedef struct efi_load_file2_protocol efi_load_file2_protocol_t;
+
+struct efi_load_file2_protocol {
+	efi_status_t (EFIAPI *load_file)(efi_load_file2_protocol_t *this,
+					 struct efi_device_path *path,
+					 bool boot_policy,
+					 unsigned long *size, void *buffer);
+};
+
+typedef struct efi_rng_protocol efi_rng_protocol_t;
+
+struct efi_rng_protocol {
+	efi_status_t (EFIAPI *get_info)(efi_rng_protocol_t *this,
+					unsigned long *size, efi_guid_t *algs);
+	efi_status_t (EFIAPI *get_rng)(efi_rng_protocol_t *this,
+				       efi_guid_t *alg, unsigned long len,
+				       u8 *out);
+};
+
+#define EFI_RNG_ALGORITHM_RAW	EFI_GUID(0xe43176d7, 0xb6e8, 0x4827,  0xb7, 0x84, 0x7f, 0xfd, 0xc4, 0xb6, 0x85, 0x61)
 
 #define LOADED_IMAGE_PROTOCOL_GUID		EFI_GUID(0x5b1b31a1, 0x9562, 0x11d2,  0x8e, 0x3f, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b)
 #define EFI_LOADED_IMAGE_DEVICE_PATH_PROTOCOL_GUID EFI_GUID(0xbc62157e, 0x3e33, 0x4fec,  0x99, 0x20, 0x2d, 0x3b, 0x36, 0xd7, 0x50, 0xdf)

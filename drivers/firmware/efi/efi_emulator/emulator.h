@@ -26,6 +26,14 @@ int memcmp(const void *a, const void *b, size_t n);
 #endif
 
 #define EMU_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BUILD_CHECK(cond)	((void)sizeof(char[1 - 2 * !(cond)]))
+
+/* The one machine type this build serves (host tests emulate arm64). */
+#if defined(__aarch64__) || defined(EMU_HOST_TEST)
+#define EMU_PE_MACHINE		0xaa64	/* IMAGE_FILE_MACHINE_ARM64 */
+#else
+#error "efi_emulator: no PE machine type for this architecture"
+#endif
 
 static inline void *emu_ptr(u64 addr)
 {
@@ -112,5 +120,202 @@ efi_status_t emu_pe_load(const void *file, u64 size,
 			 const char **why);
 efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 			     u64 new_base, const char **why);
+
+/* console.c */
+struct emulator;
+
+void emu_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void emu_console_init(struct emulator *e);
+
+/* handle.c: the handle and protocol database */
+#define EMU_MAX_PROTOCOLS	8
+
+struct emu_protocol {
+	efi_guid_t guid;
+	void *iface;
+};
+
+struct emu_handle {
+	u64 magic;
+	struct emu_handle *next;
+	u32 nr;
+	struct emu_protocol proto[EMU_MAX_PROTOCOLS];
+};
+
+struct emu_handle *emu_handle_get(efi_handle_t h);
+void *emu_handle_find(struct emu_handle *h, const efi_guid_t *guid);
+efi_status_t emu_install_protocol(efi_handle_t *handle, const efi_guid_t *guid,
+				  void *iface);
+efi_status_t emu_uninstall_protocol(efi_handle_t handle,
+				    const efi_guid_t *guid, void *iface);
+size_t emu_device_path_size(const struct efi_device_path *dp, size_t max);
+
+efi_status_t EFIAPI emu_install_protocol_interface(efi_handle_t *handle,
+						   efi_guid_t *guid, int type,
+						   void *iface);
+efi_status_t EFIAPI emu_reinstall_protocol_interface(efi_handle_t handle,
+						     efi_guid_t *guid,
+						     void *old_iface,
+						     void *new_iface);
+efi_status_t EFIAPI emu_uninstall_protocol_interface(efi_handle_t handle,
+						     efi_guid_t *guid,
+						     void *iface);
+efi_status_t EFIAPI emu_handle_protocol(efi_handle_t handle, efi_guid_t *guid,
+					void **iface);
+efi_status_t EFIAPI emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
+				      void **iface, efi_handle_t agent,
+				      efi_handle_t controller, u32 attrs);
+efi_status_t EFIAPI emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
+				       efi_handle_t agent,
+				       efi_handle_t controller);
+efi_status_t EFIAPI emu_protocols_per_handle(efi_handle_t handle,
+					     efi_guid_t ***guids,
+					     unsigned long *count);
+efi_status_t EFIAPI emu_locate_handle(int search, efi_guid_t *guid, void *key,
+				      unsigned long *size,
+				      efi_handle_t *buffer);
+efi_status_t EFIAPI emu_locate_handle_buffer(int search, efi_guid_t *guid,
+					     void *key, unsigned long *count,
+					     efi_handle_t **buffer);
+efi_status_t EFIAPI emu_locate_protocol(efi_guid_t *guid, void *registration,
+					void **iface);
+efi_status_t EFIAPI emu_locate_device_path(efi_guid_t *guid,
+					   struct efi_device_path **path,
+					   efi_handle_t *device);
+efi_status_t EFIAPI emu_install_multiple_protocol_interfaces(efi_handle_t *handle,
+							     ...);
+efi_status_t EFIAPI emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
+							       ...);
+
+/* Count a call of boot service @id in the trace. */
+#define emu_called(id)	(emu->calls[EMU_BS_##id]++)
+
+/* image.c: LoadImage() and friends */
+struct emu_image {
+	efi_loaded_image_t li;
+	u64 magic;
+	struct emu_handle *handle;
+	u64 base;			/* allocation holding the image */
+	u64 pages;
+	efi_status_t (EFIAPI *entry)(efi_handle_t image,
+				     efi_system_table_t *systab);
+	bool started;
+	efi_status_t exit_status;
+	void *jmp[5];			/* __builtin_setjmp buffer */
+	struct emu_image *prev_running;
+	struct efi_device_path *path;	/* copy of the path it came from */
+};
+
+efi_status_t emu_load_image_buffer(efi_handle_t parent, const void *buf,
+				   u64 size, struct efi_device_path *path,
+				   efi_handle_t *handle);
+efi_status_t EFIAPI emu_load_image(bool boot_policy, efi_handle_t parent,
+				   struct efi_device_path *path, void *src,
+				   unsigned long size, efi_handle_t *image);
+efi_status_t EFIAPI emu_start_image(efi_handle_t image,
+				    unsigned long *exit_data_size,
+				    efi_char16_t **exit_data);
+efi_status_t EFIAPI emu_exit(efi_handle_t image, efi_status_t status,
+			     unsigned long exit_data_size,
+			     efi_char16_t *exit_data);
+efi_status_t EFIAPI emu_unload_image(efi_handle_t image);
+
+/* systab.c: the system table and configuration tables */
+#define EMU_MAX_CONFIG_TABLES	32
+
+efi_status_t emu_systab_init(struct emulator *e, void *runtime);
+void emu_systab_update_crc(struct emulator *e);
+efi_status_t EFIAPI emu_install_configuration_table(efi_guid_t *guid,
+						    void *table);
+
+/* boottime.c: the boot services table, events and the rest */
+struct emu_event {
+	u64 magic;
+	struct emu_event *next;
+	u32 type;
+	bool signaled;
+	bool exit_boot_services;	/* signalled by ExitBootServices() */
+	efi_event_notify_t notify;
+	void *ctx;
+};
+
+void emu_boottime_init(struct emulator *e);
+
+/* load_file2.c and rng.c */
+efi_status_t emu_install_initrd(struct emulator *e, u64 base, u64 size);
+efi_status_t emu_install_rng(struct emulator *e);
+
+/*
+ * What the host of the emulator supplies: the kexec reboot path, the unit
+ * tests and the user-space stub runner each have their own.
+ */
+struct emu_platform_ops {
+	/* Console output; NULL runs silently. */
+	void (*write)(const char *s, size_t len);
+	/* Random bytes; NULL means no EFI_RNG_PROTOCOL. */
+	efi_status_t (*get_random)(void *buf, size_t len);
+	/* Make freshly written code executable (cache maintenance). */
+	void (*sync_code)(void *start, size_t len);
+	/* Busy-wait; NULL makes Stall() return at once. */
+	void (*delay_us)(unsigned long us);
+	/* ExitBootServices() succeeded: the payload owns the machine now. */
+	void (*exit_boot_services)(struct emulator *e);
+};
+
+/*
+ * Boot service trace: how often each service was called and which
+ * protocols were asked for, so a run can report what a payload needed.
+ */
+enum emu_bs_id {
+#define EMU_BS(name) EMU_BS_##name,
+#include "services.h"
+#undef EMU_BS
+	EMU_BS_COUNT
+};
+
+#define EMU_MAX_TRACED_GUIDS	24
+
+struct emu_guid_trace {
+	efi_guid_t guid;
+	u32 asked;
+	u32 found;
+};
+
+/* The one state of the emulator; boot services reach it through emu. */
+struct emulator {
+	const struct emu_platform_ops *ops;
+	struct emu_memory mem;
+	struct emu_handle *handles;
+	efi_system_table_t *systab;
+	efi_config_table_t *tables;
+	efi_boot_services_t bs;
+	efi_simple_text_output_protocol_t con_out;
+	efi_simple_text_output_mode_t con_mode;
+	efi_handle_t con_handle;
+	struct emu_image *running;	/* image StartImage() is in */
+	struct emu_event *events;
+	unsigned long tpl;
+	u64 monotonic;
+	bool boot_services_exited;
+	u32 calls[EMU_BS_COUNT];
+	u64 unsupported_logged;
+	struct emu_guid_trace guids[EMU_MAX_TRACED_GUIDS];
+	/* initrd served over LoadFile2 */
+	efi_load_file2_protocol_t initrd_lf2;
+	u64 initrd_base;
+	u64 initrd_size;
+	efi_rng_protocol_t rng;
+};
+
+extern struct emulator *emu;
+
+void emu_trace_guid(const efi_guid_t *guid, bool found);
+const char *emu_bs_name(enum emu_bs_id id);
+
+/* emu.c: bring-up and the hand-over to the payload */
+efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
+		      void *runtime);
+efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
+		      const efi_char16_t *cmdline, u32 cmdline_size);
 
 #endif /* __EFI_EMULATOR_H */

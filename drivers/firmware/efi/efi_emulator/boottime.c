@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The boot services table and the services too small for a file of their
+ * own: TPL, memory wrappers, events, ExitBootServices(), timing and
+ * memory helpers.  Every slot of the table points at a function; what is
+ * not implemented says so once on the console and returns
+ * EFI_UNSUPPORTED, as UEFI allows for a platform without the feature.
+ */
+#include "emulator.h"
+
+#define EVENT_MAGIC	0x544e45565555454dULL	/* "MEUUVENT" */
+
+static const char *const bs_names[] = {
+#define EMU_BS(name) #name,
+#include "services.h"
+#undef EMU_BS
+};
+
+const char *emu_bs_name(enum emu_bs_id id)
+{
+	return id < EMU_BS_COUNT ? bs_names[id] : "?";
+}
+
+static efi_status_t unsupported(enum emu_bs_id id)
+{
+	emu->calls[id]++;
+	if (!(emu->unsupported_logged & (1ULL << id))) {
+		emu->unsupported_logged |= 1ULL << id;
+		emu_printf("efi-emu: %s() is not supported\n", bs_names[id]);
+	}
+	return EFI_UNSUPPORTED;
+}
+
+/* Implements RaiseTPL() (UEFI 2.10, 7.1); no interrupts exist here. */
+static unsigned long EFIAPI raise_tpl(unsigned long new_tpl)
+{
+	unsigned long old = emu->tpl;
+
+	emu_called(RaiseTPL);
+	emu->tpl = new_tpl;
+	return old;
+}
+
+/* Implements RestoreTPL() (UEFI 2.10, 7.1). */
+static void EFIAPI restore_tpl(unsigned long old_tpl)
+{
+	emu_called(RestoreTPL);
+	emu->tpl = old_tpl;
+}
+
+static efi_status_t EFIAPI allocate_pages(int type, int mem_type,
+					  unsigned long pages, u64 *addr)
+{
+	emu_called(AllocatePages);
+	return emu_allocate_pages(&emu->mem, type, mem_type, pages, addr);
+}
+
+static efi_status_t EFIAPI free_pages(u64 addr, unsigned long pages)
+{
+	emu_called(FreePages);
+	return emu_free_pages(&emu->mem, addr, pages);
+}
+
+static efi_status_t EFIAPI get_memory_map(unsigned long *size,
+					  efi_memory_desc_t *map,
+					  unsigned long *key,
+					  unsigned long *desc_size,
+					  u32 *desc_version)
+{
+	emu_called(GetMemoryMap);
+	return emu_get_memory_map(&emu->mem, size, map, key, desc_size,
+				  desc_version);
+}
+
+static efi_status_t EFIAPI allocate_pool(int mem_type, unsigned long size,
+					 void **buf)
+{
+	emu_called(AllocatePool);
+	return emu_allocate_pool(&emu->mem, mem_type, size, buf);
+}
+
+static efi_status_t EFIAPI free_pool(void *buf)
+{
+	emu_called(FreePool);
+	return emu_free_pool(&emu->mem, buf);
+}
+
+static struct emu_event *get_event(efi_event_t ev)
+{
+	struct emu_event *p;
+
+	for (p = emu->events; p; p = p->next)
+		if (p == ev && p->magic == EVENT_MAGIC)
+			return p;
+	return NULL;
+}
+
+static efi_status_t new_event(u32 type, efi_event_notify_t notify, void *ctx,
+			      bool ebs, efi_event_t *event)
+{
+	struct emu_event *ev;
+	efi_status_t status;
+
+	if (!event)
+		return EFI_INVALID_PARAMETER;
+	if ((type & (EFI_EVT_NOTIFY_SIGNAL | EFI_EVT_NOTIFY_WAIT)) && !notify)
+		return EFI_INVALID_PARAMETER;
+	if ((type & EFI_EVT_NOTIFY_SIGNAL) && (type & EFI_EVT_NOTIFY_WAIT))
+		return EFI_INVALID_PARAMETER;
+	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA,
+				   sizeof(*ev), (void **)&ev);
+	if (status != EFI_SUCCESS)
+		return status;
+	*ev = (struct emu_event){
+		.magic = EVENT_MAGIC,
+		.next = emu->events,
+		.type = type,
+		.notify = notify,
+		.ctx = ctx,
+		.exit_boot_services = ebs,
+	};
+	emu->events = ev;
+	*event = ev;
+	return EFI_SUCCESS;
+}
+
+/* Implements CreateEvent() (UEFI 2.10, 7.1). */
+static efi_status_t EFIAPI create_event(u32 type, unsigned long tpl,
+					efi_event_notify_t notify, void *ctx,
+					efi_event_t *event)
+{
+	emu_called(CreateEvent);
+	return new_event(type, notify, ctx,
+			 type == EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES, event);
+}
+
+/* Implements CreateEventEx() (UEFI 2.10, 7.1). */
+static efi_status_t EFIAPI create_event_ex(u32 type, unsigned long tpl,
+					   efi_event_notify_t notify,
+					   const void *ctx,
+					   const efi_guid_t *group,
+					   efi_event_t *event)
+{
+	static const efi_guid_t ebs_group = EFI_GUID(0x27abf055, 0xb1b8,
+		0x4c26, 0x80, 0x48, 0x74, 0x8f, 0x37, 0xba, 0xa2, 0xdf);
+
+	emu_called(CreateEventEx);
+	/* The group replaces the legacy type; both at once are refused. */
+	if (!group)
+		return new_event(type, notify, (void *)ctx,
+				 type == EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES,
+				 event);
+	if (type == EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES)
+		return EFI_INVALID_PARAMETER;
+	return new_event(type, notify, (void *)ctx,
+			 emu_guid_eq(group, &ebs_group), event);
+}
+
+static void signal_one(struct emu_event *ev)
+{
+	ev->signaled = true;
+	if (ev->type & EFI_EVT_NOTIFY_SIGNAL)
+		ev->notify(ev, ev->ctx);
+}
+
+/* Implements SignalEvent() (UEFI 2.10, 7.1). */
+static efi_status_t EFIAPI signal_event(efi_event_t event)
+{
+	struct emu_event *ev = get_event(event);
+
+	emu_called(SignalEvent);
+	if (!ev)
+		return EFI_INVALID_PARAMETER;
+	signal_one(ev);
+	return EFI_SUCCESS;
+}
+
+/* Implements CheckEvent() (UEFI 2.10, 7.1). */
+static efi_status_t EFIAPI check_event(efi_event_t event)
+{
+	struct emu_event *ev = get_event(event);
+
+	emu_called(CheckEvent);
+	if (!ev || ev->type & EFI_EVT_NOTIFY_SIGNAL)
+		return EFI_INVALID_PARAMETER;
+	if (!ev->signaled)
+		return EFI_NOT_READY;
+	ev->signaled = false;
+	return EFI_SUCCESS;
+}
+
+/*
+ * Implements WaitForEvent() (UEFI 2.10, 7.1) for events already signalled.
+ * There are no timers or input devices to wake a waiter, so waiting on
+ * nothing signalled would hang forever; that is refused instead.
+ */
+static efi_status_t EFIAPI wait_for_event(unsigned long n,
+					  efi_event_t *events,
+					  unsigned long *index)
+{
+	struct emu_event *ev;
+	unsigned long i;
+
+	emu_called(WaitForEvent);
+	if (!n || !events || !index)
+		return EFI_INVALID_PARAMETER;
+	for (i = 0; i < n; i++) {
+		ev = get_event(events[i]);
+		if (!ev || ev->type & EFI_EVT_NOTIFY_SIGNAL)
+			return EFI_INVALID_PARAMETER;
+		if (ev->signaled) {
+			ev->signaled = false;
+			*index = i;
+			return EFI_SUCCESS;
+		}
+	}
+	emu->calls[EMU_BS_WaitForEvent]--;
+	return unsupported(EMU_BS_WaitForEvent);
+}
+
+/* Implements CloseEvent() (UEFI 2.10, 7.1). */
+static efi_status_t EFIAPI close_event(efi_event_t event)
+{
+	struct emu_event *ev = get_event(event), **pp;
+
+	emu_called(CloseEvent);
+	if (!ev)
+		return EFI_INVALID_PARAMETER;
+	for (pp = &emu->events; *pp != ev; pp = &(*pp)->next)
+		;
+	*pp = ev->next;
+	ev->magic = 0;
+	return emu_free_pool(&emu->mem, ev);
+}
+
+/* SetTimer(): cancelling is all that can be done without a timer. */
+static efi_status_t EFIAPI set_timer(efi_event_t event, int type, u64 trigger)
+{
+	if (type == 0 && get_event(event)) {
+		emu_called(SetTimer);
+		return EFI_SUCCESS;
+	}
+	return unsupported(EMU_BS_SetTimer);
+}
+
+/*
+ * Implements ExitBootServices() (UEFI 2.10, 7.4).  A stale map key means
+ * the caller's memory map is out of date: refuse, so it fetches the map
+ * again, as firmware does.  On success the exit-boot-services events run,
+ * the system table loses its boot-time pointers, and the platform takes
+ * over (on the kexec path: nothing; the payload owns the machine).
+ */
+static efi_status_t EFIAPI exit_boot_services(efi_handle_t image,
+					      unsigned long key)
+{
+	struct emu_event *ev;
+
+	emu_called(ExitBootServices);
+	if (key != emu->mem.key)
+		return EFI_INVALID_PARAMETER;
+	for (ev = emu->events; ev; ev = ev->next)
+		if (ev->exit_boot_services)
+			signal_one(ev);
+	emu->boot_services_exited = true;
+	emu->systab->con_in_handle = NULL;
+	emu->systab->con_in = NULL;
+	emu->systab->con_out_handle = NULL;
+	emu->systab->con_out = NULL;
+	emu->systab->stderr_handle = NULL;
+	emu->systab->stderr = NULL;
+	emu->systab->boottime = NULL;
+	emu_systab_update_crc(emu);
+	if (emu->ops->exit_boot_services)
+		emu->ops->exit_boot_services(emu);
+	return EFI_SUCCESS;
+}
+
+/* Implements GetNextMonotonicCount() (UEFI 2.10, 7.5). */
+static efi_status_t EFIAPI get_next_monotonic_count(u64 *count)
+{
+	emu_called(GetNextMonotonicCount);
+	if (!count)
+		return EFI_INVALID_PARAMETER;
+	*count = ++emu->monotonic;
+	return EFI_SUCCESS;
+}
+
+/* Implements Stall() (UEFI 2.10, 7.5) with the platform's delay. */
+static efi_status_t EFIAPI stall(unsigned long us)
+{
+	emu_called(Stall);
+	if (emu->ops->delay_us)
+		emu->ops->delay_us(us);
+	return EFI_SUCCESS;
+}
+
+/* SetWatchdogTimer(): there is no watchdog to arm or disarm. */
+static efi_status_t EFIAPI set_watchdog_timer(unsigned long timeout, u64 code,
+					      unsigned long size,
+					      efi_char16_t *data)
+{
+	emu_called(SetWatchdogTimer);
+	return EFI_SUCCESS;
+}
+
+/* Implements CalculateCrc32() (UEFI 2.10, 7.5). */
+static efi_status_t EFIAPI calculate_crc32(const void *data,
+					   unsigned long size, u32 *crc)
+{
+	emu_called(CalculateCrc32);
+	if (!data || !size || !crc)
+		return EFI_INVALID_PARAMETER;
+	*crc = emu_crc32(0, data, size);
+	return EFI_SUCCESS;
+}
+
+static void EFIAPI copy_mem(void *dst, const void *src, unsigned long n)
+{
+	emu_called(CopyMem);
+	memmove(dst, src, n);
+}
+
+static void EFIAPI set_mem(void *dst, unsigned long n, u8 value)
+{
+	emu_called(SetMem);
+	memset(dst, value, n);
+}
+
+static efi_status_t EFIAPI register_protocol_notify(efi_guid_t *guid,
+						    efi_event_t event,
+						    void **registration)
+{
+	return unsupported(EMU_BS_RegisterProtocolNotify);
+}
+
+static efi_status_t EFIAPI connect_controller(efi_handle_t controller,
+					      efi_handle_t *driver,
+					      struct efi_device_path *path,
+					      bool recursive)
+{
+	return unsupported(EMU_BS_ConnectController);
+}
+
+static efi_status_t EFIAPI disconnect_controller(efi_handle_t controller,
+						 efi_handle_t driver,
+						 efi_handle_t child)
+{
+	return unsupported(EMU_BS_DisconnectController);
+}
+
+static efi_status_t EFIAPI open_protocol_information(efi_handle_t handle,
+						     efi_guid_t *guid,
+						     void **entries,
+						     unsigned long *count)
+{
+	return unsupported(EMU_BS_OpenProtocolInformation);
+}
+
+/**
+ * emu_boottime_init() - fill in the boot services table
+ * @e: the emulator
+ */
+void emu_boottime_init(struct emulator *e)
+{
+	e->bs = (efi_boot_services_t){
+		.hdr = {
+			.signature = EFI_BOOT_SERVICES_SIGNATURE,
+			.revision = EFI_2_100_SYSTEM_TABLE_REVISION,
+			.headersize = sizeof(efi_boot_services_t),
+		},
+		.raise_tpl = raise_tpl,
+		.restore_tpl = restore_tpl,
+		.allocate_pages = allocate_pages,
+		.free_pages = free_pages,
+		.get_memory_map = get_memory_map,
+		.allocate_pool = allocate_pool,
+		.free_pool = free_pool,
+		.create_event = create_event,
+		.set_timer = set_timer,
+		.wait_for_event = wait_for_event,
+		.signal_event = signal_event,
+		.close_event = close_event,
+		.check_event = check_event,
+		.install_protocol_interface = emu_install_protocol_interface,
+		.reinstall_protocol_interface = emu_reinstall_protocol_interface,
+		.uninstall_protocol_interface = emu_uninstall_protocol_interface,
+		.handle_protocol = emu_handle_protocol,
+		.reserved = NULL,
+		.register_protocol_notify = register_protocol_notify,
+		.locate_handle = emu_locate_handle,
+		.locate_device_path = emu_locate_device_path,
+		.install_configuration_table = emu_install_configuration_table,
+		.load_image = emu_load_image,
+		.start_image = emu_start_image,
+		.exit = emu_exit,
+		.unload_image = emu_unload_image,
+		.exit_boot_services = exit_boot_services,
+		.get_next_monotonic_count = get_next_monotonic_count,
+		.stall = stall,
+		.set_watchdog_timer = set_watchdog_timer,
+		.connect_controller = connect_controller,
+		.disconnect_controller = disconnect_controller,
+		.open_protocol = emu_open_protocol,
+		.close_protocol = emu_close_protocol,
+		.open_protocol_information = open_protocol_information,
+		.protocols_per_handle = emu_protocols_per_handle,
+		.locate_handle_buffer = emu_locate_handle_buffer,
+		.locate_protocol = emu_locate_protocol,
+		.install_multiple_protocol_interfaces =
+			emu_install_multiple_protocol_interfaces,
+		.uninstall_multiple_protocol_interfaces =
+			emu_uninstall_multiple_protocol_interfaces,
+		.calculate_crc32 = calculate_crc32,
+		.copy_mem = copy_mem,
+		.set_mem = set_mem,
+		.create_event_ex = create_event_ex,
+	};
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bring-up of the emulator and the hand-over to the payload: the host
+ * (kexec reboot path, unit tests, user-space stub runner) seeds the memory
+ * map, then emu_init() builds the tables and emu_boot() loads the PE image
+ * and starts it with the command line as LoadOptions.  On success the
+ * payload calls ExitBootServices() and never comes back; emu_boot()
+ * returning means it failed, and the host reports that and resets.
+ */
+#include "emulator.h"
+
+struct emulator *emu;
+
+/**
+ * emu_init() - set up boot services, console and system table
+ * @e:		the state; e->mem must already hold the memory map
+ * @ops:	the platform's hooks
+ * @runtime:	runtime services table of the first boot, or NULL
+ *
+ * Return: EFI_SUCCESS or EFI_OUT_OF_RESOURCES.
+ */
+efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
+		      void *runtime)
+{
+	efi_status_t status;
+
+	emu = e;
+	e->ops = ops;
+	e->handles = NULL;
+	e->events = NULL;
+	e->running = NULL;
+	e->tpl = EFI_TPL_APPLICATION;
+	e->monotonic = 0;
+	e->boot_services_exited = false;
+	e->unsupported_logged = 0;
+	memset(e->calls, 0, sizeof(e->calls));
+	memset(e->guids, 0, sizeof(e->guids));
+	e->initrd_size = 0;
+
+	emu_boottime_init(e);
+	emu_console_init(e);
+	status = emu_systab_init(e, runtime);
+	if (status != EFI_SUCCESS)
+		return status;
+	return emu_install_rng(e);
+}
+
+/**
+ * emu_boot() - load the payload and start it
+ * @e:		the emulator, after emu_init()
+ * @pe:		the PE file
+ * @size:	its size
+ * @cmdline:	the command line in UTF-16, NUL-terminated, or NULL
+ * @cmdline_size: its size in bytes including the NUL
+ *
+ * Return: only if the payload could not be started or returned; the
+ * status says why.
+ */
+efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
+		      const efi_char16_t *cmdline, u32 cmdline_size)
+{
+	static const efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
+	efi_loaded_image_t *li;
+	efi_handle_t handle;
+	efi_status_t status;
+	void *opts = NULL;
+
+	status = emu_load_image_buffer(NULL, pe, size, NULL, &handle);
+	if (status != EFI_SUCCESS)
+		return status;
+	li = emu_handle_find(emu_handle_get(handle), &li_guid);
+	if (cmdline && cmdline_size) {
+		status = emu_allocate_pool(&e->mem, EFI_LOADER_DATA,
+					   cmdline_size, &opts);
+		if (status != EFI_SUCCESS)
+			return status;
+		memcpy(opts, cmdline, cmdline_size);
+		li->load_options = opts;
+		li->load_options_size = cmdline_size;
+	}
+	status = emu_start_image(handle, NULL, NULL);
+	e->calls[EMU_BS_StartImage]--;	/* not the payload's call */
+	emu_printf("efi-emu: payload returned 0x%lx\n", status);
+	return status;
+}

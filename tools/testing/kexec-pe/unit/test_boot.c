@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot services, black-box through the tables a payload gets: system
+ * table and CRCs, the protocol database, device paths and the LoadFile2
+ * initrd, configuration tables, events, LoadImage()/StartImage()/Exit(),
+ * ExitBootServices() and the console.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "emulator.h"
+#include "pe_builder.h"
+#include "kselftest_harness.h"
+
+#define RAM_SIZE	(16UL << 20)
+
+static char console[4096];
+static size_t console_len;
+static int ebs_hook_calls;
+
+static void host_write(const char *s, size_t len)
+{
+	if (console_len + len < sizeof(console)) {
+		memcpy(console + console_len, s, len);
+		console_len += len;
+		console[console_len] = 0;
+	}
+}
+
+static void host_ebs(struct emulator *e)
+{
+	ebs_hook_calls++;
+}
+
+static const struct emu_platform_ops host_ops = {
+	.write = host_write,
+	.exit_boot_services = host_ebs,
+};
+
+FIXTURE(boot) {
+	struct emu_region storage[128];
+	struct emulator e;
+	void *ram;
+	efi_boot_services_t *bs;
+	efi_system_table_t *st;
+};
+
+FIXTURE_SETUP(boot)
+{
+	self->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->ram);
+	memset(&self->e, 0, sizeof(self->e));
+	emu_mem_init(&self->e.mem, self->storage,
+		     EMU_ARRAY_SIZE(self->storage));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, emu_addr(self->ram),
+		  RAM_SIZE / EFI_PAGE_SIZE, EFI_CONVENTIONAL_MEMORY,
+		  EFI_MEMORY_WB, 0));
+	console_len = 0;
+	console[0] = 0;
+	ebs_hook_calls = 0;
+	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops, NULL));
+	self->st = self->e.systab;
+	self->bs = self->st->boottime;
+}
+
+FIXTURE_TEARDOWN(boot)
+{
+	munmap(self->ram, RAM_SIZE);
+}
+
+static u32 header_crc(const void *table, u32 size)
+{
+	u8 copy[1024];
+	efi_table_hdr_t hdr;
+
+	memcpy(copy, table, size);
+	memcpy(&hdr, copy, sizeof(hdr));
+	hdr.crc32 = 0;
+	memcpy(copy, &hdr, sizeof(hdr));
+	return emu_crc32(0, copy, size);
+}
+
+TEST_F(boot, system_table_header_and_crcs)
+{
+	efi_system_table_t *st = self->st;
+
+	EXPECT_EQ(0x5453595320494249ULL, st->hdr.signature);
+	EXPECT_EQ((2 << 16) | 100, st->hdr.revision);
+	EXPECT_EQ(sizeof(*st), st->hdr.headersize);
+	EXPECT_EQ(header_crc(st, sizeof(*st)), st->hdr.crc32);
+	EXPECT_EQ(header_crc(self->bs, sizeof(*self->bs)),
+		  self->bs->hdr.crc32);
+	EXPECT_EQ('k', st->fw_vendor[0]);
+	EXPECT_NE(NULL, st->con_out);
+	/* The system table survives ExitBootServices(): runtime data. */
+	EXPECT_EQ(EFI_RUNTIME_SERVICES_DATA, ({
+		int i = 0;
+		while (self->e.mem.map[i].start + self->e.mem.map[i].pages *
+		       EFI_PAGE_SIZE <= emu_addr(st))
+			i++;
+		self->e.mem.map[i].type; }));
+}
+
+TEST_F(boot, every_slot_populated)
+{
+	void **slot = (void **)((u8 *)self->bs + sizeof(efi_table_hdr_t));
+	size_t n = (sizeof(*self->bs) - sizeof(efi_table_hdr_t)) /
+		   sizeof(void *), i;
+
+	for (i = 0; i < n; i++) {
+		if (i == EMU_BS_Reserved)
+			continue;
+		EXPECT_NE(NULL, slot[i]) TH_LOG("slot %zu (%s)", i,
+						emu_bs_name(i));
+	}
+	EXPECT_EQ(EMU_BS_COUNT, n);
+}
+
+TEST_F(boot, unsupported_logged_once)
+{
+	efi_boot_services_t *bs = self->bs;
+	void *reg;
+
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->register_protocol_notify(NULL, NULL,
+								&reg));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->register_protocol_notify(NULL, NULL,
+								&reg));
+	EXPECT_NE(NULL, strstr(console, "RegisterProtocolNotify() is not supported"));
+	EXPECT_EQ(NULL, strstr(strstr(console, "RegisterProtocolNotify") + 1,
+			       "RegisterProtocolNotify"));
+	EXPECT_EQ(2, self->e.calls[EMU_BS_RegisterProtocolNotify]);
+}
+
+static efi_guid_t guid_a = EFI_GUID(0x11111111, 0x2222, 0x3333, 0x44, 0x44,
+				    0x55, 0x55, 0x55, 0x55, 0x55, 0x55);
+static efi_guid_t guid_b = EFI_GUID(0xaaaaaaaa, 0xbbbb, 0xcccc, 0xdd, 0xdd,
+				    0xee, 0xee, 0xee, 0xee, 0xee, 0xee);
+
+TEST_F(boot, protocol_install_locate_uninstall)
+{
+	efi_boot_services_t *bs = self->bs;
+	efi_handle_t h = NULL, buf[8], *hb;
+	unsigned long size, count;
+	int a, b;
+	void *p;
+
+	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&h, &guid_a,
+				EFI_NATIVE_INTERFACE, &a));
+	ASSERT_NE(NULL, h);
+	/* Twice on one handle is refused. */
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->install_protocol_interface(&h,
+		  &guid_a, EFI_NATIVE_INTERFACE, &a));
+	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&h, &guid_b,
+				EFI_NATIVE_INTERFACE, &b));
+
+	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(h, &guid_b, &p));
+	EXPECT_EQ(&b, p);
+	ASSERT_EQ(EFI_SUCCESS, bs->locate_protocol(&guid_a, NULL, &p));
+	EXPECT_EQ(&a, p);
+	EXPECT_EQ(EFI_SUCCESS, bs->open_protocol(h, &guid_a, NULL, NULL,
+		  NULL, EFI_OPEN_PROTOCOL_TEST_PROTOCOL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, NULL,
+		  NULL, NULL, EFI_OPEN_PROTOCOL_GET_PROTOCOL));
+
+	size = 0;
+	EXPECT_EQ(EFI_BUFFER_TOO_SMALL, bs->locate_handle(EFI_BY_PROTOCOL,
+		  &guid_a, NULL, &size, NULL));
+	EXPECT_EQ(sizeof(efi_handle_t), size);
+	EXPECT_EQ(EFI_SUCCESS, bs->locate_handle(EFI_BY_PROTOCOL, &guid_a,
+						 NULL, &size, buf));
+	EXPECT_EQ(h, buf[0]);
+	ASSERT_EQ(EFI_SUCCESS, bs->locate_handle_buffer(EFI_BY_PROTOCOL,
+		  &guid_b, NULL, &count, &hb));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(h, hb[0]);
+	EXPECT_EQ(EFI_SUCCESS, bs->free_pool(hb));
+
+	/* Wrong interface, then the right one; the handle goes with the last. */
+	EXPECT_EQ(EFI_NOT_FOUND, bs->uninstall_protocol_interface(h, &guid_a,
+								  &b));
+	EXPECT_EQ(EFI_SUCCESS, bs->uninstall_protocol_interface(h, &guid_a,
+								&a));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->handle_protocol(h, &guid_a, &p));
+	EXPECT_EQ(EFI_NOT_FOUND, bs->locate_protocol(&guid_a, NULL, &p));
+	EXPECT_EQ(EFI_SUCCESS, bs->uninstall_protocol_interface(h, &guid_b,
+								&b));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->handle_protocol(h, &guid_b, &p));
+}
+
+TEST_F(boot, bad_handles_refused)
+{
+	efi_boot_services_t *bs = self->bs;
+	efi_handle_t bogus = (efi_handle_t)&guid_a;
+	void *p;
+
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->handle_protocol(NULL, &guid_a,
+							     &p));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->handle_protocol(bogus, &guid_a,
+							     &p));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->install_protocol_interface(&bogus,
+		  &guid_b, EFI_NATIVE_INTERFACE, NULL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->start_image(bogus, NULL, NULL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->unload_image(NULL));
+}
+
+TEST_F(boot, install_multiple_is_all_or_nothing)
+{
+	efi_boot_services_t *bs = self->bs;
+	efi_handle_t h = NULL, h2;
+	unsigned long size = 0;
+	int a, b;
+
+	/* The second pair fails (same GUID twice): nothing stays. */
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->install_multiple_protocol_interfaces(&h, &guid_a, &a,
+							   &guid_a, &b, NULL));
+	EXPECT_EQ(NULL, h);
+	EXPECT_EQ(EFI_NOT_FOUND, bs->locate_handle(EFI_BY_PROTOCOL, &guid_a,
+						   NULL, &size, NULL));
+	ASSERT_EQ(EFI_SUCCESS, bs->install_multiple_protocol_interfaces(&h,
+		  &guid_a, &a, &guid_b, &b, NULL));
+	/* Uninstall with one wrong interface removes nothing. */
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->uninstall_multiple_protocol_interfaces(h, &guid_a, &a,
+							     &guid_b, &a, NULL));
+	h2 = h;
+	EXPECT_EQ(EFI_SUCCESS, bs->uninstall_multiple_protocol_interfaces(h2,
+		  &guid_a, &a, &guid_b, &b, NULL));
+}
+
+static const efi_guid_t initrd_guid = LINUX_EFI_INITRD_MEDIA_GUID;
+
+struct initrd_dp {
+	struct efi_vendor_dev_path vendor;
+	struct efi_device_path end;
+} __attribute__((packed));
+
+static struct initrd_dp make_initrd_dp(void)
+{
+	struct initrd_dp dp = {
+		{ { EFI_DEV_MEDIA, EFI_DEV_MEDIA_VENDOR,
+		    sizeof(struct efi_vendor_dev_path) }, initrd_guid },
+		{ EFI_DEV_END_PATH, EFI_DEV_END_ENTIRE, 4 },
+	};
+	return dp;
+}
+
+TEST_F(boot, initrd_over_load_file2)
+{
+	efi_boot_services_t *bs = self->bs;
+	efi_guid_t lf2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	struct initrd_dp dp = make_initrd_dp();
+	struct efi_device_path *rem = &dp.vendor.header;
+	efi_load_file2_protocol_t *proto;
+	static const char data[] = "initrd contents";
+	unsigned long size = 0;
+	efi_handle_t dev;
+	char buf[64];
+
+	/* Nothing registered yet. */
+	EXPECT_EQ(EFI_NOT_FOUND, bs->locate_device_path(&lf2, &rem, &dev));
+	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(&self->e, emu_addr(data),
+						  sizeof(data)));
+	ASSERT_EQ(EFI_SUCCESS, bs->locate_device_path(&lf2, &rem, &dev));
+	EXPECT_EQ(EFI_DEV_END_PATH, rem->type);
+	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(dev, &lf2, (void **)&proto));
+
+	EXPECT_EQ(EFI_BUFFER_TOO_SMALL,
+		  proto->load_file(proto, rem, false, &size, NULL));
+	EXPECT_EQ(sizeof(data), size);
+	EXPECT_EQ(EFI_UNSUPPORTED,
+		  proto->load_file(proto, rem, true, &size, buf));
+	ASSERT_EQ(EFI_SUCCESS, proto->load_file(proto, rem, false, &size, buf));
+	EXPECT_STREQ(data, buf);
+}
+
+/* A second provider of the initrd path is refused, as systemd-stub expects. */
+TEST_F(boot, second_initrd_provider_refused)
+{
+	static const char data[] = "x";
+	struct initrd_dp dp2 = make_initrd_dp();
+	efi_guid_t lf2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	efi_guid_t dpg = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	efi_handle_t h = NULL;
+	int x;
+
+	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(&self->e, emu_addr(data),
+						  sizeof(data)));
+	EXPECT_EQ(EFI_ALREADY_STARTED,
+		  self->bs->install_multiple_protocol_interfaces(&h, &dpg,
+						&dp2, &lf2, &x, NULL));
+	EXPECT_EQ(NULL, h);
+}
+
+TEST_F(boot, locate_device_path_refuses_malformed_paths)
+{
+	efi_guid_t lf2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	struct efi_device_path bad = { EFI_DEV_MEDIA, EFI_DEV_MEDIA_VENDOR, 2 };
+	struct efi_device_path *p = &bad;
+	efi_handle_t dev;
+
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  self->bs->locate_device_path(&lf2, &p, &dev));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  self->bs->locate_device_path(&lf2, NULL, &dev));
+}
+
+TEST_F(boot, configuration_tables)
+{
+	efi_boot_services_t *bs = self->bs;
+	efi_system_table_t *st = self->st;
+	int t1, t2;
+
+	EXPECT_EQ(EFI_NOT_FOUND, bs->install_configuration_table(&guid_a,
+								  NULL));
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, &t1));
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_b, &t2));
+	EXPECT_EQ(2, st->nr_tables);
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, &t2));
+	EXPECT_EQ(2, st->nr_tables);
+	EXPECT_EQ(&t2, st->tables[0].table);
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, NULL));
+	EXPECT_EQ(1, st->nr_tables);
+	EXPECT_EQ(0, memcmp(&guid_b, &st->tables[0].guid, 16));
+	EXPECT_EQ(header_crc(st, sizeof(*st)), st->hdr.crc32);
+}
+
+TEST_F(boot, exit_boot_services_needs_current_key)
+{
+	efi_boot_services_t *bs = self->bs;
+	unsigned long size = 0, key, dsize;
+	u8 map[4096];
+	void *p;
+	u32 ver;
+
+	EXPECT_EQ(EFI_BUFFER_TOO_SMALL,
+		  bs->get_memory_map(&size, NULL, &key, &dsize, &ver));
+	size = sizeof(map);
+	ASSERT_EQ(EFI_SUCCESS, bs->get_memory_map(&size, (void *)map, &key,
+						  &dsize, &ver));
+	/* Any allocation in between makes the key stale. */
+	ASSERT_EQ(EFI_SUCCESS, bs->allocate_pool(EFI_LOADER_DATA, 8, &p));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->exit_boot_services(NULL, key));
+	EXPECT_EQ(0, ebs_hook_calls);
+	size = sizeof(map);
+	ASSERT_EQ(EFI_SUCCESS, bs->get_memory_map(&size, (void *)map, &key,
+						  &dsize, &ver));
+	ASSERT_EQ(EFI_SUCCESS, bs->exit_boot_services(NULL, key));
+	EXPECT_EQ(1, ebs_hook_calls);
+	EXPECT_EQ(NULL, self->st->boottime);
+	EXPECT_EQ(NULL, self->st->con_out);
+	EXPECT_EQ(header_crc(self->st, sizeof(*self->st)),
+		  self->st->hdr.crc32);
+}
+
+static int notified;
+
+static void EFIAPI notify(efi_event_t ev, void *ctx)
+{
+	notified += *(int *)ctx;
+}
+
+TEST_F(boot, events)
+{
+	efi_boot_services_t *bs = self->bs;
+	efi_event_t ev, sig, ebs;
+	unsigned long idx = 9, size = 4096, key, dsize;
+	int one = 1, ten = 10;
+	u8 map[4096];
+	u32 ver;
+
+	notified = 0;
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->create_event(
+		  EFI_EVT_NOTIFY_SIGNAL, EFI_TPL_CALLBACK, NULL, NULL, &ev));
+	ASSERT_EQ(EFI_SUCCESS, bs->create_event(0, 0, NULL, NULL, &ev));
+	EXPECT_EQ(EFI_NOT_READY, bs->check_event(ev));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->wait_for_event(1, &ev, &idx));
+	EXPECT_EQ(EFI_SUCCESS, bs->signal_event(ev));
+	EXPECT_EQ(EFI_SUCCESS, bs->wait_for_event(1, &ev, &idx));
+	EXPECT_EQ(0, idx);
+	EXPECT_EQ(EFI_SUCCESS, bs->close_event(ev));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->signal_event(ev));
+
+	ASSERT_EQ(EFI_SUCCESS, bs->create_event(EFI_EVT_NOTIFY_SIGNAL,
+		  EFI_TPL_CALLBACK, notify, &one, &sig));
+	EXPECT_EQ(EFI_SUCCESS, bs->signal_event(sig));
+	EXPECT_EQ(1, notified);
+	ASSERT_EQ(EFI_SUCCESS, bs->create_event(
+		  EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES, EFI_TPL_CALLBACK, notify,
+		  &ten, &ebs));
+	ASSERT_EQ(EFI_SUCCESS, bs->get_memory_map(&size, (void *)map, &key,
+						  &dsize, &ver));
+	ASSERT_EQ(EFI_SUCCESS, bs->exit_boot_services(NULL, key));
+	EXPECT_EQ(11, notified);
+}
+
+TEST_F(boot, misc_services)
+{
+	efi_boot_services_t *bs = self->bs;
+	u64 c1, c2;
+	u32 crc;
+	u8 buf[8] = "abcdefg";
+
+	ASSERT_EQ(EFI_SUCCESS, bs->calculate_crc32("123456789", 9, &crc));
+	EXPECT_EQ(0xcbf43926, crc);
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->calculate_crc32(NULL, 9, &crc));
+	ASSERT_EQ(EFI_SUCCESS, bs->get_next_monotonic_count(&c1));
+	ASSERT_EQ(EFI_SUCCESS, bs->get_next_monotonic_count(&c2));
+	EXPECT_GT(c2, c1);
+	bs->copy_mem(buf + 1, buf, 3);
+	EXPECT_EQ(0, memcmp(buf, "aabcefg", 7));
+	bs->set_mem(buf, 2, 'z');
+	EXPECT_EQ(0, memcmp(buf, "zzbcefg", 7));
+	EXPECT_EQ(EFI_SUCCESS, bs->set_watchdog_timer(0, 0, 0, NULL));
+	EXPECT_EQ(EFI_SUCCESS, bs->stall(10));
+	EXPECT_EQ(EFI_TPL_APPLICATION, bs->raise_tpl(EFI_TPL_NOTIFY));
+	bs->restore_tpl(EFI_TPL_APPLICATION);
+}
+
+TEST_F(boot, console_output)
+{
+	efi_simple_text_output_protocol_t *con = self->st->con_out;
+	efi_char16_t hello[] = { 'h', 'i', 0x263a, '\r', '\n', 0 };
+	unsigned long cols, rows;
+
+	console_len = 0;
+	ASSERT_EQ(EFI_SUCCESS, con->output_string(con, hello));
+	EXPECT_STREQ("hi?\r\n", console);
+	ASSERT_EQ(EFI_SUCCESS, con->query_mode(con, 0, &cols, &rows));
+	EXPECT_EQ(80, cols);
+	EXPECT_EQ(EFI_UNSUPPORTED, con->query_mode(con, 1, &cols, &rows));
+	emu_printf("x=%d u=%u h=%08x s=%s l=%llx\n", -5, 7u, 0xbeef, "ok",
+		   0x123456789abcULL);
+	EXPECT_NE(NULL, strstr(console, "x=-5 u=7 h=0000beef s=ok l=123456789abc"));
+}
+
+/* StartImage/Exit, with the crafted image's entry pointed at host code. */
+static efi_boot_services_t *g_bs;
+static int entered;
+
+static void deep_exit(efi_handle_t h)
+{
+	g_bs->exit(h, EFI_ABORTED, 0, NULL);
+}
+
+static efi_status_t EFIAPI host_entry(efi_handle_t h, efi_system_table_t *st)
+{
+	entered++;
+	if (entered == 2)
+		deep_exit(h);		/* never returns */
+	return 0x1234;
+}
+
+static efi_status_t load_crafted(efi_boot_services_t *bs, efi_handle_t *h)
+{
+	static const efi_guid_t li = LOADED_IMAGE_PROTOCOL_GUID;
+	struct emu_image *img;
+	struct pb_spec s;
+	efi_status_t st;
+	size_t size;
+	u8 *f;
+
+	pb_default(&s);
+	f = pb_build(&s, &size);
+	st = emu_load_image_buffer(NULL, f, size, NULL, h);
+	free(f);
+	if (st != EFI_SUCCESS)
+		return st;
+	bs->handle_protocol(*h, (efi_guid_t *)&li, (void **)&img);
+	img->entry = host_entry;
+	return EFI_SUCCESS;
+}
+
+TEST_F(boot, load_start_exit_unload)
+{
+	efi_boot_services_t *bs = self->bs;
+	efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
+	efi_loaded_image_t *li;
+	efi_handle_t h, child;
+	u32 regions = self->e.mem.count;
+	struct pb_spec s;
+	size_t size;
+	u8 *f;
+
+	g_bs = bs;
+	entered = 0;
+	ASSERT_EQ(EFI_SUCCESS, load_crafted(bs, &h));
+	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(h, &li_guid, (void **)&li));
+	EXPECT_EQ(0, emu_addr(li->image_base) & 0xfff);
+	EXPECT_EQ(0x4000, li->image_size);
+	EXPECT_EQ(self->st, li->system_table);
+	/* Relocated for where it landed (preferred base 0x10000000). */
+	EXPECT_EQ(0xaaaaaaaaaaaaaaaaULL - 0x10000000 + emu_addr(li->image_base),
+		  *(u64 *)((u8 *)li->image_base + 0x1008));
+
+	/* A child loaded by the image from a buffer; unloaded unstarted. */
+	pb_default(&s);
+	f = pb_build(&s, &size);
+	ASSERT_EQ(EFI_SUCCESS, bs->load_image(false, h, NULL, f, size, &child));
+	/* No file systems: a device-path load finds nothing. */
+	EXPECT_EQ(EFI_NOT_FOUND, bs->load_image(false, h, NULL, NULL, 0,
+						&child));
+	EXPECT_EQ(EFI_SUCCESS, bs->unload_image(child));
+	/* Machine refused with its name on the console. */
+	s.machine = 0x8664;
+	free(f);
+	f = pb_build(&s, &size);
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->load_image(false, h, NULL, f, size,
+						  &child));
+	EXPECT_NE(NULL, strstr(console, "X64"));
+	free(f);
+
+	/* Returns normally: status passed up, image unloaded. */
+	EXPECT_EQ(0x1234, bs->start_image(h, NULL, NULL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->start_image(h, NULL, NULL));
+
+	/* Exit() from deeper down comes back to StartImage(). */
+	ASSERT_EQ(EFI_SUCCESS, load_crafted(bs, &h));
+	EXPECT_EQ(EFI_ABORTED, bs->start_image(h, NULL, NULL));
+	EXPECT_EQ(2, entered);
+	/* Everything given back: the map is as before the first load. */
+	EXPECT_EQ(regions, self->e.mem.count);
+}
+
+TEST_HARNESS_MAIN
