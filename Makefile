@@ -6,8 +6,8 @@
 #   make check   run every test tier; ends with "N passed, N failed"
 #   make bench   kexec timings, written to build/bench.txt
 #
-# Lower-level targets: deps kernel kexec-tools guest unit fuzz e2e clean
-# distclean.
+# Lower-level targets: deps kernel kexec-tools guest unit fuzz ustub e2e
+# clean distclean.
 
 B        := build
 NPROC    := $(shell nproc)
@@ -32,7 +32,7 @@ STAMP    := $(B)/stamps
 
 export B
 
-.PHONY: all deps kernel kexec-tools guest unit fuzz check e2e demo bench \
+.PHONY: all deps kernel kexec-tools guest unit fuzz ustub check e2e demo bench \
 	clean distclean FORCE
 all: guest
 
@@ -120,6 +120,14 @@ fuzz: kernel $(STAMP)/debs
 	$(UMAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		SEEDS="$(foreach f,$(REAL_PE),$(abspath $(f)))"
 
+# The real zboot stub on the emulator in user space (qemu-aarch64).
+USMAKE := $(MAKE) -s -C $(TDIR)/ustub KSRC=$(abspath $(KSRC)) \
+	  O=$(abspath $(B)/ustub)
+ustub: guest
+	$(USMAKE) run PE=$(abspath $(ZBOOT)) IMAGE=$(abspath $(IMAGE)) \
+		INITRD=$(abspath $(GUEST)/base.cpio) \
+		CMDLINE="console=ttyAMA0 kexecpe.ustub=1 token=$$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+
 e2e: guest
 	$(RUNNER) -b $(B) -o $(B)/e2e
 
@@ -134,6 +142,9 @@ check: guest
 	@grep -E '^(not )?ok |^# Totals' $(B)/results/unit.tap || true
 	@$(WRAP) fuzz-pe $(B)/results/fuzz.log $(MAKE) -s fuzz \
 		| tee $(B)/results/fuzz.tap; true
+	@$(MAKE) -s ustub >$(B)/results/ustub.tap 2>&1 || \
+		echo "not ok 1 ustub-run" >>$(B)/results/ustub.tap
+	@grep -E '^(not )?ok |^# ' $(B)/results/ustub.tap || true
 	@$(RUNNER) -b $(B) -o $(B)/e2e | tee $(B)/results/e2e.tap; true
 	@$(TDIR)/tap-summary.sh $(B)/results/*.tap
 
@@ -144,6 +155,6 @@ bench: guest
 	$(TDIR)/bench.sh -b $(B) -n 5 | tee $(B)/bench.txt
 
 clean:
-	rm -rf $(KOBJ) $(GUEST) $(B)/e2e $(B)/results $(B)/unit
+	rm -rf $(KOBJ) $(GUEST) $(B)/e2e $(B)/results $(B)/unit $(B)/ustub
 distclean:
 	rm -rf $(B)

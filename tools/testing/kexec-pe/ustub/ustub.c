@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ustub - run a real, unmodified EFI stub on the emulator in user space.
+ *
+ * The emulator's generic code is built as an aarch64 Linux program and run
+ * under qemu-aarch64: RAM is an mmap() at the addresses the memory map
+ * describes, the console is stdout, the runtime services table is a fake
+ * whose services fail cleanly.  The stub (vmlinuz.efi) runs until it calls
+ * ExitBootServices(); there the state is captured and checked: the kernel
+ * it decompressed, the DT /chosen it wrote, the initrd it loaded, the
+ * memory map it handed over.  Results are TAP.
+ *
+ * Two instructions of the arm64 stub cannot run at EL0, both in
+ * efi_cache_sync_image() (drivers/firmware/efi/libstub/arm64.c), right
+ * after decompression: "mrs Xt, clidr_el1" (read_cpuid_effective_cachetype()
+ * when CTR_EL0.IDC is clear) and "ic ialluis".  The SIGILL handler
+ * performs exactly these two: CLIDR_EL1 reads as 0 (LoC 0: no cache
+ * maintenance needed for coherency, which holds under TCG) and the
+ * I-cache invalidate is a no-op for the same reason.  Any other SIGILL
+ * fails the run.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <libfdt.h>
+#include "emulator.h"
+
+#define RAM_BASE	0x40000000UL
+#define RAM_SIZE	(512UL << 20)
+#define IC_IALLUIS	0xd508711fU
+#define MRS_CLIDR_EL1	0xd5390020U	/* | Rt */
+
+static struct emulator emu_state;
+static struct emu_region regions[256];
+static sigjmp_buf at_ebs;
+static int tap_n, tap_fail, ic_emulated, clidr_emulated;
+
+static void tap(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d ", ok ? "" : "not ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	tap_fail += !ok;
+}
+
+static void host_write(const char *s, size_t len)
+{
+	fwrite(s, 1, len, stdout);
+}
+
+static efi_status_t host_random(void *buf, size_t len)
+{
+	return getrandom(buf, len, 0) == (ssize_t)len ? EFI_SUCCESS :
+	       EFI_DEVICE_ERROR;
+}
+
+static void host_sync_code(void *start, size_t len)
+{
+	__builtin___clear_cache(start, (char *)start + len);
+}
+
+static void host_delay(unsigned long us)
+{
+	usleep(us);
+}
+
+static void host_ebs(struct emulator *e)
+{
+	siglongjmp(at_ebs, 1);
+}
+
+static const struct emu_platform_ops ops = {
+	.write = host_write,
+	.get_random = host_random,
+	.sync_code = host_sync_code,
+	.delay_us = host_delay,
+	.exit_boot_services = host_ebs,
+};
+
+/* Runtime services of a first boot that has none worth calling. */
+static efi_status_t EFIAPI rt_unsupported(void)
+{
+	return EFI_UNSUPPORTED;
+}
+
+static efi_status_t EFIAPI rt_get_variable(efi_char16_t *name,
+					   efi_guid_t *vendor, u32 *attr,
+					   unsigned long *size, void *data)
+{
+	return EFI_NOT_FOUND;
+}
+
+static struct {
+	efi_table_hdr_t hdr;
+	void *fn[14];
+} fake_rt = {
+	.hdr = { .signature = 0x56524553544e5552ULL,	/* "RUNTSERV" */
+		 .revision = EFI_2_100_SYSTEM_TABLE_REVISION,
+		 .headersize = sizeof(fake_rt) },
+};
+
+static void on_sigill(int sig, siginfo_t *si, void *uc_)
+{
+	ucontext_t *uc = uc_;
+	u32 insn = *(u32 *)uc->uc_mcontext.pc;
+
+	if (insn == IC_IALLUIS) {
+		ic_emulated++;
+	} else if ((insn & ~0x1fU) == MRS_CLIDR_EL1) {
+		if ((insn & 0x1f) != 31)
+			uc->uc_mcontext.regs[insn & 0x1f] = 0;
+		clidr_emulated++;
+	} else {
+		fprintf(stderr, "ustub: SIGILL at %llx: %08x\n",
+			(unsigned long long)uc->uc_mcontext.pc, insn);
+		_exit(3);
+	}
+	uc->uc_mcontext.pc += 4;
+}
+
+static void *read_file(const char *path, size_t *size)
+{
+	struct stat st;
+	void *buf;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		perror(path);
+		exit(2);
+	}
+	buf = malloc(st.st_size);
+	if (read(fd, buf, st.st_size) != st.st_size) {
+		perror(path);
+		exit(2);
+	}
+	close(fd);
+	*size = st.st_size;
+	return buf;
+}
+
+/* Put a file at the top of free RAM in a LOADER_DATA region, as kexec does. */
+static u64 place(const void *data, size_t size, u64 *top)
+{
+	u64 pages = (size + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE;
+
+	*top -= pages * EFI_PAGE_SIZE;
+	memcpy(emu_ptr(*top), data, size);
+	if (emu_mem_add(&emu_state.mem, *top, pages, EFI_LOADER_DATA,
+			EFI_MEMORY_WB, 0) != EFI_SUCCESS) {
+		fprintf(stderr, "ustub: cannot place a segment\n");
+		exit(2);
+	}
+	return *top;
+}
+
+static void *find_config_table(const efi_guid_t *guid)
+{
+	efi_system_table_t *st = emu_state.systab;
+	unsigned long i;
+
+	for (i = 0; i < st->nr_tables; i++)
+		if (emu_guid_eq(&st->tables[i].guid, guid))
+			return st->tables[i].table;
+	return NULL;
+}
+
+/* The FDT the stub will pass to the kernel: it names our system table. */
+static void *find_fdt(void)
+{
+	struct emu_memory *m = &emu_state.mem;
+	const fdt64_t *p;
+	u32 i;
+	int node, len;
+
+	for (i = 0; i < m->count; i++) {
+		void *fdt = emu_ptr(m->map[i].start);
+
+		if (!(m->map[i].flags & EMU_REGION_OWNED) ||
+		    fdt_check_header(fdt))
+			continue;
+		node = fdt_path_offset(fdt, "/chosen");
+		p = fdt_getprop(fdt, node, "linux,uefi-system-table", &len);
+		if (p && len == 8 &&
+		    fdt64_to_cpu(*p) == emu_addr(emu_state.systab))
+			return fdt;
+	}
+	return NULL;
+}
+
+static u64 prop_u64(void *fdt, int node, const char *name, int *found)
+{
+	const void *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, name, &len);
+	*found = p && (len == 4 || len == 8);
+	if (!*found)
+		return 0;
+	return len == 8 ? fdt64_to_cpu(*(const fdt64_t *)p) :
+			  fdt32_to_cpu(*(const fdt32_t *)p);
+}
+
+static void check_memory_map(void *fdt, int chosen)
+{
+	struct emu_memory *m = &emu_state.mem;
+	int f1, f2, f3, f4, ok = 1;
+	u64 start = prop_u64(fdt, chosen, "linux,uefi-mmap-start", &f1);
+	u64 size = prop_u64(fdt, chosen, "linux,uefi-mmap-size", &f2);
+	u64 dsize = prop_u64(fdt, chosen, "linux,uefi-mmap-desc-size", &f3);
+	u64 ver = prop_u64(fdt, chosen, "linux,uefi-mmap-desc-ver", &f4);
+	u64 prev_end = 0, i;
+
+	tap(f1 && f2 && f3 && f4, "DT has linux,uefi-mmap-{start,size,desc-size,desc-ver}");
+	tap(dsize == EMU_DESC_SIZE && ver == 1 && size == m->count * dsize,
+	    "memory map in DT: %llu descriptors of %llu bytes, version %llu",
+	    (unsigned long long)(dsize ? size / dsize : 0),
+	    (unsigned long long)dsize, (unsigned long long)ver);
+	for (i = 0; f1 && dsize && i < size / dsize; i++) {
+		efi_memory_desc_t d;
+
+		memcpy(&d, (u8 *)emu_ptr(start) + i * dsize, sizeof(d));
+		if (d.phys_addr < prev_end || !d.num_pages ||
+		    d.phys_addr != m->map[i].start ||
+		    d.num_pages != m->map[i].pages || d.type != m->map[i].type)
+			ok = 0;
+		prev_end = d.phys_addr + d.num_pages * EFI_PAGE_SIZE;
+	}
+	tap(ok, "final memory map sorted, disjoint and equal to the emulator's");
+}
+
+/* Find the decompressed arm64 Image the stub will jump to. */
+static void check_kernel(const u8 *image, size_t image_size)
+{
+	struct emu_memory *m = &emu_state.mem;
+	u64 a, best = 0;
+	size_t diff = 0, i;
+	u32 r;
+
+	for (r = 0; r < m->count && !best; r++) {
+		if (!(m->map[r].flags & EMU_REGION_OWNED) ||
+		    m->map[r].type != EFI_LOADER_CODE)
+			continue;
+		for (a = m->map[r].start;
+		     a + image_size <= m->map[r].start +
+		     m->map[r].pages * EFI_PAGE_SIZE; a += EFI_PAGE_SIZE)
+			if (!memcmp(emu_ptr(a) + 0x38, "ARM\x64", 4) &&
+			    !memcmp(emu_ptr(a), image, 64)) {
+				best = a;
+				break;
+			}
+	}
+	tap(best != 0, "decompressed kernel Image found in LOADER_CODE at %#llx",
+	    (unsigned long long)best);
+	if (!best)
+		return;
+	for (i = 0; i < image_size; i++)
+		diff += ((u8 *)emu_ptr(best))[i] != image[i];
+	tap(diff == 0, "decompressed kernel byte-identical to Image (%zu bytes, %zu differ)",
+	    image_size, diff);
+}
+
+static void report_trace(void)
+{
+	static const struct {
+		efi_guid_t guid;
+		const char *name;
+	} names[] = {
+		{ LOADED_IMAGE_PROTOCOL_GUID, "EFI_LOADED_IMAGE_PROTOCOL" },
+		{ EFI_LOAD_FILE2_PROTOCOL_GUID, "EFI_LOAD_FILE2_PROTOCOL" },
+		{ EFI_RNG_PROTOCOL_GUID, "EFI_RNG_PROTOCOL" },
+		{ EFI_DEVICE_PATH_PROTOCOL_GUID, "EFI_DEVICE_PATH_PROTOCOL" },
+		{ EFI_GUID(0x9042a9de, 0x23dc, 0x4a38, 0x96, 0xfb, 0x7a, 0xde,
+			   0xd0, 0x80, 0x51, 0x6a), "EFI_GRAPHICS_OUTPUT_PROTOCOL" },
+		{ EFI_GUID(0x607f766c, 0x7455, 0x42be, 0x93, 0x0b, 0xe4, 0xd7,
+			   0x6d, 0xb2, 0x72, 0x0f), "EFI_TCG2_PROTOCOL" },
+		{ EFI_GUID(0x96751a3d, 0x72f4, 0x41a6, 0xa7, 0x94, 0xed, 0x5d,
+			   0x0e, 0x67, 0xae, 0x6b), "EFI_CC_MEASUREMENT_PROTOCOL" },
+		{ EFI_GUID(0x982c298b, 0xf4fa, 0x41cb, 0xb8, 0x38, 0x77, 0xaa,
+			   0x68, 0x8f, 0xb8, 0x39), "EFI_UGA_PROTOCOL" },
+		{ EFI_GUID(0x4cf5b200, 0x68b8, 0x4ca5, 0x9e, 0xec, 0xb2, 0x3e,
+			   0x3f, 0x50, 0x02, 0x9a), "EFI_PCI_IO_PROTOCOL" },
+		{ EFI_GUID(0xf4560cf6, 0x40ec, 0x4b4a, 0xa1, 0x92, 0xbf, 0x1d,
+			   0x57, 0xd0, 0xb1, 0x89), "EFI_MEMORY_ATTRIBUTE_PROTOCOL" },
+		{ EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID, "EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL" },
+		{ EFI_GUID(0x03583ff6, 0xcb36, 0x4940, 0x94, 0x7e, 0xb9, 0xb3,
+			   0x9f, 0x4a, 0xfa, 0xf7), "EFI_SMBIOS_PROTOCOL" },
+	};
+	u32 i, j;
+
+	printf("# boot services called:");
+	for (i = 0; i < EMU_BS_COUNT; i++)
+		if (emu_state.calls[i])
+			printf(" %s=%u", emu_bs_name(i), emu_state.calls[i]);
+	printf("\n# protocols asked for:\n");
+	for (i = 0; i < EMU_MAX_TRACED_GUIDS && emu_state.guids[i].asked; i++) {
+		const struct emu_guid_trace *t = &emu_state.guids[i];
+		const char *name = NULL;
+
+		for (j = 0; j < EMU_ARRAY_SIZE(names); j++)
+			if (emu_guid_eq(&names[j].guid, &t->guid))
+				name = names[j].name;
+		printf("#   ");
+		if (name) {
+			printf("%s", name);
+		} else {
+			const u8 *b = t->guid.b;
+
+			printf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-",
+			       b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6],
+			       b[8], b[9]);
+			for (j = 10; j < 16; j++)
+				printf("%02x", b[j]);
+		}
+		printf(": asked %u, found %u\n", t->asked, t->found);
+	}
+	printf("# EL1-only instructions emulated: 'mrs clidr_el1' %d, 'ic ialluis' %d\n",
+	       clidr_emulated, ic_emulated);
+}
+
+int main(int argc, char **argv)
+{
+	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
+	static const efi_guid_t initrd_guid = LINUX_EFI_INITRD_MEDIA_GUID;
+	const char *pe_path = NULL, *dtb_path = NULL, *initrd_path = NULL;
+	const char *cmdline = "", *image_path = NULL;
+	size_t pe_size, dtb_size, initrd_size = 0, image_size = 0, n16;
+	void *pe, *dtb, *initrd = NULL, *image = NULL, *fdt;
+	u64 top = RAM_BASE + RAM_SIZE, pe_at, dtb_at, initrd_at = 0;
+	struct { u64 base, size; } *itab;
+	struct sigaction sa = { 0 };
+	efi_char16_t *cmd16;
+	efi_status_t status;
+	int i, chosen, f1, f2;
+	const char *bootargs;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--pe"))
+			pe_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--dtb"))
+			dtb_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--initrd"))
+			initrd_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--cmdline"))
+			cmdline = argv[i + 1];
+		else if (!strcmp(argv[i], "--image"))
+			image_path = argv[i + 1];
+	}
+	if (!pe_path || !dtb_path || i != argc) {
+		fprintf(stderr, "usage: ustub --pe FILE --dtb FILE [--initrd FILE] [--cmdline STR] [--image Image]\n");
+		return 2;
+	}
+	pe = read_file(pe_path, &pe_size);
+	dtb = read_file(dtb_path, &dtb_size);
+	if (initrd_path)
+		initrd = read_file(initrd_path, &initrd_size);
+	if (image_path)
+		image = read_file(image_path, &image_size);
+
+	if (mmap((void *)RAM_BASE, RAM_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) !=
+	    (void *)RAM_BASE) {
+		perror("ustub: mmap RAM");
+		return 2;
+	}
+	emu_mem_init(&emu_state.mem, regions, EMU_ARRAY_SIZE(regions));
+	pe_at = place(pe, pe_size, &top);
+	dtb_at = place(dtb, dtb_size, &top);
+	if (initrd)
+		initrd_at = place(initrd, initrd_size, &top);
+	emu_mem_add(&emu_state.mem, RAM_BASE, (top - RAM_BASE) / EFI_PAGE_SIZE,
+		    EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0);
+
+	for (i = 0; i < 14; i++)
+		fake_rt.fn[i] = rt_unsupported;
+	fake_rt.fn[6] = rt_get_variable;
+
+	printf("TAP version 13\n");
+	status = emu_init(&emu_state, &ops, &fake_rt);
+	tap(status == EFI_SUCCESS, "emulator initialised");
+	emu_install_configuration_table((efi_guid_t *)&dtb_guid,
+					emu_ptr(dtb_at));
+	if (initrd)
+		emu_install_initrd(&emu_state, initrd_at, initrd_size);
+
+	n16 = 0;
+	emu_utf8_to_utf16(cmdline, strlen(cmdline), NULL, &n16);
+	cmd16 = calloc(n16, 2);
+	if (emu_utf8_to_utf16(cmdline, strlen(cmdline), cmd16, &n16) !=
+	    EFI_SUCCESS)
+		return 2;
+
+	sa.sa_sigaction = on_sigill;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGILL, &sa, NULL);
+
+	fflush(stdout);
+	if (!sigsetjmp(at_ebs, 1)) {
+		status = emu_boot(&emu_state, emu_ptr(pe_at), pe_size, cmd16,
+				  n16 * 2);
+		tap(0, "stub reached ExitBootServices() (returned 0x%lx)",
+		    status);
+		report_trace();
+		printf("1..%d\n", tap_n);
+		return 1;
+	}
+	printf("\n");
+	tap(emu_state.boot_services_exited, "stub reached ExitBootServices()");
+	tap(emu_state.systab->boottime == NULL, "system table lost its boot services");
+
+	fdt = find_fdt();
+	tap(fdt != NULL, "FDT handed to the kernel names our system table");
+	if (fdt) {
+		chosen = fdt_path_offset(fdt, "/chosen");
+		bootargs = fdt_getprop(fdt, chosen, "bootargs", NULL);
+		tap(bootargs && !strcmp(bootargs, cmdline),
+		    "/chosen/bootargs is the command line (\"%s\")",
+		    bootargs ? bootargs : "(none)");
+		check_memory_map(fdt, chosen);
+		prop_u64(fdt, chosen, "linux,initrd-start", &f1);
+		prop_u64(fdt, chosen, "linux,initrd-end", &f2);
+		printf("# DT linux,initrd-start/end %s\n",
+		       f1 && f2 ? "present" : "absent (initrd goes by config table)");
+	}
+	if (initrd) {
+		itab = find_config_table(&initrd_guid);
+		tap(itab && itab->size == initrd_size &&
+		    !memcmp(emu_ptr(itab->base), initrd, initrd_size),
+		    "initrd config table covers a byte-exact copy of our initrd (%zu bytes)",
+		    initrd_size);
+	}
+	if (image)
+		check_kernel(image, image_size);
+	report_trace();
+	printf("1..%d\n", tap_n);
+	return tap_fail ? 1 : 0;
+}
