@@ -8,10 +8,10 @@
  */
 #include "emulator.h"
 
-#define EVENT_MAGIC	0x544e45565555454dULL	/* "MEUUVENT" */
+#define EVENT_MAGIC 0x544e45565555454dULL /* "MEUUVENT" */
 
 static const char *const bs_names[] = {
-#define EMU_BS(name) #name,
+#define EMU_BS(id, name) [EMU_BS_##id] = name,
 #include "services.h"
 #undef EMU_BS
 };
@@ -32,56 +32,53 @@ static efi_status_t unsupported(enum emu_bs_id id)
 }
 
 /* Implements RaiseTPL() (UEFI 2.10, 7.1); no interrupts exist here. */
-static unsigned long EFIAPI raise_tpl(unsigned long new_tpl)
+static unsigned long raise_tpl(unsigned long new_tpl)
 {
 	unsigned long old = emu->tpl;
 
-	emu_called(RaiseTPL);
+	emu_called(raise_tpl);
 	emu->tpl = new_tpl;
 	return old;
 }
 
 /* Implements RestoreTPL() (UEFI 2.10, 7.1). */
-static void EFIAPI restore_tpl(unsigned long old_tpl)
+static void restore_tpl(unsigned long old_tpl)
 {
-	emu_called(RestoreTPL);
+	emu_called(restore_tpl);
 	emu->tpl = old_tpl;
 }
 
-static efi_status_t EFIAPI allocate_pages(int type, int mem_type,
-					  unsigned long pages, u64 *addr)
+static efi_status_t allocate_pages(int type, int mem_type, unsigned long pages,
+				   u64 *addr)
 {
-	emu_called(AllocatePages);
+	emu_called(allocate_pages);
 	return emu_allocate_pages(&emu->mem, type, mem_type, pages, addr);
 }
 
-static efi_status_t EFIAPI free_pages(u64 addr, unsigned long pages)
+static efi_status_t free_pages(u64 addr, unsigned long pages)
 {
-	emu_called(FreePages);
+	emu_called(free_pages);
 	return emu_free_pages(&emu->mem, addr, pages);
 }
 
-static efi_status_t EFIAPI get_memory_map(unsigned long *size,
-					  efi_memory_desc_t *map,
-					  unsigned long *key,
-					  unsigned long *desc_size,
-					  u32 *desc_version)
+static efi_status_t get_memory_map(unsigned long *size, efi_memory_desc_t *map,
+				   unsigned long *key, unsigned long *desc_size,
+				   u32 *desc_version)
 {
-	emu_called(GetMemoryMap);
+	emu_called(get_memory_map);
 	return emu_get_memory_map(&emu->mem, size, map, key, desc_size,
 				  desc_version);
 }
 
-static efi_status_t EFIAPI allocate_pool(int mem_type, unsigned long size,
-					 void **buf)
+static efi_status_t allocate_pool(int mem_type, unsigned long size, void **buf)
 {
-	emu_called(AllocatePool);
+	emu_called(allocate_pool);
 	return emu_allocate_pool(&emu->mem, mem_type, size, buf);
 }
 
-static efi_status_t EFIAPI free_pool(void *buf)
+static efi_status_t free_pool(void *buf)
 {
-	emu_called(FreePool);
+	emu_called(free_pool);
 	return emu_free_pool(&emu->mem, buf);
 }
 
@@ -125,26 +122,25 @@ static efi_status_t new_event(u32 type, efi_event_notify_t notify, void *ctx,
 }
 
 /* Implements CreateEvent() (UEFI 2.10, 7.1). */
-static efi_status_t EFIAPI create_event(u32 type, unsigned long tpl,
-					efi_event_notify_t notify, void *ctx,
-					efi_event_t *event)
+static efi_status_t create_event(u32 type, unsigned long tpl,
+				 efi_event_notify_t notify, void *ctx,
+				 efi_event_t *event)
 {
-	emu_called(CreateEvent);
+	emu_called(create_event);
 	return new_event(type, notify, ctx,
 			 type == EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES, event);
 }
 
 /* Implements CreateEventEx() (UEFI 2.10, 7.1). */
-static efi_status_t EFIAPI create_event_ex(u32 type, unsigned long tpl,
-					   efi_event_notify_t notify,
-					   const void *ctx,
-					   const efi_guid_t *group,
-					   efi_event_t *event)
+static efi_status_t create_event_ex(u32 type, unsigned long tpl,
+				    efi_event_notify_t notify, const void *ctx,
+				    const efi_guid_t *group, efi_event_t *event)
 {
-	static const efi_guid_t ebs_group = EFI_GUID(0x27abf055, 0xb1b8,
-		0x4c26, 0x80, 0x48, 0x74, 0x8f, 0x37, 0xba, 0xa2, 0xdf);
+	static const efi_guid_t ebs_group = EFI_GUID(0x27abf055, 0xb1b8, 0x4c26,
+						     0x80, 0x48, 0x74, 0x8f,
+						     0x37, 0xba, 0xa2, 0xdf);
 
-	emu_called(CreateEventEx);
+	emu_called(create_event_ex);
 	/* The group replaces the legacy type; both at once are refused. */
 	if (!group)
 		return new_event(type, notify, (void *)ctx,
@@ -164,11 +160,11 @@ static void signal_one(struct emu_event *ev)
 }
 
 /* Implements SignalEvent() (UEFI 2.10, 7.1). */
-static efi_status_t EFIAPI signal_event(efi_event_t event)
+static efi_status_t signal_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event);
 
-	emu_called(SignalEvent);
+	emu_called(signal_event);
 	if (!ev)
 		return EFI_INVALID_PARAMETER;
 	signal_one(ev);
@@ -176,11 +172,11 @@ static efi_status_t EFIAPI signal_event(efi_event_t event)
 }
 
 /* Implements CheckEvent() (UEFI 2.10, 7.1). */
-static efi_status_t EFIAPI check_event(efi_event_t event)
+static efi_status_t check_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event);
 
-	emu_called(CheckEvent);
+	emu_called(check_event);
 	if (!ev || ev->type & EFI_EVT_NOTIFY_SIGNAL)
 		return EFI_INVALID_PARAMETER;
 	if (!ev->signaled)
@@ -194,14 +190,13 @@ static efi_status_t EFIAPI check_event(efi_event_t event)
  * There are no timers or input devices to wake a waiter, so waiting on
  * nothing signalled would hang forever; that is refused instead.
  */
-static efi_status_t EFIAPI wait_for_event(unsigned long n,
-					  efi_event_t *events,
-					  unsigned long *index)
+static efi_status_t wait_for_event(unsigned long n, efi_event_t *events,
+				   unsigned long *index)
 {
 	struct emu_event *ev;
 	unsigned long i;
 
-	emu_called(WaitForEvent);
+	emu_called(wait_for_event);
 	if (!n || !events || !index)
 		return EFI_INVALID_PARAMETER;
 	for (i = 0; i < n; i++) {
@@ -214,16 +209,16 @@ static efi_status_t EFIAPI wait_for_event(unsigned long n,
 			return EFI_SUCCESS;
 		}
 	}
-	emu->calls[EMU_BS_WaitForEvent]--;
-	return unsupported(EMU_BS_WaitForEvent);
+	emu->calls[EMU_BS_wait_for_event]--;
+	return unsupported(EMU_BS_wait_for_event);
 }
 
 /* Implements CloseEvent() (UEFI 2.10, 7.1). */
-static efi_status_t EFIAPI close_event(efi_event_t event)
+static efi_status_t close_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event), **pp;
 
-	emu_called(CloseEvent);
+	emu_called(close_event);
 	if (!ev)
 		return EFI_INVALID_PARAMETER;
 	for (pp = &emu->events; *pp != ev; pp = &(*pp)->next)
@@ -234,13 +229,13 @@ static efi_status_t EFIAPI close_event(efi_event_t event)
 }
 
 /* SetTimer(): cancelling is all that can be done without a timer. */
-static efi_status_t EFIAPI set_timer(efi_event_t event, int type, u64 trigger)
+static efi_status_t set_timer(efi_event_t event, int type, u64 trigger)
 {
 	if (type == 0 && get_event(event)) {
-		emu_called(SetTimer);
+		emu_called(set_timer);
 		return EFI_SUCCESS;
 	}
-	return unsupported(EMU_BS_SetTimer);
+	return unsupported(EMU_BS_set_timer);
 }
 
 /*
@@ -250,12 +245,11 @@ static efi_status_t EFIAPI set_timer(efi_event_t event, int type, u64 trigger)
  * the system table loses its boot-time pointers, and the platform takes
  * over (on the kexec path: nothing; the payload owns the machine).
  */
-static efi_status_t EFIAPI exit_boot_services(efi_handle_t image,
-					      unsigned long key)
+static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 {
 	struct emu_event *ev;
 
-	emu_called(ExitBootServices);
+	emu_called(exit_boot_services);
 	if (key != emu->mem.key)
 		return EFI_INVALID_PARAMETER;
 	for (ev = emu->events; ev; ev = ev->next)
@@ -276,9 +270,9 @@ static efi_status_t EFIAPI exit_boot_services(efi_handle_t image,
 }
 
 /* Implements GetNextMonotonicCount() (UEFI 2.10, 7.5). */
-static efi_status_t EFIAPI get_next_monotonic_count(u64 *count)
+static efi_status_t get_next_monotonic_count(u64 *count)
 {
-	emu_called(GetNextMonotonicCount);
+	emu_called(get_next_monotonic_count);
 	if (!count)
 		return EFI_INVALID_PARAMETER;
 	*count = ++emu->monotonic;
@@ -286,74 +280,72 @@ static efi_status_t EFIAPI get_next_monotonic_count(u64 *count)
 }
 
 /* Implements Stall() (UEFI 2.10, 7.5) with the platform's delay. */
-static efi_status_t EFIAPI stall(unsigned long us)
+static efi_status_t stall(unsigned long us)
 {
-	emu_called(Stall);
+	emu_called(stall);
 	if (emu->ops->delay_us)
 		emu->ops->delay_us(us);
 	return EFI_SUCCESS;
 }
 
 /* SetWatchdogTimer(): there is no watchdog to arm or disarm. */
-static efi_status_t EFIAPI set_watchdog_timer(unsigned long timeout, u64 code,
-					      unsigned long size,
-					      efi_char16_t *data)
+static efi_status_t set_watchdog_timer(unsigned long timeout, u64 code,
+				       unsigned long size, efi_char16_t *data)
 {
-	emu_called(SetWatchdogTimer);
+	emu_called(set_watchdog_timer);
 	return EFI_SUCCESS;
 }
 
 /* Implements CalculateCrc32() (UEFI 2.10, 7.5). */
-static efi_status_t EFIAPI calculate_crc32(const void *data,
-					   unsigned long size, u32 *crc)
+static efi_status_t calculate_crc32(const void *data, unsigned long size,
+				    u32 *crc)
 {
-	emu_called(CalculateCrc32);
+	emu_called(calculate_crc32);
 	if (!data || !size || !crc)
 		return EFI_INVALID_PARAMETER;
 	*crc = emu_crc32(0, data, size);
 	return EFI_SUCCESS;
 }
 
-static void EFIAPI copy_mem(void *dst, const void *src, unsigned long n)
+static void copy_mem(void *dst, const void *src, unsigned long n)
 {
-	emu_called(CopyMem);
+	emu_called(copy_mem);
 	memmove(dst, src, n);
 }
 
-static void EFIAPI set_mem(void *dst, unsigned long n, u8 value)
+static void set_mem(void *dst, unsigned long n, u8 value)
 {
-	emu_called(SetMem);
+	emu_called(set_mem);
 	memset(dst, value, n);
 }
 
-static efi_status_t EFIAPI register_protocol_notify(efi_guid_t *guid,
-						    efi_event_t event,
-						    void **registration)
+static efi_status_t register_protocol_notify(efi_guid_t *guid,
+					     efi_event_t event,
+					     void **registration)
 {
-	return unsupported(EMU_BS_RegisterProtocolNotify);
+	return unsupported(EMU_BS_register_protocol_notify);
 }
 
-static efi_status_t EFIAPI connect_controller(efi_handle_t controller,
-					      efi_handle_t *driver,
-					      struct efi_device_path *path,
-					      bool recursive)
+static efi_status_t connect_controller(efi_handle_t controller,
+				       efi_handle_t *driver,
+				       struct efi_device_path *path,
+				       bool recursive)
 {
-	return unsupported(EMU_BS_ConnectController);
+	return unsupported(EMU_BS_connect_controller);
 }
 
-static efi_status_t EFIAPI disconnect_controller(efi_handle_t controller,
-						 efi_handle_t driver,
-						 efi_handle_t child)
+static efi_status_t disconnect_controller(efi_handle_t controller,
+					  efi_handle_t driver,
+					  efi_handle_t child)
 {
-	return unsupported(EMU_BS_DisconnectController);
+	return unsupported(EMU_BS_disconnect_controller);
 }
 
-static efi_status_t EFIAPI open_protocol_information(efi_handle_t handle,
-						     efi_guid_t *guid,
-						     void **entries,
-						     unsigned long *count)
+static efi_status_t open_protocol_information(efi_handle_t handle,
+					      efi_guid_t *guid, void **entries,
+					      unsigned long *count)
 {
-	return unsupported(EMU_BS_OpenProtocolInformation);
+	return unsupported(EMU_BS_open_protocol_information);
 }
 
 /**

@@ -73,24 +73,32 @@ void emu_printf(const char *fmt, ...)
 			out(buf, 1);
 			break;
 		case 'd':
-			sv = lng ? efi_va_arg(ap, long long) : efi_va_arg(ap, int);
-			out(buf, fmt_num(buf, sv < 0 ? -(unsigned long long)sv :
-					 (unsigned long long)sv, 10, width, sv < 0));
+			sv = lng ? efi_va_arg(ap, long long) :
+				   efi_va_arg(ap, int);
+			out(buf, fmt_num(buf,
+					 sv < 0 ? -(unsigned long long)sv :
+						  (unsigned long long)sv,
+					 10, width, sv < 0));
 			break;
 		case 'u':
-			out(buf, fmt_num(buf, lng ? efi_va_arg(ap, unsigned long long) :
-					 efi_va_arg(ap, unsigned int), 10, width,
-					 false));
+			out(buf,
+			    fmt_num(buf,
+				    lng ? efi_va_arg(ap, unsigned long long) :
+					  efi_va_arg(ap, unsigned int),
+				    10, width, false));
 			break;
 		case 'x':
-			out(buf, fmt_num(buf, lng ? efi_va_arg(ap, unsigned long long) :
-					 efi_va_arg(ap, unsigned int), 16, width,
-					 false));
+			out(buf,
+			    fmt_num(buf,
+				    lng ? efi_va_arg(ap, unsigned long long) :
+					  efi_va_arg(ap, unsigned int),
+				    16, width, false));
 			break;
 		case 'p':
 			out("0x", 2);
-			out(buf, fmt_num(buf, (unsigned long)efi_va_arg(ap, void *),
-					 16, 0, false));
+			out(buf,
+			    fmt_num(buf, (unsigned long)efi_va_arg(ap, void *),
+				    16, 0, false));
 			break;
 		case '%':
 			out("%", 1);
@@ -105,15 +113,15 @@ void emu_printf(const char *fmt, ...)
 	efi_va_end(ap);
 }
 
-static efi_status_t EFIAPI con_reset(efi_simple_text_output_protocol_t *this,
-				     bool extended)
+static efi_status_t con_reset(efi_simple_text_output_protocol_t *this,
+			      bool extended)
 {
 	return EFI_SUCCESS;
 }
 
 /* Implements OutputString() (UEFI 2.10, 12.4). */
-static efi_status_t EFIAPI con_output_string(efi_simple_text_output_protocol_t *this,
-					     efi_char16_t *str)
+static efi_status_t con_output_string(efi_simple_text_output_protocol_t *this,
+				      efi_char16_t *str)
 {
 	char buf[64];
 	size_t n = 0;
@@ -131,16 +139,15 @@ static efi_status_t EFIAPI con_output_string(efi_simple_text_output_protocol_t *
 	return EFI_SUCCESS;
 }
 
-static efi_status_t EFIAPI con_test_string(efi_simple_text_output_protocol_t *this,
-					   efi_char16_t *str)
+static efi_status_t con_test_string(efi_simple_text_output_protocol_t *this,
+				    efi_char16_t *str)
 {
 	return EFI_SUCCESS;
 }
 
-static efi_status_t EFIAPI con_query_mode(efi_simple_text_output_protocol_t *this,
-					  unsigned long mode,
-					  unsigned long *columns,
-					  unsigned long *rows)
+static efi_status_t con_query_mode(efi_simple_text_output_protocol_t *this,
+				   unsigned long mode, unsigned long *columns,
+				   unsigned long *rows)
 {
 	if (mode != 0)
 		return EFI_UNSUPPORTED;
@@ -151,33 +158,32 @@ static efi_status_t EFIAPI con_query_mode(efi_simple_text_output_protocol_t *thi
 	return EFI_SUCCESS;
 }
 
-static efi_status_t EFIAPI con_set_mode(efi_simple_text_output_protocol_t *this,
-					unsigned long mode)
+static efi_status_t con_set_mode(efi_simple_text_output_protocol_t *this,
+				 unsigned long mode)
 {
 	return mode == 0 ? EFI_SUCCESS : EFI_UNSUPPORTED;
 }
 
-static efi_status_t EFIAPI con_set_attribute(efi_simple_text_output_protocol_t *this,
-					     unsigned long attr)
+static efi_status_t con_set_attribute(efi_simple_text_output_protocol_t *this,
+				      unsigned long attr)
 {
 	emu->con_mode.attribute = attr;
 	return EFI_SUCCESS;
 }
 
-static efi_status_t EFIAPI con_clear_screen(efi_simple_text_output_protocol_t *this)
+static efi_status_t con_clear_screen(efi_simple_text_output_protocol_t *this)
 {
 	return EFI_SUCCESS;
 }
 
-static efi_status_t EFIAPI con_set_cursor(efi_simple_text_output_protocol_t *this,
-					  unsigned long column,
-					  unsigned long row)
+static efi_status_t con_set_cursor(efi_simple_text_output_protocol_t *this,
+				   unsigned long column, unsigned long row)
 {
 	return EFI_UNSUPPORTED;
 }
 
-static efi_status_t EFIAPI con_enable_cursor(efi_simple_text_output_protocol_t *this,
-					     bool visible)
+static efi_status_t con_enable_cursor(efi_simple_text_output_protocol_t *this,
+				      bool visible)
 {
 	return visible ? EFI_UNSUPPORTED : EFI_SUCCESS;
 }

@@ -5,7 +5,7 @@
  * firmware of its own, built freestanding for the kexec path and natively
  * for host tests, so it cannot include <linux/efi.h> (which needs the whole
  * kernel); names and layouts follow <linux/efi.h> and the UEFI 2.10 spec so
- * both read the same.  Only fixed-width types appear in layouts; EFIAPI is
+ * both read the same.  Only fixed-width types appear in layouts; is
  * the native calling convention (arm64), so no ABI glue is needed.
  */
 #ifndef __EFI_EMULATOR_EFI_TYPES_H
@@ -13,7 +13,9 @@
 
 #include <linux/types.h>
 
-#define EFIAPI
+#ifndef __packed
+#define __packed __attribute__((packed))
+#endif
 
 typedef unsigned long efi_status_t;
 typedef u16 efi_char16_t;
@@ -21,21 +23,21 @@ typedef void *efi_handle_t;
 typedef void *efi_event_t;
 typedef u64 efi_physical_addr_t;
 
-#define EFI_ERR(x)		((1UL << (8 * sizeof(long) - 1)) | (x))
-#define EFI_SUCCESS		0
-#define EFI_LOAD_ERROR		EFI_ERR(1)
-#define EFI_INVALID_PARAMETER	EFI_ERR(2)
-#define EFI_UNSUPPORTED		EFI_ERR(3)
-#define EFI_BAD_BUFFER_SIZE	EFI_ERR(4)
-#define EFI_BUFFER_TOO_SMALL	EFI_ERR(5)
-#define EFI_NOT_READY		EFI_ERR(6)
-#define EFI_DEVICE_ERROR	EFI_ERR(7)
-#define EFI_OUT_OF_RESOURCES	EFI_ERR(9)
-#define EFI_NOT_FOUND		EFI_ERR(14)
-#define EFI_ACCESS_DENIED	EFI_ERR(15)
-#define EFI_SECURITY_VIOLATION	EFI_ERR(26)
+#define EFI_ERR(x) ((1UL << (8 * sizeof(long) - 1)) | (x))
+#define EFI_SUCCESS 0
+#define EFI_LOAD_ERROR EFI_ERR(1)
+#define EFI_INVALID_PARAMETER EFI_ERR(2)
+#define EFI_UNSUPPORTED EFI_ERR(3)
+#define EFI_BAD_BUFFER_SIZE EFI_ERR(4)
+#define EFI_BUFFER_TOO_SMALL EFI_ERR(5)
+#define EFI_NOT_READY EFI_ERR(6)
+#define EFI_DEVICE_ERROR EFI_ERR(7)
+#define EFI_OUT_OF_RESOURCES EFI_ERR(9)
+#define EFI_NOT_FOUND EFI_ERR(14)
+#define EFI_ACCESS_DENIED EFI_ERR(15)
+#define EFI_SECURITY_VIOLATION EFI_ERR(26)
 
-#define EFI_ERROR(s)		((long)(s) < 0)
+#define EFI_ERROR(s) ((long)(s) < 0)
 
 /*
  * GUIDs are byte arrays in the spec's mixed-endian layout.  Byte aligned,
@@ -45,10 +47,10 @@ typedef struct {
 	u8 b[16];
 } efi_guid_t;
 
-#define EFI_GUID(a, b, c, d...) ((efi_guid_t){ {			\
-	(a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff, \
-	(b) & 0xff, ((b) >> 8) & 0xff,					\
-	(c) & 0xff, ((c) >> 8) & 0xff, d } })
+#define EFI_GUID(a, b, c, d...)                                           \
+	((efi_guid_t){ { (a)&0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, \
+			 ((a) >> 24) & 0xff, (b)&0xff, ((b) >> 8) & 0xff, \
+			 (c)&0xff, ((c) >> 8) & 0xff, d } })
 
 /* Memory types (UEFI 2.10, 7.2) */
 enum {
@@ -71,8 +73,8 @@ enum {
 	EFI_MAX_MEMORY_TYPE,
 };
 
-#define EFI_MEMORY_WB		0x0000000000000008ULL
-#define EFI_MEMORY_RUNTIME	0x8000000000000000ULL
+#define EFI_MEMORY_WB 0x0000000000000008ULL
+#define EFI_MEMORY_RUNTIME 0x8000000000000000ULL
 
 enum {
 	EFI_ALLOCATE_ANY_PAGES,
@@ -81,10 +83,10 @@ enum {
 	EFI_MAX_ALLOCATE_TYPE,
 };
 
-#define EFI_PAGE_SHIFT		12
-#define EFI_PAGE_SIZE		(1ULL << EFI_PAGE_SHIFT)
+#define EFI_PAGE_SHIFT 12
+#define EFI_PAGE_SIZE (1ULL << EFI_PAGE_SHIFT)
 
-#define EFI_MEMORY_DESCRIPTOR_VERSION	1
+#define EFI_MEMORY_DESCRIPTOR_VERSION 1
 
 typedef struct {
 	u32 type;
@@ -103,23 +105,23 @@ typedef struct {
 	u32 reserved;
 } efi_table_hdr_t;
 
-#define EFI_2_100_SYSTEM_TABLE_REVISION	((2 << 16) | 100)
+#define EFI_2_100_SYSTEM_TABLE_REVISION ((2 << 16) | 100)
 
 typedef struct {
 	efi_guid_t guid;
 	void *table;
 } efi_config_table_t;
 
-#define EFI_ALREADY_STARTED	EFI_ERR(20)
-#define EFI_ABORTED		EFI_ERR(21)
+#define EFI_ALREADY_STARTED EFI_ERR(20)
+#define EFI_ABORTED EFI_ERR(21)
 
 typedef __builtin_va_list efi_va_list;
-#define efi_va_start(ap, last)	__builtin_va_start(ap, last)
-#define efi_va_arg(ap, type)	__builtin_va_arg(ap, type)
-#define efi_va_end(ap)		__builtin_va_end(ap)
+#define efi_va_start(ap, last) __builtin_va_start(ap, last)
+#define efi_va_arg(ap, type) __builtin_va_arg(ap, type)
+#define efi_va_end(ap) __builtin_va_end(ap)
 
-#define EFI_SYSTEM_TABLE_SIGNATURE	0x5453595320494249ULL	/* "IBI SYST" */
-#define EFI_BOOT_SERVICES_SIGNATURE	0x56524553544f4f42ULL	/* "BOOTSERV" */
+#define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ULL /* "IBI SYST" */
+#define EFI_BOOT_SERVICES_SIGNATURE 0x56524553544f4f42ULL /* "BOOTSERV" */
 
 typedef struct efi_system_table efi_system_table_t;
 
@@ -128,25 +130,25 @@ struct efi_device_path {
 	u8 type;
 	u8 subtype;
 	u16 length;
-} __attribute__((packed));
+} __packed;
 
-#define EFI_DEV_MEDIA			4
-#define EFI_DEV_MEDIA_VENDOR		3
-#define EFI_DEV_END_PATH		0x7f
-#define EFI_DEV_END_ENTIRE		0xff
+#define EFI_DEV_MEDIA 4
+#define EFI_DEV_MEDIA_VENDOR 3
+#define EFI_DEV_END_PATH 0x7f
+#define EFI_DEV_END_ENTIRE 0xff
 
 struct efi_vendor_dev_path {
 	struct efi_device_path header;
 	efi_guid_t vendor;
-} __attribute__((packed));
+} __packed;
 
 /* Open attributes (UEFI 2.10, 7.3) */
-#define EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL	0x01
-#define EFI_OPEN_PROTOCOL_GET_PROTOCOL		0x02
-#define EFI_OPEN_PROTOCOL_TEST_PROTOCOL		0x04
-#define EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER	0x08
-#define EFI_OPEN_PROTOCOL_BY_DRIVER		0x10
-#define EFI_OPEN_PROTOCOL_EXCLUSIVE		0x20
+#define EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL 0x01
+#define EFI_OPEN_PROTOCOL_GET_PROTOCOL 0x02
+#define EFI_OPEN_PROTOCOL_TEST_PROTOCOL 0x04
+#define EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER 0x08
+#define EFI_OPEN_PROTOCOL_BY_DRIVER 0x10
+#define EFI_OPEN_PROTOCOL_EXCLUSIVE 0x20
 
 enum {
 	EFI_ALL_HANDLES,
@@ -154,135 +156,125 @@ enum {
 	EFI_BY_PROTOCOL,
 };
 
-#define EFI_NATIVE_INTERFACE	0
+#define EFI_NATIVE_INTERFACE 0
 
 /* Events (UEFI 2.10, 7.1) */
-#define EFI_EVT_TIMER			0x80000000
-#define EFI_EVT_RUNTIME			0x40000000
-#define EFI_EVT_NOTIFY_WAIT		0x00000100
-#define EFI_EVT_NOTIFY_SIGNAL		0x00000200
+#define EFI_EVT_TIMER 0x80000000
+#define EFI_EVT_RUNTIME 0x40000000
+#define EFI_EVT_NOTIFY_WAIT 0x00000100
+#define EFI_EVT_NOTIFY_SIGNAL 0x00000200
 #define EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES 0x00000201
 
-#define EFI_TPL_APPLICATION	4
-#define EFI_TPL_CALLBACK	8
-#define EFI_TPL_NOTIFY		16
-#define EFI_TPL_HIGH_LEVEL	31
+#define EFI_TPL_APPLICATION 4
+#define EFI_TPL_CALLBACK 8
+#define EFI_TPL_NOTIFY 16
+#define EFI_TPL_HIGH_LEVEL 31
 
-typedef void (EFIAPI *efi_event_notify_t)(efi_event_t event, void *ctx);
+typedef void (*efi_event_notify_t)(efi_event_t event, void *ctx);
 
 typedef struct {
 	efi_table_hdr_t hdr;
-	unsigned long (EFIAPI *raise_tpl)(unsigned long new_tpl);
-	void (EFIAPI *restore_tpl)(unsigned long old_tpl);
-	efi_status_t (EFIAPI *allocate_pages)(int type, int mem_type,
-					      unsigned long pages, u64 *addr);
-	efi_status_t (EFIAPI *free_pages)(u64 addr, unsigned long pages);
-	efi_status_t (EFIAPI *get_memory_map)(unsigned long *size,
-					      efi_memory_desc_t *map,
-					      unsigned long *key,
-					      unsigned long *desc_size,
-					      u32 *desc_version);
-	efi_status_t (EFIAPI *allocate_pool)(int mem_type, unsigned long size,
-					     void **buf);
-	efi_status_t (EFIAPI *free_pool)(void *buf);
-	efi_status_t (EFIAPI *create_event)(u32 type, unsigned long tpl,
-					    efi_event_notify_t notify,
-					    void *ctx, efi_event_t *event);
-	efi_status_t (EFIAPI *set_timer)(efi_event_t event, int type,
-					 u64 trigger);
-	efi_status_t (EFIAPI *wait_for_event)(unsigned long n,
-					      efi_event_t *events,
-					      unsigned long *index);
-	efi_status_t (EFIAPI *signal_event)(efi_event_t event);
-	efi_status_t (EFIAPI *close_event)(efi_event_t event);
-	efi_status_t (EFIAPI *check_event)(efi_event_t event);
-	efi_status_t (EFIAPI *install_protocol_interface)(efi_handle_t *handle,
-							  efi_guid_t *guid,
-							  int type,
-							  void *iface);
-	efi_status_t (EFIAPI *reinstall_protocol_interface)(efi_handle_t handle,
-							    efi_guid_t *guid,
-							    void *old_iface,
-							    void *new_iface);
-	efi_status_t (EFIAPI *uninstall_protocol_interface)(efi_handle_t handle,
-							    efi_guid_t *guid,
-							    void *iface);
-	efi_status_t (EFIAPI *handle_protocol)(efi_handle_t handle,
-					       efi_guid_t *guid, void **iface);
+	unsigned long (*raise_tpl)(unsigned long new_tpl);
+	void (*restore_tpl)(unsigned long old_tpl);
+	efi_status_t (*allocate_pages)(int type, int mem_type,
+				       unsigned long pages, u64 *addr);
+	efi_status_t (*free_pages)(u64 addr, unsigned long pages);
+	efi_status_t (*get_memory_map)(unsigned long *size,
+				       efi_memory_desc_t *map,
+				       unsigned long *key,
+				       unsigned long *desc_size,
+				       u32 *desc_version);
+	efi_status_t (*allocate_pool)(int mem_type, unsigned long size,
+				      void **buf);
+	efi_status_t (*free_pool)(void *buf);
+	efi_status_t (*create_event)(u32 type, unsigned long tpl,
+				     efi_event_notify_t notify, void *ctx,
+				     efi_event_t *event);
+	efi_status_t (*set_timer)(efi_event_t event, int type, u64 trigger);
+	efi_status_t (*wait_for_event)(unsigned long n, efi_event_t *events,
+				       unsigned long *index);
+	efi_status_t (*signal_event)(efi_event_t event);
+	efi_status_t (*close_event)(efi_event_t event);
+	efi_status_t (*check_event)(efi_event_t event);
+	efi_status_t (*install_protocol_interface)(efi_handle_t *handle,
+						   efi_guid_t *guid, int type,
+						   void *iface);
+	efi_status_t (*reinstall_protocol_interface)(efi_handle_t handle,
+						     efi_guid_t *guid,
+						     void *old_iface,
+						     void *new_iface);
+	efi_status_t (*uninstall_protocol_interface)(efi_handle_t handle,
+						     efi_guid_t *guid,
+						     void *iface);
+	efi_status_t (*handle_protocol)(efi_handle_t handle, efi_guid_t *guid,
+					void **iface);
 	void *reserved;
-	efi_status_t (EFIAPI *register_protocol_notify)(efi_guid_t *guid,
-							efi_event_t event,
-							void **registration);
-	efi_status_t (EFIAPI *locate_handle)(int search, efi_guid_t *guid,
-					     void *key, unsigned long *size,
-					     efi_handle_t *buffer);
-	efi_status_t (EFIAPI *locate_device_path)(efi_guid_t *guid,
-						  struct efi_device_path **path,
-						  efi_handle_t *device);
-	efi_status_t (EFIAPI *install_configuration_table)(efi_guid_t *guid,
-							   void *table);
-	efi_status_t (EFIAPI *load_image)(bool boot_policy,
-					  efi_handle_t parent,
-					  struct efi_device_path *path,
-					  void *src, unsigned long size,
-					  efi_handle_t *image);
-	efi_status_t (EFIAPI *start_image)(efi_handle_t image,
-					   unsigned long *exit_data_size,
-					   efi_char16_t **exit_data);
-	efi_status_t (EFIAPI *exit)(efi_handle_t image, efi_status_t status,
-				    unsigned long exit_data_size,
-				    efi_char16_t *exit_data);
-	efi_status_t (EFIAPI *unload_image)(efi_handle_t image);
-	efi_status_t (EFIAPI *exit_boot_services)(efi_handle_t image,
-						  unsigned long key);
-	efi_status_t (EFIAPI *get_next_monotonic_count)(u64 *count);
-	efi_status_t (EFIAPI *stall)(unsigned long us);
-	efi_status_t (EFIAPI *set_watchdog_timer)(unsigned long timeout,
-						  u64 code,
-						  unsigned long data_size,
-						  efi_char16_t *data);
-	efi_status_t (EFIAPI *connect_controller)(efi_handle_t controller,
-						  efi_handle_t *driver,
-						  struct efi_device_path *path,
-						  bool recursive);
-	efi_status_t (EFIAPI *disconnect_controller)(efi_handle_t controller,
-						     efi_handle_t driver,
-						     efi_handle_t child);
-	efi_status_t (EFIAPI *open_protocol)(efi_handle_t handle,
-					     efi_guid_t *guid, void **iface,
-					     efi_handle_t agent,
-					     efi_handle_t controller,
-					     u32 attrs);
-	efi_status_t (EFIAPI *close_protocol)(efi_handle_t handle,
-					      efi_guid_t *guid,
-					      efi_handle_t agent,
-					      efi_handle_t controller);
-	efi_status_t (EFIAPI *open_protocol_information)(efi_handle_t handle,
-							 efi_guid_t *guid,
-							 void **entries,
-							 unsigned long *count);
-	efi_status_t (EFIAPI *protocols_per_handle)(efi_handle_t handle,
-						    efi_guid_t ***guids,
-						    unsigned long *count);
-	efi_status_t (EFIAPI *locate_handle_buffer)(int search,
-						    efi_guid_t *guid,
-						    void *key,
-						    unsigned long *count,
-						    efi_handle_t **buffer);
-	efi_status_t (EFIAPI *locate_protocol)(efi_guid_t *guid,
-					       void *registration,
-					       void **iface);
-	efi_status_t (EFIAPI *install_multiple_protocol_interfaces)(efi_handle_t *handle, ...);
-	efi_status_t (EFIAPI *uninstall_multiple_protocol_interfaces)(efi_handle_t handle, ...);
-	efi_status_t (EFIAPI *calculate_crc32)(const void *data,
-					       unsigned long size, u32 *crc);
-	void (EFIAPI *copy_mem)(void *dst, const void *src, unsigned long n);
-	void (EFIAPI *set_mem)(void *dst, unsigned long n, u8 value);
-	efi_status_t (EFIAPI *create_event_ex)(u32 type, unsigned long tpl,
-					       efi_event_notify_t notify,
-					       const void *ctx,
-					       const efi_guid_t *group,
-					       efi_event_t *event);
+	efi_status_t (*register_protocol_notify)(efi_guid_t *guid,
+						 efi_event_t event,
+						 void **registration);
+	efi_status_t (*locate_handle)(int search, efi_guid_t *guid, void *key,
+				      unsigned long *size,
+				      efi_handle_t *buffer);
+	efi_status_t (*locate_device_path)(efi_guid_t *guid,
+					   struct efi_device_path **path,
+					   efi_handle_t *device);
+	efi_status_t (*install_configuration_table)(efi_guid_t *guid,
+						    void *table);
+	efi_status_t (*load_image)(bool boot_policy, efi_handle_t parent,
+				   struct efi_device_path *path, void *src,
+				   unsigned long size, efi_handle_t *image);
+	efi_status_t (*start_image)(efi_handle_t image,
+				    unsigned long *exit_data_size,
+				    efi_char16_t **exit_data);
+	efi_status_t (*exit)(efi_handle_t image, efi_status_t status,
+			     unsigned long exit_data_size,
+			     efi_char16_t *exit_data);
+	efi_status_t (*unload_image)(efi_handle_t image);
+	efi_status_t (*exit_boot_services)(efi_handle_t image,
+					   unsigned long key);
+	efi_status_t (*get_next_monotonic_count)(u64 *count);
+	efi_status_t (*stall)(unsigned long us);
+	efi_status_t (*set_watchdog_timer)(unsigned long timeout, u64 code,
+					   unsigned long data_size,
+					   efi_char16_t *data);
+	efi_status_t (*connect_controller)(efi_handle_t controller,
+					   efi_handle_t *driver,
+					   struct efi_device_path *path,
+					   bool recursive);
+	efi_status_t (*disconnect_controller)(efi_handle_t controller,
+					      efi_handle_t driver,
+					      efi_handle_t child);
+	efi_status_t (*open_protocol)(efi_handle_t handle, efi_guid_t *guid,
+				      void **iface, efi_handle_t agent,
+				      efi_handle_t controller, u32 attrs);
+	efi_status_t (*close_protocol)(efi_handle_t handle, efi_guid_t *guid,
+				       efi_handle_t agent,
+				       efi_handle_t controller);
+	efi_status_t (*open_protocol_information)(efi_handle_t handle,
+						  efi_guid_t *guid,
+						  void **entries,
+						  unsigned long *count);
+	efi_status_t (*protocols_per_handle)(efi_handle_t handle,
+					     efi_guid_t ***guids,
+					     unsigned long *count);
+	efi_status_t (*locate_handle_buffer)(int search, efi_guid_t *guid,
+					     void *key, unsigned long *count,
+					     efi_handle_t **buffer);
+	efi_status_t (*locate_protocol)(efi_guid_t *guid, void *registration,
+					void **iface);
+	efi_status_t (*install_multiple_protocol_interfaces)(
+		efi_handle_t *handle, ...);
+	efi_status_t (*uninstall_multiple_protocol_interfaces)(
+		efi_handle_t handle, ...);
+	efi_status_t (*calculate_crc32)(const void *data, unsigned long size,
+					u32 *crc);
+	void (*copy_mem)(void *dst, const void *src, unsigned long n);
+	void (*set_mem)(void *dst, unsigned long n, u8 value);
+	efi_status_t (*create_event_ex)(u32 type, unsigned long tpl,
+					efi_event_notify_t notify,
+					const void *ctx,
+					const efi_guid_t *group,
+					efi_event_t *event);
 } efi_boot_services_t;
 
 typedef struct efi_simple_text_output_protocol efi_simple_text_output_protocol_t;
@@ -297,26 +289,25 @@ typedef struct {
 } efi_simple_text_output_mode_t;
 
 struct efi_simple_text_output_protocol {
-	efi_status_t (EFIAPI *reset)(efi_simple_text_output_protocol_t *this,
-				     bool extended);
-	efi_status_t (EFIAPI *output_string)(efi_simple_text_output_protocol_t *this,
-					     efi_char16_t *str);
-	efi_status_t (EFIAPI *test_string)(efi_simple_text_output_protocol_t *this,
-					   efi_char16_t *str);
-	efi_status_t (EFIAPI *query_mode)(efi_simple_text_output_protocol_t *this,
-					  unsigned long mode,
-					  unsigned long *columns,
-					  unsigned long *rows);
-	efi_status_t (EFIAPI *set_mode)(efi_simple_text_output_protocol_t *this,
-					unsigned long mode);
-	efi_status_t (EFIAPI *set_attribute)(efi_simple_text_output_protocol_t *this,
-					     unsigned long attr);
-	efi_status_t (EFIAPI *clear_screen)(efi_simple_text_output_protocol_t *this);
-	efi_status_t (EFIAPI *set_cursor_position)(efi_simple_text_output_protocol_t *this,
-						   unsigned long column,
-						   unsigned long row);
-	efi_status_t (EFIAPI *enable_cursor)(efi_simple_text_output_protocol_t *this,
-					     bool visible);
+	efi_status_t (*reset)(efi_simple_text_output_protocol_t *this,
+			      bool extended);
+	efi_status_t (*output_string)(efi_simple_text_output_protocol_t *this,
+				      efi_char16_t *str);
+	efi_status_t (*test_string)(efi_simple_text_output_protocol_t *this,
+				    efi_char16_t *str);
+	efi_status_t (*query_mode)(efi_simple_text_output_protocol_t *this,
+				   unsigned long mode, unsigned long *columns,
+				   unsigned long *rows);
+	efi_status_t (*set_mode)(efi_simple_text_output_protocol_t *this,
+				 unsigned long mode);
+	efi_status_t (*set_attribute)(efi_simple_text_output_protocol_t *this,
+				      unsigned long attr);
+	efi_status_t (*clear_screen)(efi_simple_text_output_protocol_t *this);
+	efi_status_t (*set_cursor_position)(
+		efi_simple_text_output_protocol_t *this, unsigned long column,
+		unsigned long row);
+	efi_status_t (*enable_cursor)(efi_simple_text_output_protocol_t *this,
+				      bool visible);
 	efi_simple_text_output_mode_t *mode;
 };
 
@@ -336,7 +327,7 @@ struct efi_system_table {
 	efi_config_table_t *tables;
 };
 
-#define EFI_LOADED_IMAGE_PROTOCOL_REVISION	0x1000
+#define EFI_LOADED_IMAGE_PROTOCOL_REVISION 0x1000
 
 typedef struct {
 	u32 revision;
@@ -351,39 +342,60 @@ typedef struct {
 	u64 image_size;
 	u32 image_code_type;
 	u32 image_data_type;
-	efi_status_t (EFIAPI *unload)(efi_handle_t image);
+	efi_status_t (*unload)(efi_handle_t image);
 } efi_loaded_image_t;
 
 typedef struct efi_load_file2_protocol efi_load_file2_protocol_t;
 
 struct efi_load_file2_protocol {
-	efi_status_t (EFIAPI *load_file)(efi_load_file2_protocol_t *this,
-					 struct efi_device_path *path,
-					 bool boot_policy,
-					 unsigned long *size, void *buffer);
+	efi_status_t (*load_file)(efi_load_file2_protocol_t *this,
+				  struct efi_device_path *path,
+				  bool boot_policy, unsigned long *size,
+				  void *buffer);
 };
 
 typedef struct efi_rng_protocol efi_rng_protocol_t;
 
 struct efi_rng_protocol {
-	efi_status_t (EFIAPI *get_info)(efi_rng_protocol_t *this,
-					unsigned long *size, efi_guid_t *algs);
-	efi_status_t (EFIAPI *get_rng)(efi_rng_protocol_t *this,
-				       efi_guid_t *alg, unsigned long len,
-				       u8 *out);
+	efi_status_t (*get_info)(efi_rng_protocol_t *this, unsigned long *size,
+				 efi_guid_t *algs);
+	efi_status_t (*get_rng)(efi_rng_protocol_t *this, efi_guid_t *alg,
+				unsigned long len, u8 *out);
 };
 
-#define EFI_RNG_ALGORITHM_RAW	EFI_GUID(0xe43176d7, 0xb6e8, 0x4827,  0xb7, 0x84, 0x7f, 0xfd, 0xc4, 0xb6, 0x85, 0x61)
+#define EFI_RNG_ALGORITHM_RAW                                              \
+	EFI_GUID(0xe43176d7, 0xb6e8, 0x4827, 0xb7, 0x84, 0x7f, 0xfd, 0xc4, \
+		 0xb6, 0x85, 0x61)
 
-#define LOADED_IMAGE_PROTOCOL_GUID		EFI_GUID(0x5b1b31a1, 0x9562, 0x11d2,  0x8e, 0x3f, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b)
-#define EFI_LOADED_IMAGE_DEVICE_PATH_PROTOCOL_GUID EFI_GUID(0xbc62157e, 0x3e33, 0x4fec,  0x99, 0x20, 0x2d, 0x3b, 0x36, 0xd7, 0x50, 0xdf)
-#define EFI_DEVICE_PATH_PROTOCOL_GUID		EFI_GUID(0x09576e91, 0x6d3f, 0x11d2,  0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b)
-#define EFI_LOAD_FILE2_PROTOCOL_GUID		EFI_GUID(0x4006c0c1, 0xfcb3, 0x403e,  0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d)
-#define EFI_RNG_PROTOCOL_GUID			EFI_GUID(0x3152bca5, 0xeade, 0x433d,  0x86, 0x2e, 0xc0, 0x1c, 0xdc, 0x29, 0x1f, 0x44)
-#define EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID	EFI_GUID(0x387477c2, 0x69c7, 0x11d2,  0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b)
-#define DEVICE_TREE_GUID			EFI_GUID(0xb1b621d5, 0xf19c, 0x41a5,  0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0)
-#define ACPI_20_TABLE_GUID			EFI_GUID(0x8868e871, 0xe4f1, 0x11d3,  0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81)
-#define SMBIOS3_TABLE_GUID			EFI_GUID(0xf2fd1544, 0x9794, 0x4a2c,  0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94)
-#define LINUX_EFI_INITRD_MEDIA_GUID		EFI_GUID(0x5568e427, 0x68fc, 0x4f3d,  0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68)
+#define LOADED_IMAGE_PROTOCOL_GUID                                         \
+	EFI_GUID(0x5b1b31a1, 0x9562, 0x11d2, 0x8e, 0x3f, 0x00, 0xa0, 0xc9, \
+		 0x69, 0x72, 0x3b)
+#define EFI_LOADED_IMAGE_DEVICE_PATH_PROTOCOL_GUID                         \
+	EFI_GUID(0xbc62157e, 0x3e33, 0x4fec, 0x99, 0x20, 0x2d, 0x3b, 0x36, \
+		 0xd7, 0x50, 0xdf)
+#define EFI_DEVICE_PATH_PROTOCOL_GUID                                      \
+	EFI_GUID(0x09576e91, 0x6d3f, 0x11d2, 0x8e, 0x39, 0x00, 0xa0, 0xc9, \
+		 0x69, 0x72, 0x3b)
+#define EFI_LOAD_FILE2_PROTOCOL_GUID                                       \
+	EFI_GUID(0x4006c0c1, 0xfcb3, 0x403e, 0x99, 0x6d, 0x4a, 0x6c, 0x87, \
+		 0x24, 0xe0, 0x6d)
+#define EFI_RNG_PROTOCOL_GUID                                              \
+	EFI_GUID(0x3152bca5, 0xeade, 0x433d, 0x86, 0x2e, 0xc0, 0x1c, 0xdc, \
+		 0x29, 0x1f, 0x44)
+#define EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID                               \
+	EFI_GUID(0x387477c2, 0x69c7, 0x11d2, 0x8e, 0x39, 0x00, 0xa0, 0xc9, \
+		 0x69, 0x72, 0x3b)
+#define DEVICE_TREE_GUID                                                   \
+	EFI_GUID(0xb1b621d5, 0xf19c, 0x41a5, 0x83, 0x0b, 0xd9, 0x15, 0x2c, \
+		 0x69, 0xaa, 0xe0)
+#define ACPI_20_TABLE_GUID                                                 \
+	EFI_GUID(0x8868e871, 0xe4f1, 0x11d3, 0xbc, 0x22, 0x00, 0x80, 0xc7, \
+		 0x3c, 0x88, 0x81)
+#define SMBIOS3_TABLE_GUID                                                 \
+	EFI_GUID(0xf2fd1544, 0x9794, 0x4a2c, 0x99, 0x2e, 0xe5, 0xbb, 0xcf, \
+		 0x20, 0xe3, 0x94)
+#define LINUX_EFI_INITRD_MEDIA_GUID                                        \
+	EFI_GUID(0x5568e427, 0x68fc, 0x4f3d, 0xac, 0x74, 0xca, 0x55, 0x52, \
+		 0x31, 0xcc, 0x68)
 
 #endif /* __EFI_EMULATOR_EFI_TYPES_H */

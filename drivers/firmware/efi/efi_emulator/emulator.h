@@ -17,6 +17,12 @@
 #include "efi_types.h"
 
 #ifdef EMU_FREESTANDING
+/*
+ * Position independent without a GOT: every symbol is local to the blob,
+ * as in arch/arm64/kernel/pi (include/linux/hidden.h).
+ */
+#pragma GCC visibility push(hidden)
+size_t strlen(const char *s);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -25,12 +31,12 @@ int memcmp(const void *a, const void *b, size_t n);
 #include <string.h>
 #endif
 
-#define EMU_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define BUILD_CHECK(cond)	((void)sizeof(char[1 - 2 * !(cond)]))
+#define EMU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BUILD_CHECK(cond) ((void)sizeof(char[1 - 2 * !(cond)]))
 
 /* The one machine type this build serves (host tests emulate arm64). */
 #if defined(__aarch64__) || defined(EMU_HOST_TEST)
-#define EMU_PE_MACHINE		0xaa64	/* IMAGE_FILE_MACHINE_ARM64 */
+#define EMU_PE_MACHINE 0xaa64 /* IMAGE_FILE_MACHINE_ARM64 */
 #else
 #error "efi_emulator: no PE machine type for this architecture"
 #endif
@@ -52,13 +58,13 @@ static inline bool emu_guid_eq(const efi_guid_t *a, const efi_guid_t *b)
 
 /* lib.c */
 u32 emu_crc32(u32 crc, const void *buf, size_t len);
-efi_status_t emu_utf8_to_utf16(const char *src, size_t len,
-			       efi_char16_t *dst, size_t *dst_len);
+efi_status_t emu_utf8_to_utf16(const char *src, size_t len, efi_char16_t *dst,
+			       size_t *dst_len);
 
 /* memory.c: the memory map and the page and pool allocators */
 
 /* The region was handed out by the emulator and may be freed. */
-#define EMU_REGION_OWNED	0x1
+#define EMU_REGION_OWNED 0x1
 
 struct emu_region {
 	u64 start;
@@ -70,19 +76,21 @@ struct emu_region {
 };
 
 struct emu_memory {
-	struct emu_region *map;	/* sorted by start, never overlapping */
+	struct emu_region *map; /* sorted by start, never overlapping */
 	u32 count;
 	u32 max;
-	u64 key;		/* changes on every change of the map */
+	u64 key; /* changes on every change of the map */
 };
 
-/* What GetMemoryMap() reports as descriptor size: larger than the struct
- * on purpose, as EDK2 does, so callers must honour it. */
-#define EMU_DESC_SIZE		48
+/*
+ * What GetMemoryMap() reports as descriptor size: larger than the struct
+ * on purpose, as EDK2 does, so callers must honour it.
+ */
+#define EMU_DESC_SIZE 48
 
 void emu_mem_init(struct emu_memory *m, struct emu_region *storage, u32 max);
-efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages,
-			 u32 type, u64 attr, u64 virt);
+efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages, u32 type,
+			 u64 attr, u64 virt);
 efi_status_t emu_alloc_aligned(struct emu_memory *m, u32 type, u64 pages,
 			       u64 align, u64 max_addr, u64 *addr);
 efi_status_t emu_allocate_pages(struct emu_memory *m, int alloc_type,
@@ -100,18 +108,18 @@ struct emu_pe_info {
 	u16 machine;
 	u16 subsystem;
 	u16 nr_sections;
-	u32 sections_offset;	/* file offset of the section table */
-	u64 image_base;		/* preferred load address */
-	u32 image_size;		/* SizeOfImage */
-	u32 header_size;	/* SizeOfHeaders */
+	u32 sections_offset; /* file offset of the section table */
+	u64 image_base; /* preferred load address */
+	u32 image_size; /* SizeOfImage */
+	u32 header_size; /* SizeOfHeaders */
 	u32 section_align;
-	u32 entry;		/* RVA of the entry point */
-	u32 reloc_rva;		/* base relocation directory, 0 if none */
+	u32 entry; /* RVA of the entry point */
+	u32 reloc_rva; /* base relocation directory, 0 if none */
 	u32 reloc_size;
 };
 
 /* Largest SizeOfImage accepted: far above any kernel, far below harm. */
-#define EMU_PE_MAX_IMAGE	(512U << 20)
+#define EMU_PE_MAX_IMAGE (512U << 20)
 
 efi_status_t emu_pe_parse(const void *file, u64 size, u16 machine,
 			  struct emu_pe_info *pe, const char **why);
@@ -124,11 +132,15 @@ efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 /* console.c */
 struct emulator;
 
-void emu_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+
+__printf(1, 2) void emu_printf(const char *fmt, ...);
 void emu_console_init(struct emulator *e);
 
 /* handle.c: the handle and protocol database */
-#define EMU_MAX_PROTOCOLS	8
+#define EMU_MAX_PROTOCOLS 8
 
 struct emu_protocol {
 	efi_guid_t guid;
@@ -146,87 +158,78 @@ struct emu_handle *emu_handle_get(efi_handle_t h);
 void *emu_handle_find(struct emu_handle *h, const efi_guid_t *guid);
 efi_status_t emu_install_protocol(efi_handle_t *handle, const efi_guid_t *guid,
 				  void *iface);
-efi_status_t emu_uninstall_protocol(efi_handle_t handle,
-				    const efi_guid_t *guid, void *iface);
+efi_status_t emu_uninstall_protocol(efi_handle_t handle, const efi_guid_t *guid,
+				    void *iface);
 size_t emu_device_path_size(const struct efi_device_path *dp, size_t max);
 
-efi_status_t EFIAPI emu_install_protocol_interface(efi_handle_t *handle,
-						   efi_guid_t *guid, int type,
-						   void *iface);
-efi_status_t EFIAPI emu_reinstall_protocol_interface(efi_handle_t handle,
-						     efi_guid_t *guid,
-						     void *old_iface,
-						     void *new_iface);
-efi_status_t EFIAPI emu_uninstall_protocol_interface(efi_handle_t handle,
-						     efi_guid_t *guid,
-						     void *iface);
-efi_status_t EFIAPI emu_handle_protocol(efi_handle_t handle, efi_guid_t *guid,
-					void **iface);
-efi_status_t EFIAPI emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
-				      void **iface, efi_handle_t agent,
-				      efi_handle_t controller, u32 attrs);
-efi_status_t EFIAPI emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
-				       efi_handle_t agent,
-				       efi_handle_t controller);
-efi_status_t EFIAPI emu_protocols_per_handle(efi_handle_t handle,
-					     efi_guid_t ***guids,
-					     unsigned long *count);
-efi_status_t EFIAPI emu_locate_handle(int search, efi_guid_t *guid, void *key,
-				      unsigned long *size,
-				      efi_handle_t *buffer);
-efi_status_t EFIAPI emu_locate_handle_buffer(int search, efi_guid_t *guid,
-					     void *key, unsigned long *count,
-					     efi_handle_t **buffer);
-efi_status_t EFIAPI emu_locate_protocol(efi_guid_t *guid, void *registration,
-					void **iface);
-efi_status_t EFIAPI emu_locate_device_path(efi_guid_t *guid,
-					   struct efi_device_path **path,
-					   efi_handle_t *device);
-efi_status_t EFIAPI emu_install_multiple_protocol_interfaces(efi_handle_t *handle,
-							     ...);
-efi_status_t EFIAPI emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
-							       ...);
+efi_status_t emu_install_protocol_interface(efi_handle_t *handle,
+					    efi_guid_t *guid, int type,
+					    void *iface);
+efi_status_t emu_reinstall_protocol_interface(efi_handle_t handle,
+					      efi_guid_t *guid, void *old_iface,
+					      void *new_iface);
+efi_status_t emu_uninstall_protocol_interface(efi_handle_t handle,
+					      efi_guid_t *guid, void *iface);
+efi_status_t emu_handle_protocol(efi_handle_t handle, efi_guid_t *guid,
+				 void **iface);
+efi_status_t emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
+			       void **iface, efi_handle_t agent,
+			       efi_handle_t controller, u32 attrs);
+efi_status_t emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
+				efi_handle_t agent, efi_handle_t controller);
+efi_status_t emu_protocols_per_handle(efi_handle_t handle, efi_guid_t ***guids,
+				      unsigned long *count);
+efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
+			       unsigned long *size, efi_handle_t *buffer);
+efi_status_t emu_locate_handle_buffer(int search, efi_guid_t *guid, void *key,
+				      unsigned long *count,
+				      efi_handle_t **buffer);
+efi_status_t emu_locate_protocol(efi_guid_t *guid, void *registration,
+				 void **iface);
+efi_status_t emu_locate_device_path(efi_guid_t *guid,
+				    struct efi_device_path **path,
+				    efi_handle_t *device);
+efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle,
+						      ...);
+efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
+							...);
 
 /* Count a call of boot service @id in the trace. */
-#define emu_called(id)	(emu->calls[EMU_BS_##id]++)
+#define emu_called(id) (emu->calls[EMU_BS_##id]++)
 
 /* image.c: LoadImage() and friends */
 struct emu_image {
 	efi_loaded_image_t li;
 	u64 magic;
 	struct emu_handle *handle;
-	u64 base;			/* allocation holding the image */
+	u64 base; /* allocation holding the image */
 	u64 pages;
-	efi_status_t (EFIAPI *entry)(efi_handle_t image,
-				     efi_system_table_t *systab);
+	efi_status_t (*entry)(efi_handle_t image, efi_system_table_t *systab);
 	bool started;
 	efi_status_t exit_status;
-	void *jmp[5];			/* __builtin_setjmp buffer */
+	void *jmp[5]; /* __builtin_setjmp buffer */
 	struct emu_image *prev_running;
-	struct efi_device_path *path;	/* copy of the path it came from */
+	struct efi_device_path *path; /* copy of the path it came from */
 };
 
 efi_status_t emu_load_image_buffer(efi_handle_t parent, const void *buf,
 				   u64 size, struct efi_device_path *path,
 				   efi_handle_t *handle);
-efi_status_t EFIAPI emu_load_image(bool boot_policy, efi_handle_t parent,
-				   struct efi_device_path *path, void *src,
-				   unsigned long size, efi_handle_t *image);
-efi_status_t EFIAPI emu_start_image(efi_handle_t image,
-				    unsigned long *exit_data_size,
-				    efi_char16_t **exit_data);
-efi_status_t EFIAPI emu_exit(efi_handle_t image, efi_status_t status,
-			     unsigned long exit_data_size,
-			     efi_char16_t *exit_data);
-efi_status_t EFIAPI emu_unload_image(efi_handle_t image);
+efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
+			    struct efi_device_path *path, void *src,
+			    unsigned long size, efi_handle_t *image);
+efi_status_t emu_start_image(efi_handle_t image, unsigned long *exit_data_size,
+			     efi_char16_t **exit_data);
+efi_status_t emu_exit(efi_handle_t image, efi_status_t status,
+		      unsigned long exit_data_size, efi_char16_t *exit_data);
+efi_status_t emu_unload_image(efi_handle_t image);
 
 /* systab.c: the system table and configuration tables */
-#define EMU_MAX_CONFIG_TABLES	32
+#define EMU_MAX_CONFIG_TABLES 32
 
 efi_status_t emu_systab_init(struct emulator *e, void *runtime);
 void emu_systab_update_crc(struct emulator *e);
-efi_status_t EFIAPI emu_install_configuration_table(efi_guid_t *guid,
-						    void *table);
+efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table);
 
 /* boottime.c: the boot services table, events and the rest */
 struct emu_event {
@@ -234,7 +237,7 @@ struct emu_event {
 	struct emu_event *next;
 	u32 type;
 	bool signaled;
-	bool exit_boot_services;	/* signalled by ExitBootServices() */
+	bool exit_boot_services; /* signalled by ExitBootServices() */
 	efi_event_notify_t notify;
 	void *ctx;
 };
@@ -267,13 +270,13 @@ struct emu_platform_ops {
  * protocols were asked for, so a run can report what a payload needed.
  */
 enum emu_bs_id {
-#define EMU_BS(name) EMU_BS_##name,
+#define EMU_BS(id, name) EMU_BS_##id,
 #include "services.h"
 #undef EMU_BS
 	EMU_BS_COUNT
 };
 
-#define EMU_MAX_TRACED_GUIDS	24
+#define EMU_MAX_TRACED_GUIDS 24
 
 struct emu_guid_trace {
 	efi_guid_t guid;
@@ -292,7 +295,7 @@ struct emulator {
 	efi_simple_text_output_protocol_t con_out;
 	efi_simple_text_output_mode_t con_mode;
 	efi_handle_t con_handle;
-	struct emu_image *running;	/* image StartImage() is in */
+	struct emu_image *running; /* image StartImage() is in */
 	struct emu_event *events;
 	unsigned long tpl;
 	u64 monotonic;

@@ -13,8 +13,8 @@
  */
 #include "emulator.h"
 
-#define HANDLE_MAGIC	0x454c444e48554d45ULL	/* "EMUHNDLE" */
-#define MAX_PATH_SIZE	4096
+#define HANDLE_MAGIC 0x454c444e48554d45ULL /* "EMUHNDLE" */
+#define MAX_PATH_SIZE 4096
 
 struct emu_handle *emu_handle_get(efi_handle_t h)
 {
@@ -116,8 +116,8 @@ efi_status_t emu_install_protocol(efi_handle_t *handle, const efi_guid_t *guid,
  * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER, or EFI_NOT_FOUND when the
  * handle has no such protocol with that interface.
  */
-efi_status_t emu_uninstall_protocol(efi_handle_t handle,
-				    const efi_guid_t *guid, void *iface)
+efi_status_t emu_uninstall_protocol(efi_handle_t handle, const efi_guid_t *guid,
+				    void *iface)
 {
 	struct emu_handle *h = emu_handle_get(handle), **pp;
 	struct emu_protocol *p;
@@ -138,26 +138,25 @@ efi_status_t emu_uninstall_protocol(efi_handle_t handle,
 }
 
 /* Implements InstallProtocolInterface() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_install_protocol_interface(efi_handle_t *handle,
-						   efi_guid_t *guid, int type,
-						   void *iface)
+efi_status_t emu_install_protocol_interface(efi_handle_t *handle,
+					    efi_guid_t *guid, int type,
+					    void *iface)
 {
-	emu_called(InstallProtocolInterface);
+	emu_called(install_protocol_interface);
 	if (type != EFI_NATIVE_INTERFACE)
 		return EFI_INVALID_PARAMETER;
 	return emu_install_protocol(handle, guid, iface);
 }
 
 /* Implements ReinstallProtocolInterface() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_reinstall_protocol_interface(efi_handle_t handle,
-						     efi_guid_t *guid,
-						     void *old_iface,
-						     void *new_iface)
+efi_status_t emu_reinstall_protocol_interface(efi_handle_t handle,
+					      efi_guid_t *guid, void *old_iface,
+					      void *new_iface)
 {
 	struct emu_handle *h = emu_handle_get(handle);
 	struct emu_protocol *p;
 
-	emu_called(ReinstallProtocolInterface);
+	emu_called(reinstall_protocol_interface);
 	if (!h || !guid)
 		return EFI_INVALID_PARAMETER;
 	p = find_proto(h, guid);
@@ -168,11 +167,10 @@ efi_status_t EFIAPI emu_reinstall_protocol_interface(efi_handle_t handle,
 }
 
 /* Implements UninstallProtocolInterface() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_uninstall_protocol_interface(efi_handle_t handle,
-						     efi_guid_t *guid,
-						     void *iface)
+efi_status_t emu_uninstall_protocol_interface(efi_handle_t handle,
+					      efi_guid_t *guid, void *iface)
 {
-	emu_called(UninstallProtocolInterface);
+	emu_called(uninstall_protocol_interface);
 	return emu_uninstall_protocol(handle, guid, iface);
 }
 
@@ -196,20 +194,20 @@ static efi_status_t open_proto(efi_handle_t handle, efi_guid_t *guid,
 }
 
 /* Implements HandleProtocol() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_handle_protocol(efi_handle_t handle, efi_guid_t *guid,
-					void **iface)
+efi_status_t emu_handle_protocol(efi_handle_t handle, efi_guid_t *guid,
+				 void **iface)
 {
-	emu_called(HandleProtocol);
+	emu_called(handle_protocol);
 	return open_proto(handle, guid, iface,
 			  EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL);
 }
 
 /* Implements OpenProtocol() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
-				      void **iface, efi_handle_t agent,
-				      efi_handle_t controller, u32 attrs)
+efi_status_t emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
+			       void **iface, efi_handle_t agent,
+			       efi_handle_t controller, u32 attrs)
 {
-	emu_called(OpenProtocol);
+	emu_called(open_protocol);
 	switch (attrs) {
 	case EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL:
 	case EFI_OPEN_PROTOCOL_GET_PROTOCOL:
@@ -229,28 +227,26 @@ efi_status_t EFIAPI emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
 }
 
 /* Implements CloseProtocol() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
-				       efi_handle_t agent,
-				       efi_handle_t controller)
+efi_status_t emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
+				efi_handle_t agent, efi_handle_t controller)
 {
 	struct emu_handle *h = emu_handle_get(handle);
 
-	emu_called(CloseProtocol);
+	emu_called(close_protocol);
 	if (!h || !guid || !emu_handle_get(agent))
 		return EFI_INVALID_PARAMETER;
 	return find_proto(h, guid) ? EFI_SUCCESS : EFI_NOT_FOUND;
 }
 
 /* Implements ProtocolsPerHandle() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_protocols_per_handle(efi_handle_t handle,
-					     efi_guid_t ***guids,
-					     unsigned long *count)
+efi_status_t emu_protocols_per_handle(efi_handle_t handle, efi_guid_t ***guids,
+				      unsigned long *count)
 {
 	struct emu_handle *h = emu_handle_get(handle);
 	efi_status_t status;
 	u32 i;
 
-	emu_called(ProtocolsPerHandle);
+	emu_called(protocols_per_handle);
 	if (!h || !guids || !count)
 		return EFI_INVALID_PARAMETER;
 	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA,
@@ -284,15 +280,14 @@ static efi_status_t check_search(int search, const efi_guid_t *guid)
 }
 
 /* Implements LocateHandle() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_locate_handle(int search, efi_guid_t *guid, void *key,
-				      unsigned long *size,
-				      efi_handle_t *buffer)
+efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
+			       unsigned long *size, efi_handle_t *buffer)
 {
 	struct emu_handle *h;
 	unsigned long need = 0, i = 0;
 	efi_status_t status;
 
-	emu_called(LocateHandle);
+	emu_called(locate_handle);
 	status = check_search(search, guid);
 	if (status != EFI_SUCCESS)
 		return status;
@@ -318,18 +313,18 @@ efi_status_t EFIAPI emu_locate_handle(int search, efi_guid_t *guid, void *key,
 }
 
 /* Implements LocateHandleBuffer() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_locate_handle_buffer(int search, efi_guid_t *guid,
-					     void *key, unsigned long *count,
-					     efi_handle_t **buffer)
+efi_status_t emu_locate_handle_buffer(int search, efi_guid_t *guid, void *key,
+				      unsigned long *count,
+				      efi_handle_t **buffer)
 {
 	unsigned long size = 0;
 	efi_status_t status;
 
-	emu_called(LocateHandleBuffer);
+	emu_called(locate_handle_buffer);
 	if (!count || !buffer)
 		return EFI_INVALID_PARAMETER;
 	status = emu_locate_handle(search, guid, key, &size, NULL);
-	emu->calls[EMU_BS_LocateHandle]--;
+	emu->calls[EMU_BS_locate_handle]--;
 	if (status != EFI_BUFFER_TOO_SMALL)
 		return status;
 	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA, size,
@@ -337,19 +332,19 @@ efi_status_t EFIAPI emu_locate_handle_buffer(int search, efi_guid_t *guid,
 	if (status != EFI_SUCCESS)
 		return status;
 	status = emu_locate_handle(search, guid, key, &size, *buffer);
-	emu->calls[EMU_BS_LocateHandle]--;
+	emu->calls[EMU_BS_locate_handle]--;
 	*count = size / sizeof(efi_handle_t);
 	return status;
 }
 
 /* Implements LocateProtocol() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_locate_protocol(efi_guid_t *guid, void *registration,
-					void **iface)
+efi_status_t emu_locate_protocol(efi_guid_t *guid, void *registration,
+				 void **iface)
 {
 	struct emu_handle *h;
 	void *p;
 
-	emu_called(LocateProtocol);
+	emu_called(locate_protocol);
 	if (!guid || !iface)
 		return EFI_INVALID_PARAMETER;
 	for (h = emu->handles; h; h = h->next) {
@@ -390,7 +385,7 @@ size_t emu_device_path_size(const struct efi_device_path *dp, size_t max)
 	return 0;
 }
 
-#define NO_MATCH	((size_t)-1)
+#define NO_MATCH ((size_t)-1)
 
 /*
  * Bytes of @prefix (up to its end node) when it is a whole-node prefix of
@@ -412,7 +407,8 @@ static size_t path_prefix(const struct efi_device_path *prefix,
 		if (nb.type == EFI_DEV_END_PATH &&
 		    nb.subtype == EFI_DEV_END_ENTIRE)
 			return NO_MATCH;
-		if (na.length != nb.length || memcmp(a + off, b + off, na.length))
+		if (na.length != nb.length ||
+		    memcmp(a + off, b + off, na.length))
 			return NO_MATCH;
 		off += na.length;
 	}
@@ -423,16 +419,16 @@ static size_t path_prefix(const struct efi_device_path *prefix,
  * whose device path is the longest prefix of *@path; *@path is advanced
  * past the matched part.  The initrd is found this way.
  */
-efi_status_t EFIAPI emu_locate_device_path(efi_guid_t *guid,
-					   struct efi_device_path **path,
-					   efi_handle_t *device)
+efi_status_t emu_locate_device_path(efi_guid_t *guid,
+				    struct efi_device_path **path,
+				    efi_handle_t *device)
 {
 	static const efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	struct emu_handle *h, *best = NULL;
 	struct efi_device_path *dp;
 	size_t n, best_n = 0;
 
-	emu_called(LocateDevicePath);
+	emu_called(locate_device_path);
 	if (!guid || !path || !*path || !device ||
 	    !emu_device_path_size(*path, MAX_PATH_SIZE))
 		return EFI_INVALID_PARAMETER;
@@ -481,8 +477,7 @@ static bool device_path_taken(const struct efi_device_path *dp)
 }
 
 /* Implements InstallMultipleProtocolInterfaces() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_install_multiple_protocol_interfaces(efi_handle_t *handle,
-							     ...)
+efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
 {
 	static const efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	efi_handle_t orig;
@@ -492,7 +487,7 @@ efi_status_t EFIAPI emu_install_multiple_protocol_interfaces(efi_handle_t *handl
 	void *iface;
 	u32 n = 0, i;
 
-	emu_called(InstallMultipleProtocolInterfaces);
+	emu_called(install_multiple_protocol_interfaces);
 	if (!handle)
 		return EFI_INVALID_PARAMETER;
 	orig = *handle;
@@ -525,8 +520,8 @@ efi_status_t EFIAPI emu_install_multiple_protocol_interfaces(efi_handle_t *handl
 }
 
 /* Implements UninstallMultipleProtocolInterfaces() (UEFI 2.10, 7.3). */
-efi_status_t EFIAPI emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
-							       ...)
+efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
+							...)
 {
 	struct emu_handle *h = emu_handle_get(handle);
 	efi_guid_t *guid;
@@ -534,7 +529,7 @@ efi_status_t EFIAPI emu_uninstall_multiple_protocol_interfaces(efi_handle_t hand
 	void *iface;
 	bool ok = true;
 
-	emu_called(UninstallMultipleProtocolInterfaces);
+	emu_called(uninstall_multiple_protocol_interfaces);
 	if (!h)
 		return EFI_INVALID_PARAMETER;
 	/* All or nothing: check every pair before removing any. */

@@ -13,7 +13,7 @@
  */
 #include "emulator.h"
 
-#define IMAGE_MAGIC	0x45474d4955554d45ULL	/* "EMUUIMGE" */
+#define IMAGE_MAGIC 0x45474d4955554d45ULL /* "EMUUIMGE" */
 
 static struct emu_image *get_image(efi_handle_t handle)
 {
@@ -98,7 +98,7 @@ efi_status_t emu_load_image_buffer(efi_handle_t parent, const void *buf,
 	}
 	pages = ((u64)pe.image_size + EFI_PAGE_SIZE - 1) >> EFI_PAGE_SHIFT;
 	align = pe.section_align > EFI_PAGE_SIZE ? pe.section_align :
-		EFI_PAGE_SIZE;
+						   EFI_PAGE_SIZE;
 	status = emu_alloc_aligned(&emu->mem, EFI_LOADER_CODE, pages, align,
 				   ~0ULL, &base);
 	if (status != EFI_SUCCESS) {
@@ -160,29 +160,29 @@ free_pages:
  * from a device path would mean a file system the emulator does not have;
  * it answers as firmware without one does.
  */
-efi_status_t EFIAPI emu_load_image(bool boot_policy, efi_handle_t parent,
-				   struct efi_device_path *path, void *src,
-				   unsigned long size, efi_handle_t *image)
+efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
+			    struct efi_device_path *path, void *src,
+			    unsigned long size, efi_handle_t *image)
 {
-	emu_called(LoadImage);
+	emu_called(load_image);
 	if (!image || !get_image(parent))
 		return EFI_INVALID_PARAMETER;
 	if (!src) {
-		emu_printf("efi-emu: LoadImage() from a device path is not supported\n");
+		emu_printf(
+			"efi-emu: LoadImage() from a device path is not supported\n");
 		return EFI_NOT_FOUND;
 	}
 	return emu_load_image_buffer(parent, src, size, path, image);
 }
 
 /* Implements StartImage() (UEFI 2.10, 7.4). */
-efi_status_t EFIAPI emu_start_image(efi_handle_t handle,
-				    unsigned long *exit_data_size,
-				    efi_char16_t **exit_data)
+efi_status_t emu_start_image(efi_handle_t handle, unsigned long *exit_data_size,
+			     efi_char16_t **exit_data)
 {
 	struct emu_image *img = get_image(handle);
 	efi_status_t status;
 
-	emu_called(StartImage);
+	emu_called(start_image);
 	if (!img || img->started)
 		return EFI_INVALID_PARAMETER;
 	img->started = true;
@@ -208,13 +208,12 @@ efi_status_t EFIAPI emu_start_image(efi_handle_t handle,
 }
 
 /* Implements Exit() (UEFI 2.10, 7.4): only the running image may exit. */
-efi_status_t EFIAPI emu_exit(efi_handle_t handle, efi_status_t status,
-			     unsigned long exit_data_size,
-			     efi_char16_t *exit_data)
+efi_status_t emu_exit(efi_handle_t handle, efi_status_t status,
+		      unsigned long exit_data_size, efi_char16_t *exit_data)
 {
 	struct emu_image *img = get_image(handle);
 
-	emu_called(Exit);
+	emu_called(exit);
 	if (!img)
 		return EFI_INVALID_PARAMETER;
 	if (exit_data)
@@ -233,11 +232,11 @@ efi_status_t EFIAPI emu_exit(efi_handle_t handle, efi_status_t status,
  * Implements UnloadImage() (UEFI 2.10, 7.4).  Started images have no
  * unload function (they are applications), so only unstarted ones go.
  */
-efi_status_t EFIAPI emu_unload_image(efi_handle_t handle)
+efi_status_t emu_unload_image(efi_handle_t handle)
 {
 	struct emu_image *img = get_image(handle);
 
-	emu_called(UnloadImage);
+	emu_called(unload_image);
 	if (!img)
 		return EFI_INVALID_PARAMETER;
 	if (img->started)

@@ -47,11 +47,17 @@ static size_t utf8_decode(const u8 *s, size_t len, u32 *cp)
 		return 1;
 	}
 	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2, c = s[0] & 0x1f, min = 0x80;
+		n = 2;
+		c = s[0] & 0x1f;
+		min = 0x80;
 	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3, c = s[0] & 0x0f, min = 0x800;
+		n = 3;
+		c = s[0] & 0x0f;
+		min = 0x800;
 	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4, c = s[0] & 0x07, min = 0x10000;
+		n = 4;
+		c = s[0] & 0x07;
+		min = 0x10000;
 	} else {
 		return 0;
 	}
@@ -151,6 +157,15 @@ void *memset(void *dst, int c, size_t n)
 	while (n--)
 		*d++ = c;
 	return dst;
+}
+
+size_t strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return p - s;
 }
 
 int memcmp(const void *a, const void *b, size_t n)

@@ -11,20 +11,20 @@
 static const struct {
 	struct efi_vendor_dev_path vendor;
 	struct efi_device_path end;
-} __attribute__((packed)) initrd_path = {
+} __packed initrd_path = {
 	{
 		{ EFI_DEV_MEDIA, EFI_DEV_MEDIA_VENDOR,
 		  sizeof(struct efi_vendor_dev_path) },
 		LINUX_EFI_INITRD_MEDIA_GUID,
 	},
-	{ EFI_DEV_END_PATH, EFI_DEV_END_ENTIRE, sizeof(struct efi_device_path) },
+	{ EFI_DEV_END_PATH, EFI_DEV_END_ENTIRE,
+	  sizeof(struct efi_device_path) },
 };
 
 /* Implements EFI_LOAD_FILE2_PROTOCOL.LoadFile() (UEFI 2.10, 13.2). */
-static efi_status_t EFIAPI load_initrd(efi_load_file2_protocol_t *this,
-				       struct efi_device_path *path,
-				       bool boot_policy, unsigned long *size,
-				       void *buffer)
+static efi_status_t load_initrd(efi_load_file2_protocol_t *this,
+				struct efi_device_path *path, bool boot_policy,
+				unsigned long *size, void *buffer)
 {
 	if (this != &emu->initrd_lf2 || !path || !size)
 		return EFI_INVALID_PARAMETER;

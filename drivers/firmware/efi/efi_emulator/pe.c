@@ -13,17 +13,20 @@
 #include <linux/pe.h>
 #include "emulator.h"
 
-#define IMAGE_REL_BASED_ABSOLUTE	0
-#define IMAGE_REL_BASED_DIR64		10
+#define IMAGE_REL_BASED_ABSOLUTE 0
+#define IMAGE_REL_BASED_DIR64 10
 
-#define PE_MAX_SECTIONS			96	/* the PE spec's limit */
-#define PE_MAX_ALIGN			(2U << 20)
+#define PE_MAX_SECTIONS 96 /* the PE spec's limit */
+#define PE_MAX_ALIGN (2U << 20)
 
-#define FAIL(status, reason) do {		\
-		if (why)			\
-			*why = (reason);	\
-		return (status);		\
-	} while (0)
+/* Record why an image was refused and pass the status on. */
+static efi_status_t refuse(const char **why, efi_status_t status,
+			   const char *reason)
+{
+	if (why)
+		*why = reason;
+	return status;
+}
 
 static bool is_pow2(u32 x)
 {
@@ -50,12 +53,13 @@ static efi_status_t check_machine(u16 have, u16 want, const char **why)
 		return EFI_SUCCESS;
 	for (i = 0; i < EMU_ARRAY_SIZE(known_machines); i++)
 		if (known_machines[i].machine == have)
-			FAIL(EFI_UNSUPPORTED, known_machines[i].refusal);
-	FAIL(EFI_UNSUPPORTED, "unknown machine type");
+			return refuse(why, EFI_UNSUPPORTED,
+				      known_machines[i].refusal);
+	return refuse(why, EFI_UNSUPPORTED, "unknown machine type");
 }
 
-static void read_section(const void *file, const struct emu_pe_info *pe,
-			 u32 i, struct section_header *sh)
+static void read_section(const void *file, const struct emu_pe_info *pe, u32 i,
+			 struct section_header *sh)
 {
 	memcpy(sh, (const u8 *)file + pe->sections_offset + i * sizeof(*sh),
 	       sizeof(*sh));
@@ -80,21 +84,28 @@ static efi_status_t check_sections(const void *file, u64 size,
 		read_section(file, pe, i, &sh);
 		end = (u64)sh.virtual_address + section_mem_size(&sh);
 		if (sh.virtual_address & (pe->section_align - 1))
-			FAIL(EFI_LOAD_ERROR, "section not aligned to SectionAlignment");
+			return refuse(
+				why, EFI_LOAD_ERROR,
+				"section not aligned to SectionAlignment");
 		/* Sections are sorted, disjoint and clear of the headers. */
 		if (sh.virtual_address < prev_end)
-			FAIL(EFI_LOAD_ERROR, "section overlaps headers or previous section");
+			return refuse(
+				why, EFI_LOAD_ERROR,
+				"section overlaps headers or previous section");
 		if (end > pe->image_size)
-			FAIL(EFI_LOAD_ERROR, "section extends past SizeOfImage");
+			return refuse(why, EFI_LOAD_ERROR,
+				      "section extends past SizeOfImage");
 		if (sh.raw_data_size &&
 		    (u64)sh.data_addr + sh.raw_data_size > size)
-			FAIL(EFI_LOAD_ERROR, "section data outside the file");
+			return refuse(why, EFI_LOAD_ERROR,
+				      "section data outside the file");
 		if (pe->entry >= sh.virtual_address && pe->entry < end)
 			entry_found = true;
 		prev_end = end;
 	}
 	if (!entry_found)
-		FAIL(EFI_LOAD_ERROR, "entry point outside every section");
+		return refuse(why, EFI_LOAD_ERROR,
+			      "entry point outside every section");
 	return EFI_SUCCESS;
 }
 
@@ -126,37 +137,40 @@ efi_status_t emu_pe_parse(const void *file, u64 size, u16 machine,
 	efi_status_t status;
 
 	if (!file || size < sizeof(mz))
-		FAIL(EFI_LOAD_ERROR, "file smaller than a DOS header");
+		return refuse(why, EFI_LOAD_ERROR,
+			      "file smaller than a DOS header");
 	memcpy(&mz, base, sizeof(mz));
 	if (mz.magic != MZ_MAGIC)
-		FAIL(EFI_LOAD_ERROR, "no MZ signature");
+		return refuse(why, EFI_LOAD_ERROR, "no MZ signature");
 	off = mz.peaddr;
 	if (off < sizeof(mz) || off & 7)
-		FAIL(EFI_LOAD_ERROR, "bad e_lfanew");
+		return refuse(why, EFI_LOAD_ERROR, "bad e_lfanew");
 	if (off + sizeof(ph) > size)
-		FAIL(EFI_LOAD_ERROR, "e_lfanew points past the end of the file");
+		return refuse(why, EFI_LOAD_ERROR,
+			      "e_lfanew points past the end of the file");
 	memcpy(&ph, base + off, sizeof(ph));
 	if (ph.magic != PE_MAGIC)
-		FAIL(EFI_LOAD_ERROR, "no PE signature");
+		return refuse(why, EFI_LOAD_ERROR, "no PE signature");
 	status = check_machine(ph.machine, machine, why);
 	if (status != EFI_SUCCESS)
 		return status;
 
 	off += sizeof(ph);
 	if (ph.opt_hdr_size < sizeof(u16) || off + ph.opt_hdr_size > size)
-		FAIL(EFI_LOAD_ERROR, "optional header outside the file");
+		return refuse(why, EFI_LOAD_ERROR,
+			      "optional header outside the file");
 	memset(&opt, 0, sizeof(opt));
 	memcpy(&opt.magic, base + off, sizeof(opt.magic));
 	if (opt.magic != PE_OPT_MAGIC_PE32PLUS)
-		FAIL(EFI_UNSUPPORTED, "not a PE32+ image");
+		return refuse(why, EFI_UNSUPPORTED, "not a PE32+ image");
 	if (ph.opt_hdr_size < sizeof(opt))
-		FAIL(EFI_LOAD_ERROR, "optional header too small");
+		return refuse(why, EFI_LOAD_ERROR, "optional header too small");
 	memcpy(&opt, base + off, sizeof(opt));
 	if (opt.data_dirs > 16 ||
 	    ph.opt_hdr_size < sizeof(opt) + opt.data_dirs * sizeof(reloc))
-		FAIL(EFI_LOAD_ERROR, "bad NumberOfRvaAndSizes");
+		return refuse(why, EFI_LOAD_ERROR, "bad NumberOfRvaAndSizes");
 	if (opt.subsys != IMAGE_SUBSYSTEM_EFI_APPLICATION)
-		FAIL(EFI_UNSUPPORTED, "not an EFI application");
+		return refuse(why, EFI_UNSUPPORTED, "not an EFI application");
 	if (opt.data_dirs > 5)
 		memcpy(&reloc, base + off + sizeof(opt) + 5 * sizeof(reloc),
 		       sizeof(reloc));
@@ -164,25 +178,30 @@ efi_status_t emu_pe_parse(const void *file, u64 size, u16 machine,
 	if (!is_pow2(opt.file_align) || !is_pow2(opt.section_align) ||
 	    opt.section_align < opt.file_align ||
 	    opt.section_align > PE_MAX_ALIGN)
-		FAIL(EFI_LOAD_ERROR, "bad FileAlignment or SectionAlignment");
+		return refuse(why, EFI_LOAD_ERROR,
+			      "bad FileAlignment or SectionAlignment");
 	if (!opt.image_size || opt.image_size > EMU_PE_MAX_IMAGE)
-		FAIL(EFI_LOAD_ERROR, "SizeOfImage is zero or too large");
+		return refuse(why, EFI_LOAD_ERROR,
+			      "SizeOfImage is zero or too large");
 
 	if (!ph.sections || ph.sections > PE_MAX_SECTIONS)
-		FAIL(EFI_LOAD_ERROR, "bad NumberOfSections");
+		return refuse(why, EFI_LOAD_ERROR, "bad NumberOfSections");
 	off += ph.opt_hdr_size;
 	table_end = off + (u64)ph.sections * sizeof(struct section_header);
 	if (table_end > size)
-		FAIL(EFI_LOAD_ERROR, "section table outside the file");
+		return refuse(why, EFI_LOAD_ERROR,
+			      "section table outside the file");
 	if (opt.header_size < table_end || opt.header_size > size ||
 	    opt.header_size > opt.image_size)
-		FAIL(EFI_LOAD_ERROR, "bad SizeOfHeaders");
+		return refuse(why, EFI_LOAD_ERROR, "bad SizeOfHeaders");
 	if (!opt.entry_point || opt.entry_point >= opt.image_size)
-		FAIL(EFI_LOAD_ERROR, "entry point outside the image");
-	if (reloc.size && ((u64)reloc.virtual_address + reloc.size >
-			   opt.image_size || reloc.virtual_address <
-			   opt.header_size))
-		FAIL(EFI_LOAD_ERROR, "relocation directory outside the image");
+		return refuse(why, EFI_LOAD_ERROR,
+			      "entry point outside the image");
+	if (reloc.size &&
+	    ((u64)reloc.virtual_address + reloc.size > opt.image_size ||
+	     reloc.virtual_address < opt.header_size))
+		return refuse(why, EFI_LOAD_ERROR,
+			      "relocation directory outside the image");
 
 	*pe = (struct emu_pe_info){
 		.machine = ph.machine,
@@ -226,7 +245,8 @@ efi_status_t emu_pe_load(const void *file, u64 size,
 	u32 i, n;
 
 	if (dst_size < pe->image_size)
-		FAIL(EFI_BUFFER_TOO_SMALL, "destination smaller than SizeOfImage");
+		return refuse(why, EFI_BUFFER_TOO_SMALL,
+			      "destination smaller than SizeOfImage");
 	memset(out, 0, pe->image_size);
 	memcpy(out, file, pe->header_size);
 	for (i = 0; i < pe->nr_sections; i++) {
@@ -235,8 +255,8 @@ efi_status_t emu_pe_load(const void *file, u64 size,
 		n = sh.raw_data_size;
 		if (sh.virtual_size && n > sh.virtual_size)
 			n = sh.virtual_size;
-		memcpy(out + sh.virtual_address, (const u8 *)file + sh.data_addr,
-		       n);
+		memcpy(out + sh.virtual_address,
+		       (const u8 *)file + sh.data_addr, n);
 	}
 	return EFI_SUCCESS;
 }
@@ -253,7 +273,8 @@ static efi_status_t walk_relocs(u8 *image, const struct emu_pe_info *pe,
 		memcpy(&page, image + pe->reloc_rva + off, 4);
 		memcpy(&block, image + pe->reloc_rva + off + 4, 4);
 		if (block < 8 || block & 1 || block > pe->reloc_size - off)
-			FAIL(EFI_LOAD_ERROR, "bad relocation block size");
+			return refuse(why, EFI_LOAD_ERROR,
+				      "bad relocation block size");
 		for (i = 8; i < block; i += 2) {
 			memcpy(&entry, image + pe->reloc_rva + off + i, 2);
 			switch (entry >> 12) {
@@ -262,7 +283,9 @@ static efi_status_t walk_relocs(u8 *image, const struct emu_pe_info *pe,
 			case IMAGE_REL_BASED_DIR64:
 				if ((u64)page + (entry & 0xfff) + 8 >
 				    pe->image_size)
-					FAIL(EFI_LOAD_ERROR, "relocation target outside the image");
+					return refuse(
+						why, EFI_LOAD_ERROR,
+						"relocation target outside the image");
 				if (!apply)
 					break;
 				memcpy(&v, image + page + (entry & 0xfff), 8);
@@ -270,7 +293,8 @@ static efi_status_t walk_relocs(u8 *image, const struct emu_pe_info *pe,
 				memcpy(image + page + (entry & 0xfff), &v, 8);
 				break;
 			default:
-				FAIL(EFI_UNSUPPORTED, "unsupported relocation type");
+				return refuse(why, EFI_UNSUPPORTED,
+					      "unsupported relocation type");
 			}
 		}
 		off += block;

@@ -10,8 +10,8 @@
 static const efi_guid_t raw_alg = EFI_RNG_ALGORITHM_RAW;
 
 /* Implements EFI_RNG_PROTOCOL.GetInfo() (UEFI 2.10, 37.5). */
-static efi_status_t EFIAPI rng_get_info(efi_rng_protocol_t *this,
-					unsigned long *size, efi_guid_t *algs)
+static efi_status_t rng_get_info(efi_rng_protocol_t *this, unsigned long *size,
+				 efi_guid_t *algs)
 {
 	if (!this || !size)
 		return EFI_INVALID_PARAMETER;
@@ -27,16 +27,15 @@ static efi_status_t EFIAPI rng_get_info(efi_rng_protocol_t *this,
 }
 
 /* Implements EFI_RNG_PROTOCOL.GetRNG() (UEFI 2.10, 37.5). */
-static efi_status_t EFIAPI rng_get_rng(efi_rng_protocol_t *this,
-				       efi_guid_t *alg, unsigned long len,
-				       u8 *out)
+static efi_status_t rng_get_rng(efi_rng_protocol_t *this, efi_guid_t *alg,
+				unsigned long len, u8 *out)
 {
 	if (!this || !out || !len)
 		return EFI_INVALID_PARAMETER;
 	if (alg && !emu_guid_eq(alg, &raw_alg))
 		return EFI_UNSUPPORTED;
-	return emu->ops->get_random(out, len) == EFI_SUCCESS ?
-	       EFI_SUCCESS : EFI_DEVICE_ERROR;
+	return emu->ops->get_random(out, len) == EFI_SUCCESS ? EFI_SUCCESS :
+							       EFI_DEVICE_ERROR;
 }
 
 /**

@@ -28,8 +28,8 @@ struct systab_page {
 void emu_systab_update_crc(struct emulator *e)
 {
 	e->systab->hdr.crc32 = 0;
-	e->systab->hdr.crc32 = emu_crc32(0, e->systab,
-					 e->systab->hdr.headersize);
+	e->systab->hdr.crc32 =
+		emu_crc32(0, e->systab, e->systab->hdr.headersize);
 	e->bs.hdr.crc32 = 0;
 	e->bs.hdr.crc32 = emu_crc32(0, &e->bs, e->bs.hdr.headersize);
 }
@@ -82,34 +82,31 @@ efi_status_t emu_systab_init(struct emulator *e, void *runtime)
  * Implements InstallConfigurationTable() (UEFI 2.10, 7.5): add, replace,
  * or (with a NULL table) remove the entry for @guid.
  */
-efi_status_t EFIAPI emu_install_configuration_table(efi_guid_t *guid,
-						    void *table)
+efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table)
 {
 	efi_system_table_t *st = emu->systab;
 	unsigned long i;
 
-	emu_called(InstallConfigurationTable);
+	emu_called(install_configuration_table);
 	if (!guid)
 		return EFI_INVALID_PARAMETER;
 	for (i = 0; i < st->nr_tables; i++)
 		if (emu_guid_eq(&emu->tables[i].guid, guid))
 			break;
-	if (i < st->nr_tables) {
-		if (table) {
-			emu->tables[i].table = table;
-		} else {
-			st->nr_tables--;
-			memmove(&emu->tables[i], &emu->tables[i + 1],
-				(st->nr_tables - i) * sizeof(emu->tables[0]));
-		}
-	} else if (!table) {
-		return EFI_NOT_FOUND;
-	} else if (st->nr_tables == EMU_MAX_CONFIG_TABLES) {
-		return EFI_OUT_OF_RESOURCES;
-	} else {
+	if (i == st->nr_tables) {
+		if (!table)
+			return EFI_NOT_FOUND;
+		if (st->nr_tables == EMU_MAX_CONFIG_TABLES)
+			return EFI_OUT_OF_RESOURCES;
 		emu->tables[i].guid = *guid;
-		emu->tables[i].table = table;
 		st->nr_tables++;
+	}
+	if (table) {
+		emu->tables[i].table = table;
+	} else {
+		st->nr_tables--;
+		memmove(&emu->tables[i], &emu->tables[i + 1],
+			(st->nr_tables - i) * sizeof(emu->tables[0]));
 	}
 	emu_systab_update_crc(emu);
 	return EFI_SUCCESS;

@@ -110,7 +110,7 @@ TEST_F(boot, every_slot_populated)
 		   sizeof(void *), i;
 
 	for (i = 0; i < n; i++) {
-		if (i == EMU_BS_Reserved)
+		if (i == EMU_BS_reserved)
 			continue;
 		EXPECT_NE(NULL, slot[i]) TH_LOG("slot %zu (%s)", i,
 						emu_bs_name(i));
@@ -130,7 +130,7 @@ TEST_F(boot, unsupported_logged_once)
 	EXPECT_NE(NULL, strstr(console, "RegisterProtocolNotify() is not supported"));
 	EXPECT_EQ(NULL, strstr(strstr(console, "RegisterProtocolNotify") + 1,
 			       "RegisterProtocolNotify"));
-	EXPECT_EQ(2, self->e.calls[EMU_BS_RegisterProtocolNotify]);
+	EXPECT_EQ(2, self->e.calls[EMU_BS_register_protocol_notify]);
 }
 
 static efi_guid_t guid_a = EFI_GUID(0x11111111, 0x2222, 0x3333, 0x44, 0x44,
@@ -235,7 +235,7 @@ static const efi_guid_t initrd_guid = LINUX_EFI_INITRD_MEDIA_GUID;
 struct initrd_dp {
 	struct efi_vendor_dev_path vendor;
 	struct efi_device_path end;
-} __attribute__((packed));
+} __packed;
 
 static struct initrd_dp make_initrd_dp(void)
 {
@@ -357,7 +357,7 @@ TEST_F(boot, exit_boot_services_needs_current_key)
 
 static int notified;
 
-static void EFIAPI notify(efi_event_t ev, void *ctx)
+static void notify(efi_event_t ev, void *ctx)
 {
 	notified += *(int *)ctx;
 }
@@ -445,7 +445,7 @@ static void deep_exit(efi_handle_t h)
 	g_bs->exit(h, EFI_ABORTED, 0, NULL);
 }
 
-static efi_status_t EFIAPI host_entry(efi_handle_t h, efi_system_table_t *st)
+static efi_status_t host_entry(efi_handle_t h, efi_system_table_t *st)
 {
 	entered++;
 	if (entered == 2)

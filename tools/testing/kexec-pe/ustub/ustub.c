@@ -92,12 +92,12 @@ static const struct emu_platform_ops ops = {
 };
 
 /* Runtime services of a first boot that has none worth calling. */
-static efi_status_t EFIAPI rt_unsupported(void)
+static efi_status_t rt_unsupported(void)
 {
 	return EFI_UNSUPPORTED;
 }
 
-static efi_status_t EFIAPI rt_get_variable(efi_char16_t *name,
+static efi_status_t rt_get_variable(efi_char16_t *name,
 					   efi_guid_t *vendor, u32 *attr,
 					   unsigned long *size, void *data)
 {
