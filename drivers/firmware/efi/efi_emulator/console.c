@@ -44,6 +44,7 @@ void emu_printf(const char *fmt, ...)
 	efi_va_list ap;
 	char buf[32];
 	const char *s;
+	unsigned long long uv;
 	long long sv;
 	int width, lng;
 
@@ -81,18 +82,11 @@ void emu_printf(const char *fmt, ...)
 					 10, width, sv < 0));
 			break;
 		case 'u':
-			out(buf,
-			    fmt_num(buf,
-				    lng ? efi_va_arg(ap, unsigned long long) :
-					  efi_va_arg(ap, unsigned int),
-				    10, width, false));
-			break;
 		case 'x':
-			out(buf,
-			    fmt_num(buf,
-				    lng ? efi_va_arg(ap, unsigned long long) :
-					  efi_va_arg(ap, unsigned int),
-				    16, width, false));
+			uv = lng ? efi_va_arg(ap, unsigned long long) :
+				   efi_va_arg(ap, unsigned int);
+			out(buf, fmt_num(buf, uv, *fmt == 'x' ? 16 : 10, width,
+					 false));
 			break;
 		case 'p':
 			out("0x", 2);
