@@ -327,6 +327,21 @@ struct efi_system_table {
 	efi_config_table_t *tables;
 };
 
+#define EFI_RUNTIME_SERVICES_SIGNATURE	0x56524553544e5552ULL	/* "RUNTSERV" */
+#define EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP	0x0080
+
+/* The runtime services table; its 14 services are opaque here. */
+typedef struct {
+	efi_table_hdr_t hdr;
+	void *services[14];
+} efi_runtime_services_t;
+
+typedef struct {
+	u16 version;
+	u16 length;
+	u32 runtime_services_supported;
+} efi_rt_properties_table_t;
+
 #define EFI_LOADED_IMAGE_PROTOCOL_REVISION 0x1000
 
 typedef struct {
@@ -394,6 +409,7 @@ struct efi_rng_protocol {
 #define SMBIOS3_TABLE_GUID                                                 \
 	EFI_GUID(0xf2fd1544, 0x9794, 0x4a2c, 0x99, 0x2e, 0xe5, 0xbb, 0xcf, \
 		 0x20, 0xe3, 0x94)
+#define EFI_RT_PROPERTIES_TABLE_GUID		EFI_GUID(0xeb66918a, 0x7eef, 0x402a,  0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9)
 #define LINUX_EFI_INITRD_MEDIA_GUID                                        \
 	EFI_GUID(0x5568e427, 0x68fc, 0x4f3d, 0xac, 0x74, 0xca, 0x55, 0x52, \
 		 0x31, 0xcc, 0x68)

@@ -12,20 +12,33 @@
 struct emulator *emu;
 
 /**
+ * emu_set_platform() - make the state and the platform hooks current
+ * @e:		the state
+ * @ops:	the platform's hooks
+ *
+ * Called first, so messages work before emu_init() (which calls it too).
+ */
+void emu_set_platform(struct emulator *e, const struct emu_platform_ops *ops)
+{
+	emu = e;
+	e->ops = ops;
+}
+
+/**
  * emu_init() - set up boot services, console and system table
  * @e:		the state; e->mem must already hold the memory map
  * @ops:	the platform's hooks
  * @runtime:	runtime services table of the first boot, or NULL
+ * @rt_mask:	EFI_RT_SUPPORTED_* services of @runtime that work
  *
  * Return: EFI_SUCCESS or EFI_OUT_OF_RESOURCES.
  */
 efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
-		      void *runtime)
+		      void *runtime, u32 rt_mask)
 {
 	efi_status_t status;
 
-	emu = e;
-	e->ops = ops;
+	emu_set_platform(e, ops);
 	e->handles = NULL;
 	e->events = NULL;
 	e->running = NULL;
@@ -39,7 +52,7 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 
 	emu_boottime_init(e);
 	emu_console_init(e);
-	status = emu_systab_init(e, runtime);
+	status = emu_systab_init(e, runtime, rt_mask);
 	if (status != EFI_SUCCESS)
 		return status;
 	return emu_install_rng(e);

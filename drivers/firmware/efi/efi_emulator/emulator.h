@@ -16,7 +16,7 @@
 #include <linux/types.h>
 #include "efi_types.h"
 
-#ifdef EMU_FREESTANDING
+#if defined(EMU_FREESTANDING)
 /*
  * Position independent without a GOT: every symbol is local to the blob,
  * as in arch/arm64/kernel/pi (include/linux/hidden.h).
@@ -27,6 +27,9 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+#elif defined(__KERNEL__)
+/* pe.c and lib.c are also built into the kernel (kernel/kexec_pe_check.c). */
+#include <linux/string.h>
 #else
 #include <string.h>
 #endif
@@ -91,6 +94,8 @@ struct emu_memory {
 void emu_mem_init(struct emu_memory *m, struct emu_region *storage, u32 max);
 efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages, u32 type,
 			 u64 attr, u64 virt);
+efi_status_t emu_mem_reserve(struct emu_memory *m, u64 start, u64 pages,
+			     u32 type);
 efi_status_t emu_alloc_aligned(struct emu_memory *m, u32 type, u64 pages,
 			       u64 align, u64 max_addr, u64 *addr);
 efi_status_t emu_allocate_pages(struct emu_memory *m, int alloc_type,
@@ -227,7 +232,7 @@ efi_status_t emu_unload_image(efi_handle_t image);
 /* systab.c: the system table and configuration tables */
 #define EMU_MAX_CONFIG_TABLES 32
 
-efi_status_t emu_systab_init(struct emulator *e, void *runtime);
+efi_status_t emu_systab_init(struct emulator *e, void *runtime, u32 rt_mask);
 void emu_systab_update_crc(struct emulator *e);
 efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table);
 
@@ -316,8 +321,9 @@ void emu_trace_guid(const efi_guid_t *guid, bool found);
 const char *emu_bs_name(enum emu_bs_id id);
 
 /* emu.c: bring-up and the hand-over to the payload */
+void emu_set_platform(struct emulator *e, const struct emu_platform_ops *ops);
 efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
-		      void *runtime);
+		      void *runtime, u32 rt_mask);
 efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 		      const efi_char16_t *cmdline, u32 cmdline_size);
 

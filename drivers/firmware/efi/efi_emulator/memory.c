@@ -158,6 +158,33 @@ efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages,
 	return EFI_SUCCESS;
 }
 
+/**
+ * emu_mem_reserve() - mark part of conventional memory as in use
+ * @m:		memory map
+ * @start:	page-aligned start
+ * @pages:	size in EFI pages
+ * @type:	the type it gets, e.g. EFI_BOOT_SERVICES_DATA
+ *
+ * For what the host put in memory before the emulator started (kexec
+ * segments, page tables): not allocatable, and not freeable either.
+ *
+ * Return: EFI_SUCCESS, or EFI_NOT_FOUND unless the whole range is free
+ * conventional memory.
+ */
+efi_status_t emu_mem_reserve(struct emu_memory *m, u64 start, u64 pages,
+			     u32 type)
+{
+	int i;
+
+	if (start & (EFI_PAGE_SIZE - 1) || !pages || pages > PAGES_MAX)
+		return EFI_INVALID_PARAMETER;
+	i = find_region(m, start, pages);
+	if (i < 0 || m->map[i].type != EFI_CONVENTIONAL_MEMORY ||
+	    m->map[i].flags)
+		return EFI_NOT_FOUND;
+	return retype(m, i, start, pages, type, 0);
+}
+
 static bool valid_alloc_type(u32 type)
 {
 	if (type >= 0x70000000)		/* OEM and OS loader ranges */

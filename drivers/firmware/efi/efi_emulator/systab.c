@@ -7,7 +7,11 @@
  * page of EfiRuntimeServicesData, which the kernel keeps (as EDK2 does);
  * the boot services table itself is gone by then and stays in the
  * emulator.  The runtime services table is the one from the first boot,
- * passed through unchanged.
+ * passed through unchanged, and EFI_RT_PROPERTIES_TABLE says which of its
+ * services the next kernel may use.  Without one (the first kernel did
+ * not boot through EFI) a table of services that all fail stands in, and
+ * the properties table says none is supported: the stub then skips
+ * SetVirtualAddressMap() and the kernel never calls them.
  */
 #include "emulator.h"
 
@@ -19,7 +23,29 @@ struct systab_page {
 	efi_system_table_t st;
 	efi_char16_t vendor[EMU_ARRAY_SIZE(vendor)];
 	efi_config_table_t tables[EMU_MAX_CONFIG_TABLES];
+	efi_runtime_services_t rt;
+	efi_rt_properties_table_t rt_prop;
 };
+
+/*
+ * The services of the stand-in table.  Their arguments differ; the
+ * AAPCS64 caller passes them in registers these ignore, so two functions
+ * serve all fourteen: the variable store is empty (GetVariable() and
+ * GetNextVariableName() find nothing, so a stub reads "Secure Boot off"
+ * rather than an error), everything else is unsupported.
+ */
+static efi_status_t rt_unsupported(void)
+{
+	return EFI_UNSUPPORTED;
+}
+
+static efi_status_t rt_not_found(void)
+{
+	return EFI_NOT_FOUND;
+}
+
+#define RT_GET_VARIABLE			6
+#define RT_GET_NEXT_VARIABLE_NAME	7
 
 /**
  * emu_systab_update_crc() - recompute the header CRCs after a change
@@ -38,14 +64,18 @@ void emu_systab_update_crc(struct emulator *e)
  * emu_systab_init() - build the system table
  * @e:		the emulator, with console and boot services set up
  * @runtime:	the runtime services table to pass through, or NULL
+ * @rt_mask:	EFI_RT_SUPPORTED_* services of @runtime the next kernel may
+ *		call (ignored without @runtime)
  *
  * Return: EFI_SUCCESS or EFI_OUT_OF_RESOURCES.
  */
-efi_status_t emu_systab_init(struct emulator *e, void *runtime)
+efi_status_t emu_systab_init(struct emulator *e, void *runtime, u32 rt_mask)
 {
+	static const efi_guid_t rt_prop_guid = EFI_RT_PROPERTIES_TABLE_GUID;
 	struct systab_page *p;
 	efi_status_t status;
 	u64 addr;
+	u32 i;
 
 	BUILD_CHECK(sizeof(*p) <= EFI_PAGE_SIZE);
 	status = emu_allocate_pages(&e->mem, EFI_ALLOCATE_ANY_PAGES,
@@ -74,8 +104,26 @@ efi_status_t emu_systab_init(struct emulator *e, void *runtime)
 	};
 	e->systab = &p->st;
 	e->tables = p->tables;
+	if (!runtime) {
+		p->rt.hdr.signature = EFI_RUNTIME_SERVICES_SIGNATURE;
+		p->rt.hdr.revision = EFI_2_100_SYSTEM_TABLE_REVISION;
+		p->rt.hdr.headersize = sizeof(p->rt);
+		for (i = 0; i < EMU_ARRAY_SIZE(p->rt.services); i++)
+			p->rt.services[i] = (void *)rt_unsupported;
+		p->rt.services[RT_GET_VARIABLE] = (void *)rt_not_found;
+		p->rt.services[RT_GET_NEXT_VARIABLE_NAME] = (void *)rt_not_found;
+		p->rt.hdr.crc32 = emu_crc32(0, &p->rt, sizeof(p->rt));
+		p->st.runtime = &p->rt;
+		rt_mask = 0;
+	}
+	/* SetVirtualAddressMap() was called by the first boot, if ever. */
+	p->rt_prop.version = 1;
+	p->rt_prop.length = sizeof(p->rt_prop);
+	p->rt_prop.runtime_services_supported =
+		rt_mask & ~EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP;
 	emu_systab_update_crc(e);
-	return EFI_SUCCESS;
+	return emu_install_configuration_table((efi_guid_t *)&rt_prop_guid,
+					       &p->rt_prop);
 }
 
 /*

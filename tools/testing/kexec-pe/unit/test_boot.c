@@ -60,7 +60,7 @@ FIXTURE_SETUP(boot)
 	console_len = 0;
 	console[0] = 0;
 	ebs_hook_calls = 0;
-	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops, NULL));
+	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops, NULL, 0));
 	self->st = self->e.systab;
 	self->bs = self->st->boottime;
 }
@@ -101,6 +101,27 @@ TEST_F(boot, system_table_header_and_crcs)
 		       EFI_PAGE_SIZE <= emu_addr(st))
 			i++;
 		self->e.mem.map[i].type; }));
+}
+
+/* No runtime services handed in: a stand-in, and a table saying so. */
+TEST_F(boot, runtime_stand_in_and_properties_table)
+{
+	efi_guid_t rtp = EFI_RT_PROPERTIES_TABLE_GUID;
+	efi_system_table_t *st = self->st;
+	efi_rt_properties_table_t *prop = NULL;
+	efi_runtime_services_t *rt = st->runtime;
+	efi_status_t (*get_variable)(void *, void *, void *, void *, void *);
+	unsigned long i;
+
+	for (i = 0; i < st->nr_tables; i++)
+		if (!memcmp(&st->tables[i].guid, &rtp, sizeof(rtp)))
+			prop = st->tables[i].table;
+	ASSERT_NE(NULL, prop);
+	EXPECT_EQ(0, prop->runtime_services_supported);
+	ASSERT_NE(NULL, rt);
+	EXPECT_EQ(0x56524553544e5552ULL, rt->hdr.signature);
+	get_variable = rt->services[6];
+	EXPECT_EQ(EFI_NOT_FOUND, get_variable(NULL, NULL, NULL, NULL, NULL));
 }
 
 TEST_F(boot, every_slot_populated)
@@ -311,19 +332,20 @@ TEST_F(boot, configuration_tables)
 {
 	efi_boot_services_t *bs = self->bs;
 	efi_system_table_t *st = self->st;
+	unsigned long n0 = st->nr_tables;
 	int t1, t2;
 
 	EXPECT_EQ(EFI_NOT_FOUND, bs->install_configuration_table(&guid_a,
 								  NULL));
 	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, &t1));
 	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_b, &t2));
-	EXPECT_EQ(2, st->nr_tables);
+	EXPECT_EQ(n0 + 2, st->nr_tables);
 	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, &t2));
-	EXPECT_EQ(2, st->nr_tables);
-	EXPECT_EQ(&t2, st->tables[0].table);
+	EXPECT_EQ(n0 + 2, st->nr_tables);
+	EXPECT_EQ(&t2, st->tables[n0].table);
 	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, NULL));
-	EXPECT_EQ(1, st->nr_tables);
-	EXPECT_EQ(0, memcmp(&guid_b, &st->tables[0].guid, 16));
+	EXPECT_EQ(n0 + 1, st->nr_tables);
+	EXPECT_EQ(0, memcmp(&guid_b, &st->tables[n0].guid, 16));
 	EXPECT_EQ(header_crc(st, sizeof(*st)), st->hdr.crc32);
 }
 

@@ -263,6 +263,29 @@ TEST_F(mem, free_refuses_what_was_not_allocated)
 	EXPECT_EQ(5, m->count);
 }
 
+TEST_F(mem, reserve_marks_in_use_memory)
+{
+	struct emu_memory *m = &self->m;
+	u64 addr = 0x10100000;
+
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_reserve(m, 0x10100000, 0x10,
+					       EFI_BOOT_SERVICES_DATA));
+	EXPECT_EQ(EFI_BOOT_SERVICES_DATA, m->map[1].type);
+	EXPECT_EQ(0, m->map[1].flags);
+	/* Neither allocatable at that address nor freeable. */
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
+		  EFI_LOADER_DATA, 1, &addr));
+	EXPECT_EQ(EFI_NOT_FOUND, emu_free_pages(m, 0x10100000, 1));
+	/* Only free conventional memory can be reserved. */
+	EXPECT_EQ(EFI_NOT_FOUND, emu_mem_reserve(m, 0x10100000, 1,
+						 EFI_BOOT_SERVICES_DATA));
+	EXPECT_EQ(EFI_NOT_FOUND, emu_mem_reserve(m, 0x103ff000, 2,
+						 EFI_BOOT_SERVICES_DATA));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_mem_reserve(m, 0x10000800, 1,
+							 EFI_LOADER_DATA));
+	EXPECT_TRUE(map_consistent(m));
+}
+
 TEST_F(mem, map_full_fails_cleanly)
 {
 	struct emu_memory *m = &self->m;

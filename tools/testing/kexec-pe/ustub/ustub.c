@@ -4,8 +4,8 @@
  *
  * The emulator's generic code is built as an aarch64 Linux program and run
  * under qemu-aarch64: RAM is an mmap() at the addresses the memory map
- * describes, the console is stdout, the runtime services table is a fake
- * whose services fail cleanly.  The stub (vmlinuz.efi) runs until it calls
+ * describes, the console is stdout, and there are no runtime services
+ * (the emulator's stand-in table, as after a boot without EFI).  The stub (vmlinuz.efi) runs until it calls
  * ExitBootServices(); there the state is captured and checked: the kernel
  * it decompressed, the DT /chosen it wrote, the initrd it loaded, the
  * memory map it handed over.  Results are TAP.
@@ -89,28 +89,6 @@ static const struct emu_platform_ops ops = {
 	.sync_code = host_sync_code,
 	.delay_us = host_delay,
 	.exit_boot_services = host_ebs,
-};
-
-/* Runtime services of a first boot that has none worth calling. */
-static efi_status_t rt_unsupported(void)
-{
-	return EFI_UNSUPPORTED;
-}
-
-static efi_status_t rt_get_variable(efi_char16_t *name,
-					   efi_guid_t *vendor, u32 *attr,
-					   unsigned long *size, void *data)
-{
-	return EFI_NOT_FOUND;
-}
-
-static struct {
-	efi_table_hdr_t hdr;
-	void *fn[14];
-} fake_rt = {
-	.hdr = { .signature = 0x56524553544e5552ULL,	/* "RUNTSERV" */
-		 .revision = EFI_2_100_SYSTEM_TABLE_REVISION,
-		 .headersize = sizeof(fake_rt) },
 };
 
 static void on_sigill(int sig, siginfo_t *si, void *uc_)
@@ -384,12 +362,8 @@ int main(int argc, char **argv)
 	emu_mem_add(&emu_state.mem, RAM_BASE, (top - RAM_BASE) / EFI_PAGE_SIZE,
 		    EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0);
 
-	for (i = 0; i < 14; i++)
-		fake_rt.fn[i] = rt_unsupported;
-	fake_rt.fn[6] = rt_get_variable;
-
 	printf("TAP version 13\n");
-	status = emu_init(&emu_state, &ops, &fake_rt);
+	status = emu_init(&emu_state, &ops, NULL, 0);
 	tap(status == EFI_SUCCESS, "emulator initialised");
 	emu_install_configuration_table((efi_guid_t *)&dtb_guid,
 					emu_ptr(dtb_at));

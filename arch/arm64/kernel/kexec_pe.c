@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64 side of kexec_file_load() for PE images (kernel/kexec_pe_image.c):
+ * the DTB segment, the identity map the EFI emulator runs on, the values
+ * it writes to MAIR/TCR/SCTLR, its console and its PSCI conduit, and the
+ * entry point: arm64_relocate_new_kernel jumps to image->start with x0 =
+ * image->arch.dtb_mem, so the emulator is the entry and the parameter blob
+ * takes the DTB's place in x0.
+ *
+ * The page tables live in kexec control pages, which relocation never
+ * overwrites.  They use the 4K granule whatever the kernel's page size:
+ * UEFI mandates it.  RAM is mapped normal write-back and executable (the
+ * emulator loads code anywhere in it), the console UART as device memory.
+ */
+#define pr_fmt(fmt)	"kexec_file(PE): " fmt
+
+#include <linux/arm-smccc.h>
+#include <linux/efi.h>
+#include <linux/efi_emulator.h>
+#include <linux/kexec.h>
+#include <linux/libfdt.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <asm/cacheflush.h>
+#include <asm/cpufeature.h>
+#include <asm/kexec.h>
+#include <asm/sysreg.h>
+
+#define PT_SIZE			SZ_4K
+#define PT_ENTRIES		512
+#define PT_TABLE		3ULL
+#define PT_BLOCK		1ULL
+#define PT_PAGE			3ULL
+#define PT_ATTRIDX(n)		((u64)(n) << 2)
+#define PT_SH_INNER		(3ULL << 8)
+#define PT_AF			(1ULL << 10)
+#define PT_PXN			(1ULL << 53)
+#define PT_UXN			(1ULL << 54)
+#define PT_ADDR_MASK		GENMASK_ULL(47, 12)
+
+#define MAIR_IDX_DEVICE		0
+#define MAIR_IDX_NORMAL		1
+#define MAIR_DEVICE_nGnRE	0x04ULL
+#define MAIR_NORMAL_WB		0xffULL
+
+#define PT_RAM	(PT_ATTRIDX(MAIR_IDX_NORMAL) | PT_SH_INNER | PT_AF | PT_UXN)
+#define PT_DEV	(PT_ATTRIDX(MAIR_IDX_DEVICE) | PT_AF | PT_PXN | PT_UXN)
+
+struct pe_pgtable {
+	struct kexec_pe_ctx *ctx;
+	u64 *root;
+	int nr_tables;
+};
+
+static u64 *pt_alloc(struct pe_pgtable *pt, phys_addr_t *phys)
+{
+	struct page *page = kimage_alloc_control_pages(pt->ctx->image, 0);
+	void *va;
+
+	if (!page)
+		return NULL;
+	va = page_address(page);
+	memset(va, 0, PAGE_SIZE);
+	*phys = page_to_phys(page);
+	if (kexec_pe_reserve(pt->ctx, *phys, PAGE_SIZE, EFI_BOOT_SERVICES_DATA))
+		return NULL;
+	pt->nr_tables++;
+	return va;
+}
+
+/*
+ * Map [va, va + size) to pa at @level (0: 512 GiB entries ... 3: 4 KiB),
+ * with blocks where alignment allows.  Level 0 has no blocks, level 3
+ * only pages.
+ */
+static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
+		  u64 pa, u64 size, u64 attrs)
+{
+	int shift = 39 - 9 * level;
+	u64 span = 1ULL << shift, n;
+	phys_addr_t next_pa;
+	u64 *next;
+	int idx, ret;
+
+	while (size) {
+		idx = (va >> shift) & (PT_ENTRIES - 1);
+		n = min(size, span - (va & (span - 1)));
+		if (level == 3) {
+			table[idx] = (pa & PT_ADDR_MASK) | attrs | PT_PAGE;
+		} else if (level > 0 && n == span && !(pa & (span - 1)) &&
+			   !table[idx]) {
+			table[idx] = (pa & PT_ADDR_MASK) | attrs | PT_BLOCK;
+		} else {
+			if (!table[idx]) {
+				next = pt_alloc(pt, &next_pa);
+				if (!next)
+					return -ENOMEM;
+				table[idx] = next_pa | PT_TABLE;
+			} else if ((table[idx] & 3) != PT_TABLE) {
+				/* Already mapped by a block: same memory. */
+				goto advance;
+			}
+			next = phys_to_virt(table[idx] & PT_ADDR_MASK);
+			ret = pt_map(pt, next, level + 1, va, pa, n, attrs);
+			if (ret)
+				return ret;
+		}
+advance:
+		va += n;
+		pa += n;
+		size -= n;
+	}
+	return 0;
+}
+
+static void pt_clean(u64 *table, int level)
+{
+	int i;
+
+	if (level < 3)
+		for (i = 0; i < PT_ENTRIES; i++)
+			if ((table[i] & 3) == PT_TABLE)
+				pt_clean(phys_to_virt(table[i] & PT_ADDR_MASK),
+					 level + 1);
+	dcache_clean_inval_poc((unsigned long)table,
+			       (unsigned long)table + PT_SIZE);
+}
+
+/* The console the running system uses, from /chosen/stdout-path. */
+static void find_console(struct efi_emulator_earlycon *con)
+{
+	struct resource res;
+	u32 v;
+
+	con->type = EFI_EMULATOR_CON_NONE;
+	if (!of_stdout || of_address_to_resource(of_stdout, 0, &res))
+		return;
+	if (of_device_is_compatible(of_stdout, "arm,pl011") ||
+	    of_device_is_compatible(of_stdout, "arm,sbsa-uart")) {
+		con->type = EFI_EMULATOR_CON_PL011;
+	} else if (of_device_is_compatible(of_stdout, "ns16550a") ||
+		   of_device_is_compatible(of_stdout, "ns16550") ||
+		   of_device_is_compatible(of_stdout, "snps,dw-apb-uart")) {
+		con->type = EFI_EMULATOR_CON_8250;
+		con->reg_shift = of_property_read_u32(of_stdout, "reg-shift",
+						      &v) ? 0 : v;
+		con->reg_width = of_property_read_u32(of_stdout,
+						      "reg-io-width", &v) ?
+				 1 : v;
+	} else {
+		pr_info("console %pOF unknown to the emulator; it runs silently\n",
+			of_stdout);
+		return;
+	}
+	con->base = res.start;
+}
+
+/*
+ * How the emulator calls PSCI SYSTEM_RESET when it fails.  SMCCC 1.1
+ * firmware says so directly; PSCI 0.2 firmware (QEMU's, among others)
+ * only in its DT node.
+ */
+static u32 psci_conduit(void)
+{
+	struct device_node *np;
+	const char *method;
+	u32 conduit = EFI_EMULATOR_CONDUIT_NONE;
+
+	switch (arm_smccc_1_1_get_conduit()) {
+	case SMCCC_CONDUIT_HVC:
+		return EFI_EMULATOR_CONDUIT_HVC;
+	case SMCCC_CONDUIT_SMC:
+		return EFI_EMULATOR_CONDUIT_SMC;
+	default:
+		break;
+	}
+	np = of_find_compatible_node(NULL, NULL, "arm,psci-0.2");
+	if (np && !of_property_read_string(np, "method", &method)) {
+		if (!strcmp(method, "hvc"))
+			conduit = EFI_EMULATOR_CONDUIT_HVC;
+		else if (!strcmp(method, "smc"))
+			conduit = EFI_EMULATOR_CONDUIT_SMC;
+	}
+	of_node_put(np);
+	if (conduit == EFI_EMULATOR_CONDUIT_NONE)
+		pr_info("no PSCI conduit: the emulator cannot reset on failure\n");
+	return conduit;
+}
+
+static void mmu_values(struct efi_emulator_param *p)
+{
+	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
+	u64 ips = cpuid_feature_extract_unsigned_field(mmfr0,
+					ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+
+	/* The tables hold 48-bit output addresses: cap the PA size there. */
+	ips = min_t(u64, ips, ID_AA64MMFR0_EL1_PARANGE_48);
+	p->mair = (MAIR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) |
+		  (MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL));
+	p->tcr = TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
+		 TCR_SH0_INNER | TCR_TG0_4K | TCR_EPD1_MASK |
+		 (ips << TCR_IPS_SHIFT);
+	p->sctlr = INIT_SCTLR_EL1_MMU_OFF | SCTLR_ELx_M | SCTLR_ELx_C |
+		   SCTLR_ELx_I | SCTLR_ELx_SA;
+}
+
+/**
+ * arch_kexec_pe_segments() - add the DTB segment
+ * @ctx: loader state
+ *
+ * The DTB is the one the Image path would pass (command line, KASLR and
+ * RNG seeds, kdump properties) without an initrd: the emulator serves
+ * that over LoadFile2, and the stub records it for the next kernel.
+ *
+ * Return: 0 or -errno.
+ */
+int arch_kexec_pe_segments(struct kexec_pe_ctx *ctx)
+{
+	struct kimage *image = ctx->image;
+	int ret;
+
+	ret = load_other_segments(image, ctx->pe_mem, ctx->pe_size, NULL, 0,
+				  ctx->cmdline);
+	if (ret)
+		return ret;
+	ctx->param->dtb_base = image->arch.dtb_mem;
+	ctx->param->dtb_size = fdt_totalsize(image->arch.dtb);
+	return 0;
+}
+
+/**
+ * arch_kexec_pe_entry() - page tables, CPU state and the entry point
+ * @ctx:	loader state; all segments are placed
+ * @emu_mem:	where the emulator segment goes
+ * @blob_mem:	where the parameter blob goes
+ *
+ * Return: 0 or -errno.
+ */
+int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
+			unsigned long blob_mem)
+{
+	struct efi_emulator_param *p = ctx->param;
+	struct pe_pgtable pt = { .ctx = ctx };
+	phys_addr_t root;
+	u32 i;
+	int ret;
+
+	pt.root = pt_alloc(&pt, &root);
+	if (!pt.root)
+		return -ENOMEM;
+	for (i = 0; i < ctx->nr_ram; i++) {
+		ret = pt_map(&pt, pt.root, 0, ctx->ram[i].phys_addr,
+			     ctx->ram[i].phys_addr,
+			     ctx->ram[i].num_pages << EFI_PAGE_SHIFT, PT_RAM);
+		if (ret)
+			return ret;
+	}
+	find_console(&p->con);
+	if (p->con.type != EFI_EMULATOR_CON_NONE) {
+		ret = pt_map(&pt, pt.root, 0, p->con.base & ~(PT_SIZE - 1),
+			     p->con.base & ~(PT_SIZE - 1), PT_SIZE, PT_DEV);
+		if (ret)
+			return ret;
+	}
+	pt_clean(pt.root, 0);
+
+	p->ttbr0 = root;
+	mmu_values(p);
+	p->psci_conduit = psci_conduit();
+
+	ctx->image->start = emu_mem;
+	ctx->image->arch.dtb_mem = blob_mem;
+	kexec_dprintk("emulator page tables: %d pages, root 0x%llx\n",
+		      pt.nr_tables, (u64)root);
+	return 0;
+}

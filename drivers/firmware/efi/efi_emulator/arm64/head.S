@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Entry of the EFI emulator on arm64, and the few things only assembly
+ * can do: write system registers, maintain caches by address, call PSCI,
+ * take exceptions.  Values are computed in C (by the kernel, for the MMU);
+ * nothing here decides anything.
+ *
+ * Entered from arm64_relocate_new_kernel (or cpu_soft_restart for a crash
+ * kernel) with x0 = parameter blob, MMU and D-cache off, at EL1.
+ */
+#include <linux/linkage.h>
+#include <asm/assembler.h>
+
+	.section .text.head, "ax"
+SYM_CODE_START(emu_head)
+	b	emu_entry			/* efi_emulator_header.branch */
+	.long	0
+	.quad	0x41454d554c494645		/* EFI_EMULATOR_IMAGE_MAGIC */
+	.quad	_end - emu_head			/* mem_size */
+SYM_CODE_END(emu_head)
+
+	.text
+SYM_CODE_START_LOCAL(emu_entry)
+	mov	x19, x0				/* x19: parameter blob */
+	adr_l	x1, emu_stack_top
+	mov	sp, x1
+	adr_l	x1, emu_vectors
+	msr	vbar_el1, x1
+	isb
+	adr_l	x0, emu_head
+	bl	emu_relocate			/* nothing absolute before this */
+	mov	x0, x19
+	bl	emu_arm64_main			/* does not return */
+1:	wfi
+	b	1b
+SYM_CODE_END(emu_entry)
+
+/* void emu_arm64_mmu_on(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr) */
+SYM_FUNC_START(emu_arm64_mmu_on)
+	msr	mair_el1, x0
+	msr	tcr_el1, x1
+	msr	ttbr0_el1, x2
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	msr	sctlr_el1, x3
+	isb
+	ic	iallu
+	dsb	nsh
+	isb
+	ret
+SYM_FUNC_END(emu_arm64_mmu_on)
+
+/* void emu_arm64_dcache_inval(u64 start, u64 end): invalidate to PoC */
+SYM_FUNC_START(emu_arm64_dcache_inval)
+	raw_dcache_line_size x2, x3
+	sub	x3, x2, #1
+	bic	x0, x0, x3
+1:	dc	ivac, x0
+	add	x0, x0, x2
+	cmp	x0, x1
+	b.lo	1b
+	dsb	sy
+	ret
+SYM_FUNC_END(emu_arm64_dcache_inval)
+
+/* void emu_arm64_sync_code(u64 start, u64 end): D to PoU, then I */
+SYM_FUNC_START(emu_arm64_sync_code)
+	raw_dcache_line_size x2, x3
+	sub	x3, x2, #1
+	bic	x4, x0, x3
+1:	dc	cvau, x4
+	add	x4, x4, x2
+	cmp	x4, x1
+	b.lo	1b
+	dsb	ish
+	ic	iallu
+	dsb	ish
+	isb
+	ret
+SYM_FUNC_END(emu_arm64_sync_code)
+
+/* unsigned long emu_arm64_psci(u64 fn, u64 conduit): 1 hvc, 2 smc */
+SYM_FUNC_START(emu_arm64_psci)
+	cmp	x1, #2
+	mov	x1, xzr
+	mov	x2, xzr
+	mov	x3, xzr
+	b.eq	1f
+	hvc	#0
+	ret
+1:	smc	#0
+	ret
+SYM_FUNC_END(emu_arm64_psci)
+
+/*
+ * Any exception is fatal: report it and reset.  The stack may be what
+ * failed, so each vector starts from a fresh one.
+ */
+	.macro	vector, idx
+	.balign	0x80
+	adr_l	x4, emu_stack_top
+	mov	sp, x4
+	mrs	x0, esr_el1
+	mrs	x1, elr_el1
+	mrs	x2, far_el1
+	mov	x3, #\idx
+	b	emu_arm64_exception
+	.endm
+
+	.balign	2048
+SYM_CODE_START_LOCAL(emu_vectors)
+	.irp	i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	vector	\i
+	.endr
+SYM_CODE_END(emu_vectors)
+
+	.section .bss.stack, "aw", %nobits
+	.balign	16
+SYM_DATA_START_LOCAL(emu_stack)
+	.space	65536
+SYM_DATA_END_LABEL(emu_stack, SYM_L_LOCAL, emu_stack_top)

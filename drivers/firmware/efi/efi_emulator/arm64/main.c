@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arm64 platform of the EFI emulator: what runs between kexec -e and
+ * the payload's entry point.  It turns the MMU and caches on with the
+ * kernel's identity map, reads the parameter blob into the generic core,
+ * and supplies the platform hooks: the earlycon UART the running system
+ * used, the generic timer for Stall(), cache maintenance for loaded code,
+ * and PSCI SYSTEM_RESET for every way this can fail.  Nothing may return
+ * from here: a failure is reported on the console and the machine reset.
+ */
+#include <linux/efi_emulator.h>
+#include "../emulator.h"
+
+#define EMU_MAX_REGIONS		1024
+
+#define PL011_DR		0x00
+#define PL011_FR		0x18
+#define PL011_FR_TXFF		(1U << 5)
+#define UART8250_THR		0
+#define UART8250_LSR		5
+#define UART8250_LSR_THRE	0x20
+
+#define PSCI_0_2_FN_SYSTEM_RESET	0x84000009UL
+
+void emu_arm64_main(struct efi_emulator_param *p);
+void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx);
+void emu_arm64_mmu_on(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr);
+void emu_arm64_dcache_inval(u64 start, u64 end);
+void emu_arm64_sync_code(u64 start, u64 end);
+unsigned long emu_arm64_psci(u64 fn, u64 conduit);
+
+extern char emu_head[], _end[];
+
+static struct emulator state;
+static struct emu_region regions[EMU_MAX_REGIONS];
+static struct efi_emulator_earlycon con;
+static u32 psci_conduit;
+
+static void pl011_putc(char c)
+{
+	volatile u32 *base = emu_ptr(con.base);
+
+	while (base[PL011_FR / 4] & PL011_FR_TXFF)
+		;
+	base[PL011_DR / 4] = c;
+}
+
+static u32 uart8250_read(u32 reg)
+{
+	u64 addr = con.base + ((u64)reg << con.reg_shift);
+
+	if (con.reg_width == 4)
+		return *(volatile u32 *)emu_ptr(addr);
+	return *(volatile u8 *)emu_ptr(addr);
+}
+
+static void uart8250_putc(char c)
+{
+	u64 addr = con.base + ((u64)UART8250_THR << con.reg_shift);
+
+	while (!(uart8250_read(UART8250_LSR) & UART8250_LSR_THRE))
+		;
+	if (con.reg_width == 4)
+		*(volatile u32 *)emu_ptr(addr) = c;
+	else
+		*(volatile u8 *)emu_ptr(addr) = c;
+}
+
+static void con_putc(char c)
+{
+	if (con.type == EFI_EMULATOR_CON_PL011)
+		pl011_putc(c);
+	else if (con.type == EFI_EMULATOR_CON_8250)
+		uart8250_putc(c);
+}
+
+static void con_write(const char *s, size_t len)
+{
+	for (; len; len--, s++) {
+		if (*s == '\n')
+			con_putc('\r');
+		con_putc(*s);
+	}
+}
+
+static u64 read_cntfrq(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+static u64 read_cntvct(void)
+{
+	u64 v;
+
+	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static void delay_us(unsigned long us)
+{
+	u64 start = read_cntvct(), ticks = read_cntfrq() / 1000000 * us;
+
+	while (read_cntvct() - start < ticks)
+		;
+}
+
+static void sync_code(void *start, size_t len)
+{
+	emu_arm64_sync_code(emu_addr(start), emu_addr(start) + len);
+}
+
+static void __noreturn reset(void)
+{
+	if (psci_conduit != EFI_EMULATOR_CONDUIT_NONE)
+		emu_arm64_psci(PSCI_0_2_FN_SYSTEM_RESET, psci_conduit);
+	emu_printf("efi-emu: no PSCI to reset with; halting\n");
+	for (;;)
+		asm volatile("wfi");
+}
+
+static void __noreturn fatal(const char *what, efi_status_t status)
+{
+	emu_printf("efi-emu: %s (status 0x%lx); resetting\n", what, status);
+	reset();
+}
+
+/* ExitBootServices() succeeded: the payload owns the machine. */
+static void exit_boot_services(struct emulator *e)
+{
+}
+
+static const struct emu_platform_ops arm64_ops = {
+	.write = con_write,
+	.sync_code = sync_code,
+	.delay_us = delay_us,
+	.exit_boot_services = exit_boot_services,
+};
+
+void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx)
+{
+	emu_printf("efi-emu: exception %llu: ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
+		   idx, esr, elr, far);
+	reset();
+}
+
+static u64 current_el(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, CurrentEL" : "=r"(v));
+	return (v >> 2) & 3;
+}
+
+static void seed_memory_map(const struct efi_emulator_param *p)
+{
+	const struct efi_emulator_memdesc *d = (const void *)((const u8 *)p +
+					       p->memmap_offset);
+	efi_status_t status;
+	u32 i;
+
+	emu_mem_init(&state.mem, regions, EMU_MAX_REGIONS);
+	for (i = 0; i < p->memmap_count; i++) {
+		status = emu_mem_add(&state.mem, d[i].phys_addr, d[i].num_pages,
+				     d[i].type, d[i].attribute, d[i].virt_addr);
+		if (status != EFI_SUCCESS) {
+			emu_printf("efi-emu: memory map entry %u: %llx+%llx pages\n",
+				   i, d[i].phys_addr, d[i].num_pages);
+			fatal("bad memory map from the kernel", status);
+		}
+	}
+	d = (const void *)((const u8 *)p + p->reserved_offset);
+	for (i = 0; i < p->reserved_count; i++) {
+		status = emu_mem_reserve(&state.mem, d[i].phys_addr,
+					 d[i].num_pages, d[i].type);
+		if (status != EFI_SUCCESS) {
+			emu_printf("efi-emu: reserved range %u: %llx+%llx pages\n",
+				   i, d[i].phys_addr, d[i].num_pages);
+			fatal("reserved range outside free memory", status);
+		}
+	}
+}
+
+static void install_tables(const struct efi_emulator_param *p)
+{
+	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
+	const struct efi_emulator_table *t = (const void *)((const u8 *)p +
+					     p->tables_offset);
+	efi_guid_t guid;
+	u32 i;
+
+	if (p->dtb_base)
+		emu_install_configuration_table((efi_guid_t *)&dtb_guid,
+						emu_ptr(p->dtb_base));
+	for (i = 0; i < p->tables_count; i++) {
+		memcpy(&guid, t[i].guid, sizeof(guid));
+		emu_install_configuration_table(&guid, emu_ptr(t[i].addr));
+	}
+}
+
+/**
+ * emu_arm64_main() - run the payload described by the parameter blob
+ * @p: the blob, as the kernel's PE loader wrote it
+ */
+void emu_arm64_main(struct efi_emulator_param *p)
+{
+	efi_status_t status;
+
+	/* Nothing in a blob of another version can be trusted, not even
+	 * its console: stop here. */
+	if (p->magic != EFI_EMULATOR_PARAM_MAGIC ||
+	    p->version != EFI_EMULATOR_VERSION)
+		for (;;)
+			asm volatile("wfi");
+	con = p->con;
+	psci_conduit = p->psci_conduit;
+	emu_set_platform(&state, &arm64_ops);
+	if (current_el() != 1)
+		fatal("entered at EL2, which is not supported yet",
+		      EFI_UNSUPPORTED);
+
+	/*
+	 * Written with the MMU off: drop any stale cache lines before the
+	 * caches see these ranges again.
+	 */
+	emu_arm64_dcache_inval(emu_addr(emu_head), emu_addr(_end));
+	emu_arm64_dcache_inval(emu_addr(p), emu_addr(p) + p->size);
+	emu_arm64_mmu_on(p->mair, p->tcr, p->ttbr0, p->sctlr);
+
+	emu_printf("efi-emu: starting a %llu byte PE image\n", p->pe_size);
+	seed_memory_map(p);
+	status = emu_init(&state, &arm64_ops, emu_ptr(p->runtime),
+			  p->runtime_supported);
+	if (status != EFI_SUCCESS)
+		fatal("cannot set up boot services", status);
+	install_tables(p);
+	status = emu_install_initrd(&state, p->initrd_base, p->initrd_size);
+	if (status != EFI_SUCCESS)
+		fatal("cannot install the initrd", status);
+	status = emu_boot(&state, emu_ptr(p->pe_base), p->pe_size,
+			  (const efi_char16_t *)((const u8 *)p +
+						 p->cmdline_offset),
+			  p->cmdline_size);
+	fatal("the PE image did not boot", status);
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between the kernel's PE image loader and the EFI
+ * boot-services emulator it starts at kexec -e.
+ *
+ * The kernel fills one parameter blob, a kexec segment, and the emulator
+ * is entered with its physical address in x0 (MMU off).  Everything in it
+ * is fixed width and little endian; offsets point inside the blob.  A new
+ * field goes at the end and bumps EFI_EMULATOR_VERSION; the emulator
+ * refuses a blob of another version rather than guess.
+ */
+#ifndef __LINUX_EFI_EMULATOR_H
+#define __LINUX_EFI_EMULATOR_H
+
+#include <linux/types.h>
+
+#define EFI_EMULATOR_PARAM_MAGIC	0x4d52415045554d45ULL	/* "EMUEPARM" */
+#define EFI_EMULATOR_VERSION		1
+
+/*
+ * The emulator binary starts with this header: a branch to its entry,
+ * then the size it needs in memory (image, BSS and stack), so the kernel
+ * can size its segment without knowing anything else about it.
+ */
+struct efi_emulator_header {
+	__le32 branch;			/* b to the entry code */
+	__le32 reserved;
+	__le64 magic;			/* EFI_EMULATOR_IMAGE_MAGIC */
+	__le64 mem_size;		/* bytes from the start, page aligned */
+};
+
+#define EFI_EMULATOR_IMAGE_MAGIC	0x41454d554c494645ULL	/* "EFILUMEA" */
+
+/* One region of the memory map, laid out as efi_memory_desc_t. */
+struct efi_emulator_memdesc {
+	__u32 type;
+	__u32 pad;
+	__u64 phys_addr;
+	__u64 virt_addr;
+	__u64 num_pages;
+	__u64 attribute;
+};
+
+/* A configuration table of the first boot to hand on (ACPI, SMBIOS...). */
+struct efi_emulator_table {
+	__u8 guid[16];
+	__u64 addr;
+};
+
+enum efi_emulator_console {
+	EFI_EMULATOR_CON_NONE,
+	EFI_EMULATOR_CON_PL011,		/* ARM PL011 and SBSA UART */
+	EFI_EMULATOR_CON_8250,		/* 16550-compatible */
+};
+
+struct efi_emulator_earlycon {
+	__u32 type;			/* enum efi_emulator_console */
+	__u32 reg_shift;		/* 8250: register stride, log2 */
+	__u32 reg_width;		/* 8250: access width, 1 or 4 bytes */
+	__u32 pad;
+	__u64 base;			/* MMIO base, physical */
+};
+
+enum efi_emulator_conduit {
+	EFI_EMULATOR_CONDUIT_NONE,
+	EFI_EMULATOR_CONDUIT_HVC,
+	EFI_EMULATOR_CONDUIT_SMC,
+};
+
+struct efi_emulator_param {
+	__u64 magic;			/* EFI_EMULATOR_PARAM_MAGIC */
+	__u32 version;			/* EFI_EMULATOR_VERSION */
+	__u32 size;			/* of the whole blob, bytes */
+
+	__u64 pe_base;			/* the PE image file */
+	__u64 pe_size;
+	__u64 initrd_base;		/* 0 when there is none */
+	__u64 initrd_size;
+	__u64 dtb_base;			/* DEVICE_TREE_GUID table, or 0 */
+	__u64 dtb_size;
+
+	__u32 cmdline_offset;		/* UTF-16, NUL terminated */
+	__u32 cmdline_size;		/* bytes, including the NUL */
+	__u32 memmap_offset;		/* struct efi_emulator_memdesc[] */
+	__u32 memmap_count;
+	/*
+	 * Parts of conventional memory above that are in use when the
+	 * emulator starts (kexec segments, its page tables): given the type
+	 * in each descriptor and never handed out.
+	 */
+	__u32 reserved_offset;		/* struct efi_emulator_memdesc[] */
+	__u32 reserved_count;
+	__u32 tables_offset;		/* struct efi_emulator_table[] */
+	__u32 tables_count;
+
+	__u64 runtime;			/* runtime services table, or 0 */
+	__u32 runtime_supported;	/* EFI_RT_SUPPORTED_* that work */
+	__u32 pad2;
+
+	struct efi_emulator_earlycon con;
+
+	/* MMU: computed by the kernel, written as they are. */
+	__u64 ttbr0;			/* identity map, 4K granule */
+	__u64 mair;
+	__u64 tcr;
+	__u64 sctlr;
+
+	__u32 psci_conduit;		/* enum efi_emulator_conduit */
+	__u32 pad;
+};
+
+#if defined(__KERNEL__) && !defined(EMU_FREESTANDING)
+struct kimage;
+
+/* The PE loader's state while it builds the segments and the blob. */
+struct kexec_pe_ctx {
+	struct kimage *image;
+	struct efi_emulator_param *param;	/* the blob being filled */
+	struct efi_emulator_memdesc *ram;	/* memory the emulator may use */
+	u32 nr_ram;
+	struct efi_emulator_memdesc *reserved;	/* in use inside that memory */
+	u32 nr_reserved;
+	u32 max_reserved;
+	unsigned long pe_mem;			/* the PE file segment */
+	unsigned long pe_size;
+	char *cmdline;
+};
+
+int kexec_pe_reserve(struct kexec_pe_ctx *ctx, u64 start, u64 size, u32 type);
+
+/* Provided by the architecture (arch/arm64/kernel/kexec_pe.c). */
+int arch_kexec_pe_segments(struct kexec_pe_ctx *ctx);
+int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
+			unsigned long blob_mem);
+
+/* kernel/kexec_pe_check.c: the emulator's own PE checks, in the kernel. */
+int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
+		   u32 *image_size);
+int kexec_pe_utf16(const char *s, size_t len, u16 *out, size_t *out_len);
+#endif
+
+#endif /* __LINUX_EFI_EMULATOR_H */

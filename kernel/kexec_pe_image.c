@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kexec_file_load() of PE/COFF kernels (EFI zboot, systemd UKI) through the
+ * EFI boot-services emulator.
+ *
+ * The image is not unpacked here: it is loaded as it is, the signed object
+ * being the one that runs.  Besides it the loader adds the emulator (a
+ * blob built from drivers/firmware/efi/efi_emulator/) and a parameter blob
+ * (include/linux/efi_emulator.h) describing the memory the emulator may
+ * use, the command line, the initrd and the console; the architecture adds
+ * its own segments (a DTB on arm64) and the page tables the emulator runs
+ * on, and points the kexec entry at the emulator.  At kexec -e the
+ * emulator runs the image's own EFI stub, which boots the next kernel.
+ */
+#define pr_fmt(fmt)	"kexec_file(PE): " fmt
+
+#include <linux/efi.h>
+#include <linux/efi_emulator.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/ioport.h>
+#include <linux/kexec.h>
+#include <linux/pe.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/unaligned.h>
+
+/* Room for reserved ranges besides the segments: the page tables. */
+#define PE_MAX_RESERVED		(KEXEC_SEGMENT_MAX + 64)
+
+/* What the emulator needs beyond the images: pool, tables, FDT copy. */
+#define PE_EMU_SLACK		SZ_2M
+
+extern const u8 efi_emulator_blob[], efi_emulator_blob_end[];
+
+struct pe_loader_data {
+	struct efi_emulator_param *param;
+};
+
+/*
+ * A PE image for this machine that the architecture's own loaders do not
+ * take: an arm64 Image is also MZ/PE, and keeps its direct path (it is
+ * probed first, and its magic is checked here too).
+ */
+static int pe_probe(const char *buf, unsigned long len)
+{
+	struct mz_hdr mz;
+	struct pe_hdr pe;
+
+	if (len < sizeof(mz))
+		return -ENOEXEC;
+	memcpy(&mz, buf, sizeof(mz));
+	if (le16_to_cpu(mz.magic) != MZ_MAGIC)
+		return -ENOEXEC;
+	if (len >= 0x40 && !memcmp(buf + 0x38, "ARM\x64", 4))
+		return -ENOEXEC;
+	if (le32_to_cpu(mz.peaddr) > len - sizeof(pe))
+		return -ENOEXEC;
+	memcpy(&pe, buf + le32_to_cpu(mz.peaddr), sizeof(pe));
+	if (le32_to_cpu(pe.magic) != PE_MAGIC)
+		return -ENOEXEC;
+	if (le16_to_cpu(pe.machine) != IMAGE_FILE_MACHINE_ARM64) {
+		pr_err("PE machine 0x%x is not this machine's\n",
+		       le16_to_cpu(pe.machine));
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/**
+ * kexec_pe_reserve() - note a range the emulator must not hand out
+ * @ctx:	loader state
+ * @start:	physical start
+ * @size:	bytes; the range is widened to whole EFI pages
+ * @type:	EFI memory type it is reported as
+ *
+ * Return: 0, or -ENOSPC when the table is full.
+ */
+int kexec_pe_reserve(struct kexec_pe_ctx *ctx, u64 start, u64 size, u32 type)
+{
+	struct efi_emulator_memdesc *d;
+	u64 end = ALIGN(start + size, EFI_PAGE_SIZE);
+
+	if (ctx->nr_reserved == ctx->max_reserved)
+		return -ENOSPC;
+	start = ALIGN_DOWN(start, EFI_PAGE_SIZE);
+	d = &ctx->reserved[ctx->nr_reserved++];
+	d->type = type;
+	d->phys_addr = start;
+	d->num_pages = (end - start) >> EFI_PAGE_SHIFT;
+	d->virt_addr = 0;
+	d->attribute = EFI_MEMORY_WB;
+	return 0;
+}
+
+static int add_ram(struct resource *res, void *arg)
+{
+	struct kexec_pe_ctx *ctx = arg;
+	u64 start = ALIGN(res->start, EFI_PAGE_SIZE);
+	u64 end = ALIGN_DOWN(res->end + 1, EFI_PAGE_SIZE);
+	struct efi_emulator_memdesc *d;
+
+	if (end <= start)
+		return 0;
+	if (ctx->ram) {
+		d = &ctx->ram[ctx->nr_ram];
+		d->type = EFI_CONVENTIONAL_MEMORY;
+		d->phys_addr = start;
+		d->virt_addr = 0;
+		d->num_pages = (end - start) >> EFI_PAGE_SHIFT;
+		d->attribute = EFI_MEMORY_WB;
+	}
+	ctx->nr_ram++;
+	return 0;
+}
+
+/*
+ * The memory the emulator may use: all of System RAM, as the running
+ * kernel sees it.  Reserved and no-map memory is not System RAM, so it is
+ * not offered; the segments and page tables are marked later.
+ */
+static int collect_ram(struct kexec_pe_ctx *ctx)
+{
+	walk_system_ram_res(0, ULONG_MAX, ctx, add_ram);
+	ctx->ram = kcalloc(ctx->nr_ram, sizeof(*ctx->ram), GFP_KERNEL);
+	if (!ctx->ram)
+		return -ENOMEM;
+	ctx->nr_ram = 0;
+	walk_system_ram_res(0, ULONG_MAX, ctx, add_ram);
+	return 0;
+}
+
+/*
+ * How much memory booting the image takes: the image itself, and for an
+ * EFI zboot image the kernel it decompresses, whose SizeOfImage the zboot
+ * payload carries in its last four bytes.
+ */
+static u64 image_needs(const char *buf, unsigned long len, u32 image_size)
+{
+	u32 off, size;
+
+	if (len < 0x20 || memcmp(buf + 4, "zimg", 4))
+		return image_size;
+	off = get_unaligned_le32(buf + 8);
+	size = get_unaligned_le32(buf + 12);
+	if (size < 4 || off > len || size > len - off)
+		return image_size;
+	return (u64)image_size + get_unaligned_le32(buf + off + size - 4);
+}
+
+static u64 free_ram(struct kexec_pe_ctx *ctx)
+{
+	u64 total = 0;
+	u32 i;
+
+	for (i = 0; i < ctx->nr_ram; i++)
+		total += ctx->ram[i].num_pages << EFI_PAGE_SHIFT;
+	for (i = 0; i < ctx->nr_reserved; i++)
+		total -= ctx->reserved[i].num_pages << EFI_PAGE_SHIFT;
+	return total;
+}
+
+static int add_segment(struct kimage *image, const void *buf,
+		       unsigned long bufsz, unsigned long memsz,
+		       unsigned long *mem, const char *what)
+{
+	struct kexec_buf kbuf = { .image = image };
+	int ret;
+
+	kbuf.buffer = (void *)buf;
+	kbuf.bufsz = bufsz;
+	kbuf.memsz = ALIGN(memsz, PAGE_SIZE);
+	kbuf.buf_align = SZ_64K;
+	kbuf.buf_min = 0;
+	kbuf.buf_max = ULONG_MAX;
+	kbuf.top_down = true;
+	kbuf.mem = KEXEC_BUF_MEM_UNKNOWN;
+	ret = kexec_add_buffer(&kbuf);
+	if (ret) {
+		pr_err("no room for the %s (%lu bytes)\n", what, memsz);
+		return ret;
+	}
+	*mem = kbuf.mem;
+	kexec_dprintk("Loaded %s at 0x%lx bufsz=0x%lx memsz=0x%lx\n", what,
+		      kbuf.mem, kbuf.bufsz, kbuf.memsz);
+	return 0;
+}
+
+static int fill_cmdline(struct efi_emulator_param *p, u32 off, u32 room,
+			const char *cmdline, unsigned long len)
+{
+	size_t units = room / sizeof(u16);
+	int ret;
+
+	ret = kexec_pe_utf16(cmdline ?: "", cmdline ? len : 0,
+			     (u16 *)((u8 *)p + off), &units);
+	if (ret) {
+		pr_err("command line is not valid UTF-8\n");
+		return ret;
+	}
+	p->cmdline_offset = off;
+	p->cmdline_size = units * sizeof(u16);
+	return 0;
+}
+
+static void *pe_load(struct kimage *image, char *kernel,
+		     unsigned long kernel_len, char *initrd,
+		     unsigned long initrd_len, char *cmdline,
+		     unsigned long cmdline_len)
+{
+	const struct efi_emulator_header *hdr = (const void *)efi_emulator_blob;
+	struct kexec_pe_ctx ctx = { .image = image, .cmdline = cmdline };
+	unsigned long emu_mem, blob_mem, initrd_mem = 0;
+	unsigned long orig_segments = image->nr_segments;
+	struct efi_emulator_param *p = NULL;
+	struct pe_loader_data *data;
+	u32 image_size, off, cmd_room, size, i;
+	size_t units = 0;
+	u64 need;
+	int ret;
+
+	if (le64_to_cpu(hdr->magic) != EFI_EMULATOR_IMAGE_MAGIC) {
+		pr_err("the built-in EFI emulator is damaged\n");
+		return ERR_PTR(-ENOEXEC);
+	}
+	ret = kexec_pe_check(kernel, kernel_len, IMAGE_FILE_MACHINE_ARM64,
+			     &image_size);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = kexec_pe_utf16(cmdline ?: "", cmdline ? cmdline_len : 0, NULL,
+			     &units);
+	if (ret && ret != -ENOSPC) {
+		pr_err("command line is not valid UTF-8\n");
+		return ERR_PTR(ret);
+	}
+
+	ret = collect_ram(&ctx);
+	if (ret)
+		return ERR_PTR(ret);
+
+	/* Header, command line, memory map, reserved ranges. */
+	cmd_room = ALIGN(units * sizeof(u16), 8);
+	size = ALIGN(sizeof(*p), 8) + cmd_room +
+	       (ctx.nr_ram + PE_MAX_RESERVED) * sizeof(*ctx.ram);
+	p = kzalloc(size, GFP_KERNEL);
+	data = kzalloc(sizeof(*data), GFP_KERNEL);
+	if (!p || !data) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	off = ALIGN(sizeof(*p), 8);
+	ret = fill_cmdline(p, off, cmd_room, cmdline, cmdline_len);
+	if (ret)
+		goto out_free;
+	off += cmd_room;
+	p->memmap_offset = off;
+	p->memmap_count = ctx.nr_ram;
+	memcpy((u8 *)p + off, ctx.ram, ctx.nr_ram * sizeof(*ctx.ram));
+	off += ctx.nr_ram * sizeof(*ctx.ram);
+	p->reserved_offset = off;
+	ctx.reserved = (void *)((u8 *)p + off);
+	ctx.max_reserved = PE_MAX_RESERVED;
+	ctx.param = p;
+
+	ret = add_segment(image, kernel, kernel_len, kernel_len, &ctx.pe_mem,
+			  "PE image");
+	if (ret)
+		goto out_free;
+	ctx.pe_size = kernel_len;
+	ret = add_segment(image, efi_emulator_blob,
+			  efi_emulator_blob_end - efi_emulator_blob,
+			  le64_to_cpu(hdr->mem_size), &emu_mem, "EFI emulator");
+	if (ret)
+		goto out_free;
+	if (initrd) {
+		ret = add_segment(image, initrd, initrd_len, initrd_len,
+				  &initrd_mem, "initrd");
+		if (ret)
+			goto out_free;
+	}
+	ret = arch_kexec_pe_segments(&ctx);
+	if (ret)
+		goto out_free;
+	ret = add_segment(image, p, size, size, &blob_mem, "parameters");
+	if (ret)
+		goto out_free;
+	ret = arch_kexec_pe_entry(&ctx, emu_mem, blob_mem);
+	if (ret)
+		goto out_free;
+
+	for (i = orig_segments; i < image->nr_segments; i++) {
+		ret = kexec_pe_reserve(&ctx, image->segment[i].mem,
+				       image->segment[i].memsz,
+				       image->segment[i].mem == emu_mem ?
+				       EFI_BOOT_SERVICES_CODE :
+				       EFI_BOOT_SERVICES_DATA);
+		if (ret)
+			goto out_free;
+	}
+	p->reserved_count = ctx.nr_reserved;
+
+	need = image_needs(kernel, kernel_len, image_size) + initrd_len +
+	       PE_EMU_SLACK;
+	if (free_ram(&ctx) < need) {
+		pr_err("booting this image needs %llu MiB, only %llu MiB free\n",
+		       need >> 20, free_ram(&ctx) >> 20);
+		ret = -ENOMEM;
+		goto out_free;
+	}
+
+	p->magic = EFI_EMULATOR_PARAM_MAGIC;
+	p->version = EFI_EMULATOR_VERSION;
+	p->size = size;
+	p->pe_base = ctx.pe_mem;
+	p->pe_size = kernel_len;
+	p->initrd_base = initrd_mem;
+	p->initrd_size = initrd ? initrd_len : 0;
+
+	kfree(ctx.ram);
+	data->param = p;
+	kexec_dprintk("PE image: SizeOfImage %u, needs %llu KiB, emulator at 0x%lx, parameters at 0x%lx\n",
+		      image_size, need >> 10, emu_mem, blob_mem);
+	return data;
+
+out_free:
+	image->nr_segments = orig_segments;
+	kfree(ctx.ram);
+	kfree(p);
+	kfree(data);
+	return ERR_PTR(ret);
+}
+
+/* The core frees the loader data itself after this. */
+static int pe_cleanup(void *loader_data)
+{
+	struct pe_loader_data *data = loader_data;
+
+	if (data)
+		kfree(data->param);
+	return 0;
+}
+
+const struct kexec_file_ops pe_image_ops = {
+	.probe = pe_probe,
+	.load = pe_load,
+	.cleanup = pe_cleanup,
+#ifdef CONFIG_KEXEC_SIG
+	.verify_sig = kexec_kernel_verify_pe_sig,
+#endif
+};
