@@ -95,8 +95,10 @@ $(GUEST)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
 # Runs every time after the kernel; mkguest.sh only rewrites the archives
 # when their content changed.
 guest: kernel $(STAMP)/debs $(KEXEC) $(GUEST)/kexec-file-load
+	@rm -rf $(GUEST)/bad
+	$(TDIR)/mkbadpe.py $(ZBOOT) $(GUEST)/bad
 	$(TDIR)/mkguest.sh $(GUEST) $(B)/arm64-root/bin/busybox $(KEXEC) \
-		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT)
+		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) $(GUEST)/bad
 
 # ---- tests ------------------------------------------------------------
 RUNNER := $(TDIR)/run_kexec_pe.sh

@@ -161,8 +161,12 @@ static u64 free_ram(struct kexec_pe_ctx *ctx)
 	return total;
 }
 
+/*
+ * Segments go top-down, except the PE file: the architecture may place
+ * its own segments above it (arm64 puts the DTB above the "kernel").
+ */
 static int add_segment(struct kimage *image, const void *buf,
-		       unsigned long bufsz, unsigned long memsz,
+		       unsigned long bufsz, unsigned long memsz, bool top_down,
 		       unsigned long *mem, const char *what)
 {
 	struct kexec_buf kbuf = { .image = image };
@@ -174,7 +178,7 @@ static int add_segment(struct kimage *image, const void *buf,
 	kbuf.buf_align = SZ_64K;
 	kbuf.buf_min = 0;
 	kbuf.buf_max = ULONG_MAX;
-	kbuf.top_down = true;
+	kbuf.top_down = top_down;
 	kbuf.mem = KEXEC_BUF_MEM_UNKNOWN;
 	ret = kexec_add_buffer(&kbuf);
 	if (ret) {
@@ -263,18 +267,19 @@ static void *pe_load(struct kimage *image, char *kernel,
 	ctx.max_reserved = PE_MAX_RESERVED;
 	ctx.param = p;
 
-	ret = add_segment(image, kernel, kernel_len, kernel_len, &ctx.pe_mem,
-			  "PE image");
+	ret = add_segment(image, kernel, kernel_len, kernel_len, false,
+			  &ctx.pe_mem, "PE image");
 	if (ret)
 		goto out_free;
 	ctx.pe_size = kernel_len;
 	ret = add_segment(image, efi_emulator_blob,
 			  efi_emulator_blob_end - efi_emulator_blob,
-			  le64_to_cpu(hdr->mem_size), &emu_mem, "EFI emulator");
+			  le64_to_cpu(hdr->mem_size), true, &emu_mem,
+			  "EFI emulator");
 	if (ret)
 		goto out_free;
 	if (initrd) {
-		ret = add_segment(image, initrd, initrd_len, initrd_len,
+		ret = add_segment(image, initrd, initrd_len, initrd_len, true,
 				  &initrd_mem, "initrd");
 		if (ret)
 			goto out_free;
@@ -282,7 +287,8 @@ static void *pe_load(struct kimage *image, char *kernel,
 	ret = arch_kexec_pe_segments(&ctx);
 	if (ret)
 		goto out_free;
-	ret = add_segment(image, p, size, size, &blob_mem, "parameters");
+	ret = add_segment(image, p, size, size, true, &blob_mem,
+			  "parameters");
 	if (ret)
 		goto out_free;
 	ret = arch_kexec_pe_entry(&ctx, emu_mem, blob_mem);

@@ -221,8 +221,10 @@ int arch_kexec_pe_segments(struct kexec_pe_ctx *ctx)
 
 	ret = load_other_segments(image, ctx->pe_mem, ctx->pe_size, NULL, 0,
 				  ctx->cmdline);
-	if (ret)
+	if (ret) {
+		pr_err("cannot place the DTB above the image: %d\n", ret);
 		return ret;
+	}
 	ctx->param->dtb_base = image->arch.dtb_mem;
 	ctx->param->dtb_size = fdt_totalsize(image->arch.dtb);
 	return 0;

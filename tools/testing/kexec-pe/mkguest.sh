@@ -10,6 +10,8 @@
 # nothing new leaves them (and whatever depends on them) alone.
 #
 # Usage: mkguest.sh OUT BUSYBOX KEXEC KEXEC_FILE_LOAD PAYLOAD...
+#   A directory among the payloads is copied whole (e.g. the malformed
+#   images of pe-bad-input).
 set -euo pipefail
 
 out=$1 busybox=$2 kexec=$3 kfl=$4
@@ -30,7 +32,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,payloads}
 cp "$busybox" "$root/bin/busybox"
 for applet in sh mount poweroff cat echo sleep cpio find rm mkdir head \
-	dmesg grep sed ls od hexdump; do
+	dmesg grep sed ls od hexdump basename wc; do
 	ln -s busybox "$root/bin/$applet"
 done
 "${STRIP:-aarch64-linux-gnu-strip}" -o "$root/sbin/kexec" "$kexec"
@@ -39,7 +41,7 @@ install -m 755 "$here/init" "$root/init"
 mkcpio "$root" "$out/base.cpio"
 
 for p in "$@"; do
-	cp "$p" "$root/payloads/"
+	cp -r "$p" "$root/payloads/"
 done
 cp "$out/base.cpio" "$root/payloads/base.cpio"
 mkcpio "$root" "$out/guest.cpio"

@@ -57,6 +57,8 @@ CASES=(
 	"image-uefi-sys       uefi   check_kexec"
 	"pe-zboot-direct      direct check_pe_kexec"
 	"pe-zboot-direct-sys  direct check_pe_kexec"
+	"pe-bad-input         direct check_bad_input"
+	"pe-chain             direct check_chain"
 )
 
 if [ $LIST = 1 ]; then
@@ -127,6 +129,41 @@ check_pe_kexec() {
 	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
 }
 
+# Three PE kexecs in a row in one guest: stages 2, 3 and 4 each report
+# the token and the initrd they were handed.
+check_chain() {
+	local s
+	for s in 2 3 4; do
+		expect "stage $s marker" has "KEXECPE: stage=$s test=$NAME\$"
+		expect "stage $s cmdline token" \
+			has "KEXECPE: cmdline=.*kexecpe.stage=$s .* token=$TOKEN"
+	done
+	expect "three initrd tokens" \
+		test "$(grep -c "KEXECPE: initrd-token=$ITOKEN" <<<"$TEXT")" = 3
+	expect "three emulator runs" \
+		test "$(grep -c "efi-emu: starting a" <<<"$TEXT")" = 3
+	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
+	expect "clean end" has "KEXECPE: done"
+}
+
+# Every malformed image in the guest's payloads/bad: ENOEXEC from the
+# syscall, a failure from kexec-tools, the reason in dmesg, no oops.
+check_bad_input() {
+	local f name why n=0
+	for f in "$BUILD"/guest/bad/*.why; do
+		name=$(basename "$f" .why)
+		why=$(cat "$f")
+		n=$((n + 1))
+		expect "$name: ENOEXEC" \
+			has "KEXECPE: bad $name kexec_file_load: errno=8 .* kexec-tools-rc=[1-9]"
+		[ "$why" = - ] && continue
+		expect "$name: dmesg says '$why'" has "KEXECPE: dmesg: .*$why"
+	done
+	expect "at least 6 malformed images ($n)" test "$n" -ge 6
+	expect "no oops or WARN" has "KEXECPE: bad-oops=0"
+	expect "clean end" has "KEXECPE: done"
+}
+
 # Prefix every console line with the host's time, so the benchmark can
 # measure between markers.
 stamp() {
@@ -142,6 +179,7 @@ run_qemu() {
 	local mode=$1 kernel append fw=()
 	append="console=ttyAMA0 panic=-1 kexecpe.test=$NAME"
 	append+=" kexecpe.token=$TOKEN kexecpe.itoken=$ITOKEN"
+	[ "$NAME" = pe-chain ] && append+=" kexecpe.hops=3"
 	if [ "$mode" = uefi ]; then
 		cp "$AAVMF_VARS" "$OUT/$NAME.vars.fd"
 		fw=(-drive "if=pflash,format=raw,readonly=on,file=$AAVMF_CODE"

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write malformed variants of a real PE image for the pe-bad-input case.
+
+Each variant breaks one thing in an otherwise valid vmlinuz.efi; the
+guest feeds every one to kexec_file_load() and expects -ENOEXEC, the
+reason in dmesg, and no oops or WARN.  The file NAME.why holds the reason
+the kernel must print ("-" when the probe refuses silently).
+
+Usage: mkbadpe.py VMLINUZ_EFI OUTDIR
+"""
+import os
+import struct
+import sys
+
+
+def u16(b, off):
+    return struct.unpack_from('<H', b, off)[0]
+
+
+def u32(b, off):
+    return struct.unpack_from('<I', b, off)[0]
+
+
+def main():
+    src, out = sys.argv[1], sys.argv[2]
+    good = bytearray(open(src, 'rb').read())
+    pe = u32(good, 0x3c)
+    nsec = u16(good, pe + 6)
+    opt = pe + 24
+    sect = opt + u16(good, pe + 20)
+    last = sect + (nsec - 1) * 40
+    data_rva, data_off = u32(good, last + 12), u32(good, last + 20)
+
+    variants = {}
+
+    variants['truncated'] = (good[:8192], 'section data outside the file')
+
+    b = bytearray(good)
+    struct.pack_into('<I', b, 0x3c, 0x7ffffff8)
+    variants['bad-e_lfanew'] = (b, '-')
+
+    b = bytearray(good)
+    struct.pack_into('<I', b, last + 20, 0x7fff0000)
+    variants['section-outside-file'] = (b, 'section data outside the file')
+
+    b = bytearray(good)
+    struct.pack_into('<I', b, opt + 56, 0xfffff000)
+    variants['huge-SizeOfImage'] = (b, 'SizeOfImage is zero or too large')
+
+    b = bytearray(good)
+    struct.pack_into('<H', b, pe + 4, 0x8664)
+    variants['machine-x64'] = (b, "PE machine 0x8664 is not this machine's")
+
+    # A base relocation directory at the start of the last section, with
+    # one HIGHLOW (type 3) entry: 32-bit relocations have no place in a
+    # 64-bit image.
+    b = bytearray(good)
+    struct.pack_into('<II', b, opt + 112 + 5 * 8, data_rva, 12)
+    struct.pack_into('<IIHH', b, data_off, 0x1000, 12, (3 << 12) | 8, 0)
+    variants['bad-relocation'] = (b, 'unsupported relocation type')
+
+    variants['not-pe'] = (b'#!/bin/sh\necho not a kernel\n' * 64, '-')
+
+    os.makedirs(out, exist_ok=True)
+    for name, (data, why) in variants.items():
+        with open(os.path.join(out, name), 'wb') as f:
+            f.write(data)
+        with open(os.path.join(out, name + '.why'), 'w') as f:
+            f.write(why + '\n')
+
+
+if __name__ == '__main__':
+    main()
