@@ -16,13 +16,17 @@ TARBALL  := /usr/src/linux-source-6.12.tar.xz
 KSRC     := $(B)/linux
 KOBJ     := $(B)/kernel
 KFRAG    := tools/testing/kexec-pe/config
-KMAKE    := $(MAKE) -C $(KSRC) O=$(abspath $(KOBJ)) ARCH=arm64 \
-	    CROSS_COMPILE=$(CROSS) -j$(NPROC)
+KOBJZ    := $(B)/kernel-zstd
+KFRAGZ   := tools/testing/kexec-pe/config.zstd
+KMAKE0   := $(MAKE) -C $(KSRC) ARCH=arm64 CROSS_COMPILE=$(CROSS) -j$(NPROC)
+KMAKE    := $(KMAKE0) O=$(abspath $(KOBJ))
+KMAKEZ   := $(KMAKE0) O=$(abspath $(KOBJZ))
 KDIRS    := kernel drivers arch include Documentation
 KFILES   := $(shell find $(KDIRS) -type f 2>/dev/null)
 KPATCHES := patches/linux/series $(wildcard patches/linux/*.patch)
 IMAGE    := $(KOBJ)/arch/arm64/boot/Image
 ZBOOT    := $(KOBJ)/arch/arm64/boot/vmlinuz.efi
+ZBOOTZ   := $(KOBJZ)/arch/arm64/boot/vmlinuz.efi
 KT       := $(B)/kexec-tools
 KEXEC    := $(KT)/src/build/sbin/kexec
 KTPATCH  := patches/kexec-tools/series $(wildcard patches/kexec-tools/*.patch)
@@ -49,18 +53,28 @@ $(STAMP)/tree: $(TARBALL) $(KPATCHES) $(KFILES) mk/prepare-tree.sh | $(STAMP)/de
 	mk/prepare-tree.sh $(TARBALL) $(KSRC) patches/linux $(KDIRS)
 	@mkdir -p $(@D) && touch $@
 
+# kconfig OBJDIR FRAGMENTS...: tinyconfig plus the fragments, checked.
+define kconfig
+	@mkdir -p $(1)
+	$(KMAKE0) O=$(abspath $(1)) -s tinyconfig
+	KCONFIG_CONFIG=$(1)/.config $(KSRC)/scripts/kconfig/merge_config.sh \
+		-m -O $(1) $(1)/.config $(2) >/dev/null
+	$(KMAKE0) O=$(abspath $(1)) -s olddefconfig
+	mk/check-config.sh $(1)/.config $(2)
+endef
+
 $(KOBJ)/.config: $(KFRAG) $(STAMP)/tree mk/check-config.sh
-	@mkdir -p $(KOBJ)
-	$(KMAKE) -s tinyconfig
-	KCONFIG_CONFIG=$(KOBJ)/.config $(KSRC)/scripts/kconfig/merge_config.sh \
-		-m -O $(KOBJ) $(KOBJ)/.config $(KFRAG) >/dev/null
-	$(KMAKE) -s olddefconfig
-	mk/check-config.sh $(KFRAG) $@
+	$(call kconfig,$(KOBJ),$(KFRAG))
+
+# The zstd-compressed zboot image comes from a second build of its own.
+$(KOBJZ)/.config: $(KFRAG) $(KFRAGZ) $(STAMP)/tree mk/check-config.sh
+	$(call kconfig,$(KOBJZ),$(KFRAG) $(KFRAGZ))
 
 # Kbuild decides what to rebuild; a no-op run takes about two seconds.
-kernel: $(KOBJ)/.config
+kernel: $(KOBJ)/.config $(KOBJZ)/.config
 	+$(KMAKE) -s Image vmlinuz.efi
-	@ls -l $(IMAGE) $(ZBOOT)
+	+$(KMAKEZ) -s vmlinuz.efi
+	@ls -l $(IMAGE) $(ZBOOT) $(ZBOOTZ)
 
 # ---- kexec-tools ------------------------------------------------------
 $(STAMP)/kexec-tools-src: $(KTPATCH) mk/prepare-tree.sh | $(STAMP)/deps
@@ -97,8 +111,10 @@ $(GUEST)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
 guest: kernel $(STAMP)/debs $(KEXEC) $(GUEST)/kexec-file-load
 	@rm -rf $(GUEST)/bad
 	$(TDIR)/mkbadpe.py $(ZBOOT) $(GUEST)/bad
+	@cp $(ZBOOTZ) $(GUEST)/vmlinuz-zstd.efi
 	$(TDIR)/mkguest.sh $(GUEST) $(B)/arm64-root/bin/busybox $(KEXEC) \
-		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) $(GUEST)/bad
+		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) \
+		$(GUEST)/vmlinuz-zstd.efi $(GUEST)/bad
 
 # ---- tests ------------------------------------------------------------
 RUNNER := $(TDIR)/run_kexec_pe.sh
@@ -157,6 +173,6 @@ bench: guest
 	$(TDIR)/bench.sh -b $(B) -n 5 | tee $(B)/bench.txt
 
 clean:
-	rm -rf $(KOBJ) $(GUEST) $(B)/e2e $(B)/results $(B)/unit $(B)/ustub
+	rm -rf $(KOBJ) $(KOBJZ) $(GUEST) $(B)/e2e $(B)/results $(B)/unit $(B)/ustub
 distclean:
 	rm -rf $(B)

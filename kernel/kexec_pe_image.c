@@ -32,8 +32,6 @@
 /* What the emulator needs beyond the images: pool, tables, FDT copy. */
 #define PE_EMU_SLACK		SZ_2M
 
-extern const u8 efi_emulator_blob[], efi_emulator_blob_end[];
-
 struct pe_loader_data {
 	struct efi_emulator_param *param;
 };
@@ -133,20 +131,27 @@ static int collect_ram(struct kexec_pe_ctx *ctx)
 
 /*
  * How much memory booting the image takes: the image itself, and for an
- * EFI zboot image the kernel it decompresses, whose SizeOfImage the zboot
- * payload carries in its last four bytes.
+ * EFI zboot image the kernel it decompresses.  The zboot header gives the
+ * payload's offset and size and the compression; the decompressed size
+ * (the inner SizeOfImage) is the last four bytes of a gzip payload, and
+ * the four bytes after any other payload (see libstub/Makefile.zboot).
  */
 static u64 image_needs(const char *buf, unsigned long len, u32 image_size)
 {
-	u32 off, size;
+	u32 off, size, end;
 
 	if (len < 0x20 || memcmp(buf + 4, "zimg", 4))
 		return image_size;
 	off = get_unaligned_le32(buf + 8);
 	size = get_unaligned_le32(buf + 12);
-	if (size < 4 || off > len || size > len - off)
+	if (off > len || size > len - off)
 		return image_size;
-	return (u64)image_size + get_unaligned_le32(buf + off + size - 4);
+	end = off + size;
+	if (strncmp(buf + 0x18, "gzip", 8))
+		end += 4;
+	if (end < 4 || end > len)
+		return image_size;
+	return (u64)image_size + get_unaligned_le32(buf + end - 4);
 }
 
 static u64 free_ram(struct kexec_pe_ctx *ctx)
@@ -325,8 +330,8 @@ static void *pe_load(struct kimage *image, char *kernel,
 
 	kfree(ctx.ram);
 	data->param = p;
-	kexec_dprintk("PE image: SizeOfImage %u, needs %llu KiB, emulator at 0x%lx, parameters at 0x%lx\n",
-		      image_size, need >> 10, emu_mem, blob_mem);
+	kexec_dprintk("PE image: SizeOfImage %u, needs %llu KiB\n",
+		      image_size, need >> 10);
 	return data;
 
 out_free:

@@ -112,6 +112,9 @@ struct efi_emulator_param {
 #if defined(__KERNEL__) && !defined(EMU_FREESTANDING)
 struct kimage;
 
+/* drivers/firmware/efi/efi_emulator/blob.S: the emulator binary */
+extern const u8 efi_emulator_blob[], efi_emulator_blob_end[];
+
 /* The PE loader's state while it builds the segments and the blob. */
 struct kexec_pe_ctx {
 	struct kimage *image;

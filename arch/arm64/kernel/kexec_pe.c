@@ -33,14 +33,14 @@
 #define PT_PAGE			3ULL
 #define PT_ATTRIDX(n)		((u64)(n) << 2)
 #define PT_SH_INNER		(3ULL << 8)
-#define PT_AF			(1ULL << 10)
-#define PT_PXN			(1ULL << 53)
-#define PT_UXN			(1ULL << 54)
+#define PT_AF			BIT_ULL(10)
+#define PT_PXN			BIT_ULL(53)
+#define PT_UXN			BIT_ULL(54)
 #define PT_ADDR_MASK		GENMASK_ULL(47, 12)
 
 #define MAIR_IDX_DEVICE		0
 #define MAIR_IDX_NORMAL		1
-#define MAIR_DEVICE_nGnRE	0x04ULL
+#define MAIR_DEVICE	0x04ULL
 #define MAIR_NORMAL_WB		0xffULL
 
 #define PT_RAM	(PT_ATTRIDX(MAIR_IDX_NORMAL) | PT_SH_INNER | PT_AF | PT_UXN)
@@ -195,7 +195,7 @@ static void mmu_values(struct efi_emulator_param *p)
 
 	/* The tables hold 48-bit output addresses: cap the PA size there. */
 	ips = min_t(u64, ips, ID_AA64MMFR0_EL1_PARANGE_48);
-	p->mair = (MAIR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) |
+	p->mair = (MAIR_DEVICE << (8 * MAIR_IDX_DEVICE)) |
 		  (MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL));
 	p->tcr = TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
 		 TCR_SH0_INNER | TCR_TG0_4K | TCR_EPD1_MASK |

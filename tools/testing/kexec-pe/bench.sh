@@ -1,13 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kexec-pe benchmark: boot each case N times and measure on the host, from
-# the timestamps the runner puts on every serial console line:
+# kexec-pe benchmark: the plain Image path and the PE path through the EFI
+# emulator, side by side in one run.  Each case boots N times; times are
+# measured on the host from the timestamps the runner puts on every serial
+# console line:
 #   boot   QEMU start -> first kernel's init marker (stage=1)
-#   kexec  "kexec-e" marker (printed just before kexec -e) -> second
+#   kexec  "kexec-e" marker (printed just before kexec -e) -> next
 #          kernel's init marker (stage=2)
-# Medians (and min/max) over N runs.  Nothing here is asserted: numbers
-# are for reading, not for passing.
+# Memory is what kexec_file_load placed (the segments the kernel logs with
+# KEXEC_FILE_DEBUG) plus the emulator's page tables.  Medians (min, max)
+# over N runs.  Nothing here is asserted: numbers are for reading.
 #
 # Usage: bench.sh [-b BUILD] [-n N] [CASE...]
 set -euo pipefail
@@ -20,7 +23,8 @@ while getopts "b:n:" o; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- image-direct image-uefi
+[ $# -gt 0 ] || set -- image-direct-sys pe-zboot-direct-sys \
+	pe-zstd-direct-sys image-uefi-sys
 here=$(dirname "$0")
 out=$BUILD/bench
 rm -rf "$out"
@@ -39,16 +43,53 @@ stats() {
 		printf "%6.3f %6.3f %6.3f", m, v[1], v[NR] }'
 }
 
+median() { stats | cut -c1-6; }
+
+# KiB placed by kexec_file_load (all segments) and in emulator page tables.
+mem_kib() {
+	local seg pt
+	seg=$(grep -o 'segment\[[0-9]*\]: .* memsz=0x[0-9a-f]*' "$1" |
+		sed 's/.*memsz=0x//' | sort -u | while read -r h; do
+			echo $((16#$h))
+		done | awk '{ s += $1 } END { print int(s / 1024) }')
+	pt=$(grep -o 'emulator page tables: [0-9]*' "$1" | head -n 1 |
+		awk '{ print $4 * 4 }')
+	echo "${seg:-0} ${pt:-0}"
+}
+
 printf 'kexec-pe bench: %s, N=%d, %s\n' "$(date -u +%F)" "$N" \
 	"$(nproc) cores, TCG, $(qemu-system-aarch64 --version | head -n 1)"
-printf '%-22s %-32s %-28s\n' "" "first boot to init (s)" "kexec -e to next init (s)"
-printf '%-22s %-32s %-28s\n' case "median    min    max" "median    min    max"
+printf '%-20s %-22s %-22s %7s %9s %7s\n' "" "first boot to init" \
+	"kexec -e to next init" "ratio" "segments" "tables"
+printf '%-20s %-22s %-22s %7s %9s %7s\n' case "median  min    max" \
+	"median  min    max" "vs Image" "KiB" "KiB"
+declare -A kx_med
 for c in "$@"; do
 	boot=$(for l in "$out/$c".*.log; do
 		echo "$(t "$l" 'KEXECPE: stage=1') - $(t "$l" 'HOST: qemu-start')" | bc
 	done | stats)
-	kx=$(for l in "$out/$c".*.log; do
+	kx_all=$(for l in "$out/$c".*.log; do
 		echo "$(t "$l" 'KEXECPE: stage=2') - $(t "$l" 'KEXECPE: kexec-e')" | bc
-	done | stats)
-	printf '%-22s %-32s %-28s\n' "$c" "$boot" "$kx"
+	done)
+	kx=$(stats <<<"$kx_all")
+	kx_med[$c]=$(median <<<"$kx_all")
+	# Compare with the Image case of the same first-boot mode.
+	base=image-direct-sys
+	case $c in *uefi*) base=image-uefi-sys ;; esac
+	ratio=-
+	[ -n "${kx_med[$base]:-}" ] &&
+		ratio=$(echo "scale=2; ${kx_med[$c]} / ${kx_med[$base]}" | bc)
+	read -r seg pt < <(mem_kib "$out/$c.1.log")
+	printf '%-20s %-22s %-22s %7s %9s %7s\n' "$c" "$boot" "$kx" "$ratio" \
+		"$seg" "$pt"
 done
+
+emu=$BUILD/kernel/drivers/firmware/efi/efi_emulator/efi_emulator.bin
+if [ -r "$emu" ]; then
+	memsz=$(od -An -tu8 -j16 -N8 "$emu" | tr -d ' ')
+	printf '\nEFI emulator: %d bytes in the kernel image, %d KiB in memory (with BSS and stack)\n' \
+		"$(stat -c %s "$emu")" $((memsz / 1024))
+fi
+grep -h -o 'Loaded parameters at .* memsz=0x[0-9a-f]*' "$out"/*.1.log |
+	head -n 1 | sed 's/.*bufsz=0x\([0-9a-f]*\).*/\1/' |
+	while read -r h; do echo "parameter blob: $((16#$h)) bytes"; done

@@ -18,13 +18,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* Linux 6.7: print the segments in dmesg; older libc headers lack it. */
+#ifndef KEXEC_FILE_DEBUG
+#define KEXEC_FILE_DEBUG	0x00000008
+#endif
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kexec-file-load [-p] [-i INITRD] [-c CMDLINE] KERNEL\n"
+		"usage: kexec-file-load [-p] [-d] [-i INITRD] [-c CMDLINE] KERNEL\n"
 		"       kexec-file-load [-p] -u   unload\n"
 		"       kexec-file-load -e        reboot into the loaded kernel\n"
-		"  -p  load or unload the crash kernel (KEXEC_FILE_ON_CRASH)\n");
+		"  -p  load or unload the crash kernel (KEXEC_FILE_ON_CRASH)\n"
+		"  -d  have the kernel log the segments (KEXEC_FILE_DEBUG)\n");
 	exit(2);
 }
 
@@ -48,8 +54,11 @@ int main(int argc, char **argv)
 	int opt, exec = 0;
 	long ret;
 
-	while ((opt = getopt(argc, argv, "pi:c:ue")) != -1) {
+	while ((opt = getopt(argc, argv, "pdi:c:ue")) != -1) {
 		switch (opt) {
+		case 'd':
+			flags |= KEXEC_FILE_DEBUG;
+			break;
 		case 'p':
 			flags |= KEXEC_FILE_ON_CRASH;
 			break;

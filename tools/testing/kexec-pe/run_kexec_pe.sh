@@ -57,6 +57,8 @@ CASES=(
 	"image-uefi-sys       uefi   check_kexec"
 	"pe-zboot-direct      direct check_pe_kexec"
 	"pe-zboot-direct-sys  direct check_pe_kexec"
+	"pe-zstd-direct       direct check_pe_kexec"
+	"pe-zstd-direct-sys   direct check_pe_kexec"
 	"pe-bad-input         direct check_bad_input"
 	"pe-chain             direct check_chain"
 )

@@ -8,62 +8,65 @@
  * and PSCI SYSTEM_RESET for every way this can fail.  Nothing may return
  * from here: a failure is reported on the console and the machine reset.
  */
+#include <linux/bits.h>
 #include <linux/efi_emulator.h>
 #include "../emulator.h"
+#include "arm64.h"
 
 #define EMU_MAX_REGIONS		1024
 
 #define PL011_DR		0x00
 #define PL011_FR		0x18
-#define PL011_FR_TXFF		(1U << 5)
+#define PL011_FR_TXFF		BIT(5)
 #define UART8250_THR		0
 #define UART8250_LSR		5
 #define UART8250_LSR_THRE	0x20
 
 #define PSCI_0_2_FN_SYSTEM_RESET	0x84000009UL
 
-void emu_arm64_main(struct efi_emulator_param *p);
-void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx);
-void emu_arm64_mmu_on(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr);
-void emu_arm64_dcache_inval(u64 start, u64 end);
-void emu_arm64_sync_code(u64 start, u64 end);
-unsigned long emu_arm64_psci(u64 fn, u64 conduit);
-
-extern char emu_head[], _end[];
-
 static struct emulator state;
 static struct emu_region regions[EMU_MAX_REGIONS];
 static struct efi_emulator_earlycon con;
 static u32 psci_conduit;
 
-static void pl011_putc(char c)
+/* MMIO: single accesses of the given width, never merged or elided. */
+static u32 mmio_read(u64 addr, u32 width)
 {
-	volatile u32 *base = emu_ptr(con.base);
+	u32 v;
 
-	while (base[PL011_FR / 4] & PL011_FR_TXFF)
-		;
-	base[PL011_DR / 4] = c;
+	if (width == 4)
+		asm volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	else
+		asm volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
 }
 
-static u32 uart8250_read(u32 reg)
+static void mmio_write(u64 addr, u32 width, u32 v)
 {
-	u64 addr = con.base + ((u64)reg << con.reg_shift);
+	if (width == 4)
+		asm volatile("str %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+	else
+		asm volatile("strb %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+}
 
-	if (con.reg_width == 4)
-		return *(volatile u32 *)emu_ptr(addr);
-	return *(volatile u8 *)emu_ptr(addr);
+static void pl011_putc(char c)
+{
+	while (mmio_read(con.base + PL011_FR, 4) & PL011_FR_TXFF)
+		;
+	mmio_write(con.base + PL011_DR, 4, c);
+}
+
+static u64 uart8250_reg(u32 reg)
+{
+	return con.base + ((u64)reg << con.reg_shift);
 }
 
 static void uart8250_putc(char c)
 {
-	u64 addr = con.base + ((u64)UART8250_THR << con.reg_shift);
-
-	while (!(uart8250_read(UART8250_LSR) & UART8250_LSR_THRE))
+	while (!(mmio_read(uart8250_reg(UART8250_LSR), con.reg_width) &
+		 UART8250_LSR_THRE))
 		;
-	if (con.reg_width == 4)
-		*(volatile u32 *)emu_ptr(addr) = c;
-	else
-		*(volatile u8 *)emu_ptr(addr) = c;
+	mmio_write(uart8250_reg(UART8250_THR), con.reg_width, c);
 }
 
 static void con_putc(char c)
@@ -116,7 +119,7 @@ static void __noreturn reset(void)
 {
 	if (psci_conduit != EFI_EMULATOR_CONDUIT_NONE)
 		emu_arm64_psci(PSCI_0_2_FN_SYSTEM_RESET, psci_conduit);
-	emu_printf("efi-emu: no PSCI to reset with; halting\n");
+	emu_printf("efi-emu: no PSCI conduit; halting\n");
 	for (;;)
 		asm volatile("wfi");
 }
@@ -208,8 +211,10 @@ void emu_arm64_main(struct efi_emulator_param *p)
 {
 	efi_status_t status;
 
-	/* Nothing in a blob of another version can be trusted, not even
-	 * its console: stop here. */
+	/*
+	 * Nothing in a blob of another version can be trusted, not even
+	 * its console: stop here.
+	 */
 	if (p->magic != EFI_EMULATOR_PARAM_MAGIC ||
 	    p->version != EFI_EMULATOR_VERSION)
 		for (;;)

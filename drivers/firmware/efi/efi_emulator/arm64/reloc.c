@@ -8,18 +8,9 @@
  * pointer in data is used; code is position independent and needs none.
  */
 #include "../emulator.h"
+#include "arm64.h"
 
 #define R_AARCH64_RELATIVE	1027
-
-struct elf64_rela {
-	u64 offset;
-	u64 info;
-	s64 addend;
-};
-
-extern const struct elf64_rela __rela_start[], __rela_end[];
-
-void emu_relocate(u64 base);
 
 /**
  * emu_relocate() - apply the emulator's own relocations

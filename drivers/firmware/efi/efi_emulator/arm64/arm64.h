@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the arm64 C code of the emulator needs from head.S, the linker
+ * script and reloc.c.
+ */
+#ifndef __EFI_EMULATOR_ARM64_H
+#define __EFI_EMULATOR_ARM64_H
+
+#include <linux/types.h>
+
+struct efi_emulator_param;
+
+/* head.S */
+void emu_arm64_mmu_on(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr);
+void emu_arm64_dcache_inval(u64 start, u64 end);
+void emu_arm64_sync_code(u64 start, u64 end);
+unsigned long emu_arm64_psci(u64 fn, u64 conduit);
+
+/* Called from head.S */
+void emu_relocate(u64 base);
+void emu_arm64_main(struct efi_emulator_param *p);
+void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx);
+
+/* emulator.lds: the image, and its relocations */
+struct elf64_rela {
+	u64 offset;
+	u64 info;
+	s64 addend;
+};
+
+extern char emu_head[], _end[];
+extern const struct elf64_rela __rela_start[], __rela_end[];
+
+#endif /* __EFI_EMULATOR_ARM64_H */
