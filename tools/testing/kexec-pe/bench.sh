@@ -12,26 +12,31 @@
 # KEXEC_FILE_DEBUG) plus the emulator's page tables.  Medians (min, max)
 # over N runs.  Nothing here is asserted: numbers are for reading.
 #
-# Usage: bench.sh [-b BUILD] [-n N] [CASE...]
+# Usage: bench.sh [-b BUILD] [-n N] [-s] [CASE...]
+#   -s  only summarise the logs of the last run in BUILD/bench
 set -euo pipefail
-BUILD=build N=5
-while getopts "b:n:" o; do
+BUILD=build N=5 RUN=1
+while getopts "b:n:s" o; do
 	case $o in
 	b) BUILD=$OPTARG ;;
 	n) N=$OPTARG ;;
-	*) echo "usage: $0 [-b BUILD] [-n N] [CASE...]" >&2; exit 2 ;;
+	s) RUN=0 ;;
+	*) echo "usage: $0 [-b BUILD] [-n N] [-s] [CASE...]" >&2; exit 2 ;;
 	esac
 done
+[ "$N" -ge 2 ] || { echo "bench: N must be 2 or more" >&2; exit 2; }
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- image-direct-sys pe-zboot-direct-sys \
 	pe-zstd-direct-sys image-uefi-sys
 here=$(dirname "$0")
 out=$BUILD/bench
-rm -rf "$out"
-mkdir -p "$out"
-
-"$here/run_kexec_pe.sh" -b "$BUILD" -o "$out" -r "$N" "$@" >"$out/tap" ||
-	{ cat "$out/tap" >&2; echo "bench: a run failed" >&2; exit 1; }
+if [ $RUN = 1 ]; then
+	rm -rf "$out"
+	mkdir -p "$out"
+	"$here/run_kexec_pe.sh" -b "$BUILD" -o "$out" -r "$N" "$@" \
+		>"$out/tap" ||
+		{ cat "$out/tap" >&2; echo "bench: a run failed" >&2; exit 1; }
+fi
 
 # t LOG PATTERN: host time of the first console line matching PATTERN.
 t() { grep -m1 -E -- "$2" "$1" | cut -d' ' -f1; }
@@ -48,12 +53,13 @@ median() { stats | cut -c1-6; }
 # KiB placed by kexec_file_load (all segments) and in emulator page tables.
 mem_kib() {
 	local seg pt
-	seg=$(grep -o 'segment\[[0-9]*\]: .* memsz=0x[0-9a-f]*' "$1" |
-		sed 's/.*memsz=0x//' | sort -u | while read -r h; do
+	# Absent lines are zero, not an error (the Image path has no tables).
+	seg=$({ grep -o 'segment\[[0-9]*\]: .* memsz=0x[0-9a-f]*' "$1" ||
+		true; } | sed 's/.*memsz=0x//' | sort -u | while read -r h; do
 			echo $((16#$h))
 		done | awk '{ s += $1 } END { print int(s / 1024) }')
-	pt=$(grep -o 'emulator page tables: [0-9]*' "$1" | head -n 1 |
-		awk '{ print $4 * 4 }')
+	pt=$({ grep -o 'emulator page tables: [0-9]*' "$1" || true; } |
+		head -n 1 | awk '{ print $4 * 4 }')
 	echo "${seg:-0} ${pt:-0}"
 }
 
@@ -90,6 +96,7 @@ if [ -r "$emu" ]; then
 	printf '\nEFI emulator: %d bytes in the kernel image, %d KiB in memory (with BSS and stack)\n' \
 		"$(stat -c %s "$emu")" $((memsz / 1024))
 fi
-grep -h -o 'Loaded parameters at .* memsz=0x[0-9a-f]*' "$out"/*.1.log |
+{ grep -h -o 'Loaded parameters at .* memsz=0x[0-9a-f]*' "$out"/*.1.log ||
+	true; } |
 	head -n 1 | sed 's/.*bufsz=0x\([0-9a-f]*\).*/\1/' |
 	while read -r h; do echo "parameter blob: $((16#$h)) bytes"; done
