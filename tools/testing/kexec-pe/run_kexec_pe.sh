@@ -59,6 +59,7 @@ CASES=(
 	"pe-zboot-direct-sys  direct check_pe_kexec"
 	"pe-zstd-direct       direct check_pe_kexec"
 	"pe-zstd-direct-sys   direct check_pe_kexec"
+	"pe-zboot-uefi        uefi   check_pe_kexec"
 	"pe-bad-input         direct check_bad_input"
 	"pe-chain             direct check_chain"
 )
