@@ -92,42 +92,115 @@ int kexec_pe_reserve(struct kexec_pe_ctx *ctx, u64 start, u64 size, u32 type)
 	return 0;
 }
 
-static int add_ram(struct resource *res, void *arg)
+static void add_desc(struct kexec_pe_ctx *ctx, u32 type, u64 start, u64 end,
+		     u64 virt, u64 attr)
 {
-	struct kexec_pe_ctx *ctx = arg;
-	u64 start = ALIGN(res->start, EFI_PAGE_SIZE);
-	u64 end = ALIGN_DOWN(res->end + 1, EFI_PAGE_SIZE);
 	struct efi_emulator_memdesc *d;
 
 	if (end <= start)
-		return 0;
+		return;
 	if (ctx->ram) {
 		d = &ctx->ram[ctx->nr_ram];
-		d->type = EFI_CONVENTIONAL_MEMORY;
+		d->type = type;
 		d->phys_addr = start;
-		d->virt_addr = 0;
+		d->virt_addr = virt;
 		d->num_pages = (end - start) >> EFI_PAGE_SHIFT;
-		d->attribute = EFI_MEMORY_WB;
+		d->attribute = attr;
 	}
 	ctx->nr_ram++;
+}
+
+static int add_ram(struct resource *res, void *arg)
+{
+	add_desc(arg, EFI_CONVENTIONAL_MEMORY, ALIGN(res->start, EFI_PAGE_SIZE),
+		 ALIGN_DOWN(res->end + 1, EFI_PAGE_SIZE), 0, EFI_MEMORY_WB);
 	return 0;
 }
 
 /*
- * The memory the emulator may use: all of System RAM, as the running
- * kernel sees it.  Reserved and no-map memory is not System RAM, so it is
- * not offered; the segments and page tables are marked later.
+ * After a boot through EFI the firmware's map is the truth: runtime
+ * regions keep their type and the virtual address the first boot gave
+ * them, ACPI and reserved memory stay what they are, and whatever boot
+ * services and loaders used is free again.
+ */
+static void add_efi_map(struct kexec_pe_ctx *ctx)
+{
+	efi_memory_desc_t *md;
+	u32 type;
+
+	for_each_efi_memory_desc(md) {
+		type = md->type;
+		switch (type) {
+		case EFI_LOADER_CODE:
+		case EFI_LOADER_DATA:
+		case EFI_BOOT_SERVICES_CODE:
+		case EFI_BOOT_SERVICES_DATA:
+			type = EFI_CONVENTIONAL_MEMORY;
+			break;
+		}
+		add_desc(ctx, type, md->phys_addr,
+			 md->phys_addr + (md->num_pages << EFI_PAGE_SHIFT),
+			 md->attribute & EFI_MEMORY_RUNTIME ? md->virt_addr : 0,
+			 md->attribute);
+	}
+}
+
+static void add_memory(struct kexec_pe_ctx *ctx)
+{
+	if (efi_enabled(EFI_MEMMAP))
+		add_efi_map(ctx);
+	else
+		walk_system_ram_res(0, ULONG_MAX, ctx, add_ram);
+}
+
+/*
+ * The memory the emulator may use: the EFI memory map of the running
+ * system if it booted through EFI, else System RAM as the kernel sees it
+ * (reserved and no-map memory is not System RAM, so it is not offered).
+ * The segments and page tables are marked later.
  */
 static int collect_ram(struct kexec_pe_ctx *ctx)
 {
-	walk_system_ram_res(0, ULONG_MAX, ctx, add_ram);
+	add_memory(ctx);
 	ctx->ram = kcalloc(ctx->nr_ram, sizeof(*ctx->ram), GFP_KERNEL);
 	if (!ctx->ram)
 		return -ENOMEM;
 	ctx->nr_ram = 0;
-	walk_system_ram_res(0, ULONG_MAX, ctx, add_ram);
+	add_memory(ctx);
 	return 0;
 }
+
+/* Firmware tables of the first boot the next kernel needs to see. */
+static u32 add_tables(struct efi_emulator_table *t)
+{
+	static const efi_guid_t acpi20 = ACPI_20_TABLE_GUID;
+	static const efi_guid_t smbios = SMBIOS_TABLE_GUID;
+	static const efi_guid_t smbios3 = SMBIOS3_TABLE_GUID;
+	static const efi_guid_t memattr = EFI_MEMORY_ATTRIBUTES_TABLE_GUID;
+	const struct {
+		const efi_guid_t *guid;
+		unsigned long addr;
+	} list[] = {
+		{ &acpi20, efi.acpi20 },
+		{ &smbios, efi.smbios },
+		{ &smbios3, efi.smbios3 },
+		{ &memattr, efi_mem_attr_table },
+	};
+	u32 i, n = 0;
+
+	if (!efi_enabled(EFI_BOOT))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(list); i++) {
+		if (list[i].addr == EFI_INVALID_TABLE_ADDR)
+			continue;
+		memcpy(t[n].guid, list[i].guid, sizeof(t[n].guid));
+		t[n].addr = list[i].addr;
+		n++;
+	}
+	return n;
+}
+
+#define PE_MAX_TABLES	4
 
 /*
  * How much memory booting the image takes: the image itself, and for an
@@ -160,7 +233,8 @@ static u64 free_ram(struct kexec_pe_ctx *ctx)
 	u32 i;
 
 	for (i = 0; i < ctx->nr_ram; i++)
-		total += ctx->ram[i].num_pages << EFI_PAGE_SHIFT;
+		if (ctx->ram[i].type == EFI_CONVENTIONAL_MEMORY)
+			total += ctx->ram[i].num_pages << EFI_PAGE_SHIFT;
 	for (i = 0; i < ctx->nr_reserved; i++)
 		total -= ctx->reserved[i].num_pages << EFI_PAGE_SHIFT;
 	return total;
@@ -248,9 +322,10 @@ static void *pe_load(struct kimage *image, char *kernel,
 	if (ret)
 		return ERR_PTR(ret);
 
-	/* Header, command line, memory map, reserved ranges. */
+	/* Header, command line, tables, memory map, reserved ranges. */
 	cmd_room = ALIGN(units * sizeof(u16), 8);
 	size = ALIGN(sizeof(*p), 8) + cmd_room +
+	       PE_MAX_TABLES * sizeof(struct efi_emulator_table) +
 	       (ctx.nr_ram + PE_MAX_RESERVED) * sizeof(*ctx.ram);
 	p = kzalloc(size, GFP_KERNEL);
 	data = kzalloc(sizeof(*data), GFP_KERNEL);
@@ -263,6 +338,9 @@ static void *pe_load(struct kimage *image, char *kernel,
 	if (ret)
 		goto out_free;
 	off += cmd_room;
+	p->tables_offset = off;
+	p->tables_count = add_tables((void *)((u8 *)p + off));
+	off += PE_MAX_TABLES * sizeof(struct efi_emulator_table);
 	p->memmap_offset = off;
 	p->memmap_count = ctx.nr_ram;
 	memcpy((u8 *)p + off, ctx.ram, ctx.nr_ram * sizeof(*ctx.ram));
@@ -327,6 +405,18 @@ static void *pe_load(struct kimage *image, char *kernel,
 	p->pe_size = kernel_len;
 	p->initrd_base = initrd_mem;
 	p->initrd_size = initrd ? initrd_len : 0;
+	/*
+	 * The first boot's runtime services, at the virtual addresses it
+	 * gave them: the emulator maps them there, and the next kernel
+	 * keeps that mapping (its stub does not call SetVirtualAddressMap()).
+	 * A table that supports nothing (as the emulator's stand-in, after
+	 * a PE kexec from a boot without EFI) is not worth passing on: its
+	 * code was boot-services memory of the previous emulator.
+	 */
+	if (efi_enabled(EFI_RUNTIME_SERVICES) && efi.runtime_supported_mask) {
+		p->runtime = (u64)(unsigned long)efi.runtime;
+		p->runtime_supported = efi.runtime_supported_mask;
+	}
 
 	kfree(ctx.ram);
 	data->param = p;

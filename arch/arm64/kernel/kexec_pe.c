@@ -86,6 +86,8 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 		idx = (va >> shift) & (PT_ENTRIES - 1);
 		n = min(size, span - (va & (span - 1)));
 		if (level == 3) {
+			if (table[idx])
+				return -EEXIST;
 			table[idx] = (pa & PT_ADDR_MASK) | attrs | PT_PAGE;
 		} else if (level > 0 && n == span && !(pa & (span - 1)) &&
 			   !table[idx]) {
@@ -97,20 +99,42 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 					return -ENOMEM;
 				table[idx] = next_pa | PT_TABLE;
 			} else if ((table[idx] & 3) != PT_TABLE) {
-				/* Already mapped by a block: same memory. */
-				goto advance;
+				return -EEXIST;
 			}
 			next = phys_to_virt(table[idx] & PT_ADDR_MASK);
 			ret = pt_map(pt, next, level + 1, va, pa, n, attrs);
 			if (ret)
 				return ret;
 		}
-advance:
 		va += n;
 		pa += n;
 		size -= n;
 	}
 	return 0;
+}
+
+/*
+ * Free memory is identity mapped; runtime regions of the first boot are
+ * mapped where its runtime services expect them (their virtual address),
+ * device memory as such.  Nothing else is needed before the payload runs.
+ */
+static int map_region(struct pe_pgtable *pt,
+		      const struct efi_emulator_memdesc *d)
+{
+	u64 size = d->num_pages << EFI_PAGE_SHIFT;
+	u64 attrs = PT_RAM;
+
+	if (d->type == EFI_CONVENTIONAL_MEMORY)
+		return pt_map(pt, pt->root, 0, d->phys_addr, d->phys_addr,
+			      size, PT_RAM);
+	if (!(d->attribute & EFI_MEMORY_RUNTIME) || !d->virt_addr)
+		return 0;
+	if (d->type == EFI_MEMORY_MAPPED_IO ||
+	    d->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE ||
+	    !(d->attribute & EFI_MEMORY_WB))
+		attrs = PT_DEV;
+	return pt_map(pt, pt->root, 0, d->virt_addr, d->phys_addr, size,
+		      attrs);
 }
 
 static void pt_clean(u64 *table, int level)
@@ -251,11 +275,12 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 	if (!pt.root)
 		return -ENOMEM;
 	for (i = 0; i < ctx->nr_ram; i++) {
-		ret = pt_map(&pt, pt.root, 0, ctx->ram[i].phys_addr,
-			     ctx->ram[i].phys_addr,
-			     ctx->ram[i].num_pages << EFI_PAGE_SHIFT, PT_RAM);
-		if (ret)
+		ret = map_region(&pt, &ctx->ram[i]);
+		if (ret) {
+			pr_err("cannot map 0x%llx for the emulator: %d\n",
+			       ctx->ram[i].phys_addr, ret);
 			return ret;
+		}
 	}
 	find_console(&p->con);
 	if (p->con.type != EFI_EMULATOR_CON_NONE) {

@@ -27,7 +27,7 @@ done
 [ "$N" -ge 2 ] || { echo "bench: N must be 2 or more" >&2; exit 2; }
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- image-direct-sys pe-zboot-direct-sys \
-	pe-zstd-direct-sys image-uefi-sys
+	pe-zstd-direct-sys image-uefi-sys pe-zboot-uefi-sys
 here=$(dirname "$0")
 out=$BUILD/bench
 if [ $RUN = 1 ]; then

@@ -60,6 +60,7 @@ CASES=(
 	"pe-zstd-direct       direct check_pe_kexec"
 	"pe-zstd-direct-sys   direct check_pe_kexec"
 	"pe-zboot-uefi        uefi   check_pe_kexec"
+	"pe-zboot-uefi-sys    uefi   check_pe_kexec"
 	"pe-bad-input         direct check_bad_input"
 	"pe-chain             direct check_chain"
 )
@@ -113,6 +114,12 @@ check_kexec() {
 	[ "$mode" = uefi ] || [ "${2:-}" = pe ] && want2=yes
 	if [ "$mode" = uefi ]; then
 		expect "EFI in stage 1" test "$(marker efi)" = yes
+		# Runtime services of the firmware work in both kernels.
+		expect "EFI variables in stage 1" \
+			has "KEXECPE: efivars=[1-9]"
+		expect "EFI variables in stage 2" \
+			grep -qE "KEXECPE: efivars=[1-9]" \
+			<<<"$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")"
 	else
 		expect "no EFI in stage 1" test "$(marker efi)" = no
 	fi
