@@ -10,10 +10,51 @@
 
 #define EVENT_MAGIC 0x544e45565555454dULL /* "MEUUVENT" */
 
-static const char *const bs_names[] = {
-#define EMU_BS(id, name) [EMU_BS_##id] = name,
-#include "services.h"
-#undef EMU_BS
+static const char *const bs_names[EMU_BS_COUNT] = {
+	[EMU_BS_raise_tpl] = "RaiseTPL",
+	[EMU_BS_restore_tpl] = "RestoreTPL",
+	[EMU_BS_allocate_pages] = "AllocatePages",
+	[EMU_BS_free_pages] = "FreePages",
+	[EMU_BS_get_memory_map] = "GetMemoryMap",
+	[EMU_BS_allocate_pool] = "AllocatePool",
+	[EMU_BS_free_pool] = "FreePool",
+	[EMU_BS_create_event] = "CreateEvent",
+	[EMU_BS_set_timer] = "SetTimer",
+	[EMU_BS_wait_for_event] = "WaitForEvent",
+	[EMU_BS_signal_event] = "SignalEvent",
+	[EMU_BS_close_event] = "CloseEvent",
+	[EMU_BS_check_event] = "CheckEvent",
+	[EMU_BS_install_protocol_interface] = "InstallProtocolInterface",
+	[EMU_BS_reinstall_protocol_interface] = "ReinstallProtocolInterface",
+	[EMU_BS_uninstall_protocol_interface] = "UninstallProtocolInterface",
+	[EMU_BS_handle_protocol] = "HandleProtocol",
+	[EMU_BS_reserved] = "Reserved",
+	[EMU_BS_register_protocol_notify] = "RegisterProtocolNotify",
+	[EMU_BS_locate_handle] = "LocateHandle",
+	[EMU_BS_locate_device_path] = "LocateDevicePath",
+	[EMU_BS_install_configuration_table] = "InstallConfigurationTable",
+	[EMU_BS_load_image] = "LoadImage",
+	[EMU_BS_start_image] = "StartImage",
+	[EMU_BS_exit] = "Exit",
+	[EMU_BS_unload_image] = "UnloadImage",
+	[EMU_BS_exit_boot_services] = "ExitBootServices",
+	[EMU_BS_get_next_monotonic_count] = "GetNextMonotonicCount",
+	[EMU_BS_stall] = "Stall",
+	[EMU_BS_set_watchdog_timer] = "SetWatchdogTimer",
+	[EMU_BS_connect_controller] = "ConnectController",
+	[EMU_BS_disconnect_controller] = "DisconnectController",
+	[EMU_BS_open_protocol] = "OpenProtocol",
+	[EMU_BS_close_protocol] = "CloseProtocol",
+	[EMU_BS_open_protocol_information] = "OpenProtocolInformation",
+	[EMU_BS_protocols_per_handle] = "ProtocolsPerHandle",
+	[EMU_BS_locate_handle_buffer] = "LocateHandleBuffer",
+	[EMU_BS_locate_protocol] = "LocateProtocol",
+	[EMU_BS_install_multiple_protocol_interfaces] = "InstallMultipleProtocolInterfaces",
+	[EMU_BS_uninstall_multiple_protocol_interfaces] = "UninstallMultipleProtocolInterfaces",
+	[EMU_BS_calculate_crc32] = "CalculateCrc32",
+	[EMU_BS_copy_mem] = "CopyMem",
+	[EMU_BS_set_mem] = "SetMem",
+	[EMU_BS_create_event_ex] = "CreateEventEx",
 };
 
 const char *emu_bs_name(enum emu_bs_id id)

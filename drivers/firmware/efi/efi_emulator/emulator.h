@@ -137,7 +137,7 @@ efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 /* console.c */
 struct emulator;
 
-#ifndef __printf
+#ifndef __printf	/* the kernel has it; the host build does not */
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #endif
 
@@ -274,10 +274,52 @@ struct emu_platform_ops {
  * Boot service trace: how often each service was called and which
  * protocols were asked for, so a run can report what a payload needed.
  */
+/* The boot services in table order (UEFI 2.10, 4.4). */
 enum emu_bs_id {
-#define EMU_BS(id, name) EMU_BS_##id,
-#include "services.h"
-#undef EMU_BS
+	EMU_BS_raise_tpl,
+	EMU_BS_restore_tpl,
+	EMU_BS_allocate_pages,
+	EMU_BS_free_pages,
+	EMU_BS_get_memory_map,
+	EMU_BS_allocate_pool,
+	EMU_BS_free_pool,
+	EMU_BS_create_event,
+	EMU_BS_set_timer,
+	EMU_BS_wait_for_event,
+	EMU_BS_signal_event,
+	EMU_BS_close_event,
+	EMU_BS_check_event,
+	EMU_BS_install_protocol_interface,
+	EMU_BS_reinstall_protocol_interface,
+	EMU_BS_uninstall_protocol_interface,
+	EMU_BS_handle_protocol,
+	EMU_BS_reserved,
+	EMU_BS_register_protocol_notify,
+	EMU_BS_locate_handle,
+	EMU_BS_locate_device_path,
+	EMU_BS_install_configuration_table,
+	EMU_BS_load_image,
+	EMU_BS_start_image,
+	EMU_BS_exit,
+	EMU_BS_unload_image,
+	EMU_BS_exit_boot_services,
+	EMU_BS_get_next_monotonic_count,
+	EMU_BS_stall,
+	EMU_BS_set_watchdog_timer,
+	EMU_BS_connect_controller,
+	EMU_BS_disconnect_controller,
+	EMU_BS_open_protocol,
+	EMU_BS_close_protocol,
+	EMU_BS_open_protocol_information,
+	EMU_BS_protocols_per_handle,
+	EMU_BS_locate_handle_buffer,
+	EMU_BS_locate_protocol,
+	EMU_BS_install_multiple_protocol_interfaces,
+	EMU_BS_uninstall_multiple_protocol_interfaces,
+	EMU_BS_calculate_crc32,
+	EMU_BS_copy_mem,
+	EMU_BS_set_mem,
+	EMU_BS_create_event_ex,
 	EMU_BS_COUNT
 };
 

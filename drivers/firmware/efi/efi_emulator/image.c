@@ -168,8 +168,8 @@ efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 	if (!image || !get_image(parent))
 		return EFI_INVALID_PARAMETER;
 	if (!src) {
-		emu_printf(
-			"efi-emu: LoadImage() from a device path is not supported\n");
+		emu_printf("efi-emu: %s() from a device path is not supported\n",
+			   "LoadImage");
 		return EFI_NOT_FOUND;
 	}
 	return emu_load_image_buffer(parent, src, size, path, image);

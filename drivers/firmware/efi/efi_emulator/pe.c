@@ -84,14 +84,12 @@ static efi_status_t check_sections(const void *file, u64 size,
 		read_section(file, pe, i, &sh);
 		end = (u64)sh.virtual_address + section_mem_size(&sh);
 		if (sh.virtual_address & (pe->section_align - 1))
-			return refuse(
-				why, EFI_LOAD_ERROR,
-				"section not aligned to SectionAlignment");
+			return refuse(why, EFI_LOAD_ERROR,
+				      "section not aligned to SectionAlignment");
 		/* Sections are sorted, disjoint and clear of the headers. */
 		if (sh.virtual_address < prev_end)
-			return refuse(
-				why, EFI_LOAD_ERROR,
-				"section overlaps headers or previous section");
+			return refuse(why, EFI_LOAD_ERROR,
+				      "section overlaps headers or previous section");
 		if (end > pe->image_size)
 			return refuse(why, EFI_LOAD_ERROR,
 				      "section extends past SizeOfImage");
@@ -283,9 +281,8 @@ static efi_status_t walk_relocs(u8 *image, const struct emu_pe_info *pe,
 			case IMAGE_REL_BASED_DIR64:
 				if ((u64)page + (entry & 0xfff) + 8 >
 				    pe->image_size)
-					return refuse(
-						why, EFI_LOAD_ERROR,
-						"relocation target outside the image");
+					return refuse(why, EFI_LOAD_ERROR,
+						      "relocation target outside the image");
 				if (!apply)
 					break;
 				memcpy(&v, image + page + (entry & 0xfff), 8);
