@@ -167,7 +167,8 @@ check: guest
 	@$(TDIR)/tap-summary.sh $(B)/results/*.tap
 
 demo: guest
-	$(RUNNER) -b $(B) -o $(B)/demo -v image-direct image-uefi
+	$(RUNNER) -b $(B) -o $(B)/demo -v image-direct pe-zboot-direct \
+		pe-zboot-uefi
 
 bench: guest
 	$(TDIR)/bench.sh -b $(B) -n 5 | tee $(B)/bench.txt
