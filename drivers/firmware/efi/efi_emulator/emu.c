@@ -91,8 +91,7 @@ efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 		li->load_options = opts;
 		li->load_options_size = cmdline_size;
 	}
-	e->calls[EMU_BS_start_image]--; /* this call is not the payload's */
-	status = emu_start_image(handle, NULL, NULL);
+	status = emu_run_image(handle, NULL, NULL);
 	emu_printf("efi-emu: payload returned 0x%lx\n", status);
 	return status;
 }

@@ -225,6 +225,8 @@ efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 			    unsigned long size, efi_handle_t *image);
 efi_status_t emu_start_image(efi_handle_t image, unsigned long *exit_data_size,
 			     efi_char16_t **exit_data);
+efi_status_t emu_run_image(efi_handle_t handle, unsigned long *exit_data_size,
+			   efi_char16_t **exit_data);
 efi_status_t emu_exit(efi_handle_t image, efi_status_t status,
 		      unsigned long exit_data_size, efi_char16_t *exit_data);
 efi_status_t emu_unload_image(efi_handle_t image);

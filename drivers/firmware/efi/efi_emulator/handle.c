@@ -279,15 +279,15 @@ static efi_status_t check_search(int search, const efi_guid_t *guid)
 	}
 }
 
-/* Implements LocateHandle() (UEFI 2.10, 7.3). */
-efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
-			       unsigned long *size, efi_handle_t *buffer)
+/* LocateHandle() for both Locate*Handle*(); @trace: count the lookup. */
+static efi_status_t find_handles(int search, efi_guid_t *guid,
+				 unsigned long *size, efi_handle_t *buffer,
+				 bool trace)
 {
 	struct emu_handle *h;
 	unsigned long need = 0, i = 0;
 	efi_status_t status;
 
-	emu_called(locate_handle);
 	status = check_search(search, guid);
 	if (status != EFI_SUCCESS)
 		return status;
@@ -295,7 +295,7 @@ efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
 		return EFI_INVALID_PARAMETER;
 	for (h = emu->handles; h; h = h->next)
 		need += matches(h, search, guid) * sizeof(efi_handle_t);
-	if (guid)
+	if (guid && trace)
 		emu_trace_guid(guid, need);
 	if (!need)
 		return EFI_NOT_FOUND;
@@ -312,9 +312,17 @@ efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
 	return EFI_SUCCESS;
 }
 
+/* Implements LocateHandle() (UEFI 2.10, 7.3). */
+efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
+			       unsigned long *size, efi_handle_t *buffer)
+{
+	emu_called(locate_handle);
+	return find_handles(search, guid, size, buffer, true);
+}
+
 /* Implements LocateHandleBuffer() (UEFI 2.10, 7.3). */
-efi_status_t emu_locate_handle_buffer(int search, efi_guid_t *guid, void *key,
-				      unsigned long *count,
+efi_status_t emu_locate_handle_buffer(int search, efi_guid_t *guid,
+				      void *key, unsigned long *count,
 				      efi_handle_t **buffer)
 {
 	unsigned long size = 0;
@@ -323,16 +331,14 @@ efi_status_t emu_locate_handle_buffer(int search, efi_guid_t *guid, void *key,
 	emu_called(locate_handle_buffer);
 	if (!count || !buffer)
 		return EFI_INVALID_PARAMETER;
-	status = emu_locate_handle(search, guid, key, &size, NULL);
-	emu->calls[EMU_BS_locate_handle]--;
+	status = find_handles(search, guid, &size, NULL, true);
 	if (status != EFI_BUFFER_TOO_SMALL)
 		return status;
 	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA, size,
 				   (void **)buffer);
 	if (status != EFI_SUCCESS)
 		return status;
-	status = emu_locate_handle(search, guid, key, &size, *buffer);
-	emu->calls[EMU_BS_locate_handle]--;
+	status = find_handles(search, guid, &size, *buffer, false);
 	*count = size / sizeof(efi_handle_t);
 	return status;
 }

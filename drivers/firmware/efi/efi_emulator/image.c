@@ -179,10 +179,24 @@ efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 efi_status_t emu_start_image(efi_handle_t handle, unsigned long *exit_data_size,
 			     efi_char16_t **exit_data)
 {
+	emu_called(start_image);
+	return emu_run_image(handle, exit_data_size, exit_data);
+}
+
+/**
+ * emu_run_image() - StartImage() without the trace, for the first payload
+ * @handle:		image handle
+ * @exit_data_size:	out, may be NULL: always 0
+ * @exit_data:		out, may be NULL: always NULL
+ *
+ * Return: what the image returned or passed to Exit().
+ */
+efi_status_t emu_run_image(efi_handle_t handle, unsigned long *exit_data_size,
+			   efi_char16_t **exit_data)
+{
 	struct emu_image *img = get_image(handle);
 	efi_status_t status;
 
-	emu_called(start_image);
 	if (!img || img->started)
 		return EFI_INVALID_PARAMETER;
 	img->started = true;
