@@ -6,7 +6,7 @@
 #   make check   run every test tier; ends with "N passed, N failed"
 #   make bench   kexec timings, written to build/bench.txt
 #
-# Lower-level targets: deps kernel kexec-tools guest unit fuzz ustub e2e
+# Lower-level targets: deps kernel kexec-tools guest unit fuzz ustub ustub-uki e2e
 # clean distclean.
 
 B        := build
@@ -32,11 +32,12 @@ KEXEC    := $(KT)/src/build/sbin/kexec
 KTPATCH  := patches/kexec-tools/series $(wildcard patches/kexec-tools/*.patch)
 TDIR     := tools/testing/kexec-pe
 GUEST    := $(B)/guest
+STUB     := $(B)/arm64-root/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 STAMP    := $(B)/stamps
 
 export B
 
-.PHONY: all deps kernel kexec-tools guest unit fuzz ustub check e2e demo bench \
+.PHONY: all deps kernel kexec-tools guest unit fuzz ustub ustub-uki check e2e demo bench \
 	clean distclean FORCE
 all: guest
 
@@ -112,7 +113,7 @@ guest: kernel $(STAMP)/debs $(KEXEC) $(GUEST)/kexec-file-load
 	@rm -rf $(GUEST)/bad
 	$(TDIR)/mkbadpe.py $(ZBOOT) $(GUEST)/bad
 	@cp $(ZBOOTZ) $(GUEST)/vmlinuz-zstd.efi
-	$(TDIR)/mkguest.sh $(GUEST) $(B)/arm64-root/bin/busybox $(KEXEC) \
+	$(TDIR)/mkguest.sh -u $(STUB) $(GUEST) $(B)/arm64-root/bin/busybox $(KEXEC) \
 		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) \
 		$(GUEST)/vmlinuz-zstd.efi $(GUEST)/bad
 
@@ -121,7 +122,6 @@ RUNNER := $(TDIR)/run_kexec_pe.sh
 WRAP   := $(TDIR)/tap-wrap.sh
 UMAKE  := $(MAKE) -s -C $(TDIR)/unit KSRC=$(abspath $(KSRC)) \
 	  O=$(abspath $(B)/unit)
-STUB   := $(B)/arm64-root/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 REAL_PE := $(IMAGE) $(ZBOOT) $(STUB)
 FUZZ_SECONDS ?= 60
 
@@ -146,6 +146,13 @@ ustub: guest
 		INITRD=$(abspath $(GUEST)/base.cpio) \
 		CMDLINE="console=ttyAMA0 kexecpe.ustub=1 token=$$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 
+# systemd-stub with a zboot .linux: no command line or initrd given, so the
+# kernel must get the UKI's own.
+ustub-uki: guest
+	$(USMAKE) run PE=$(abspath $(GUEST)/uki-zboot.efi) \
+		IMAGE=$(abspath $(IMAGE)) CMDLINE= \
+		ARGS="--expect-cmdline '$$(cat $(GUEST)/uki.cmdline)' --expect-initrd $(abspath $(GUEST)/uki/initrd)"
+
 e2e: guest
 	$(RUNNER) -b $(B) -o $(B)/e2e
 
@@ -162,13 +169,16 @@ check: guest
 		| tee $(B)/results/fuzz.tap; true
 	@$(MAKE) -s ustub >$(B)/results/ustub.tap 2>&1 || \
 		echo "not ok 1 ustub-run" >>$(B)/results/ustub.tap
-	@grep -E '^(not )?ok |^# ' $(B)/results/ustub.tap || true
+	@$(MAKE) -s ustub-uki >$(B)/results/ustub-uki.tap 2>&1 || \
+		echo "not ok 1 ustub-uki-run" >>$(B)/results/ustub-uki.tap
+	@grep -E '^(not )?ok |^# ' $(B)/results/ustub.tap \
+		$(B)/results/ustub-uki.tap || true
 	@$(RUNNER) -b $(B) -o $(B)/e2e | tee $(B)/results/e2e.tap; true
 	@$(TDIR)/tap-summary.sh $(B)/results/*.tap
 
 demo: guest
 	$(RUNNER) -b $(B) -o $(B)/demo -v image-direct pe-zboot-direct \
-		pe-zboot-uefi
+		pe-zboot-uefi uki-direct uki-uefi
 
 bench: guest
 	$(TDIR)/bench.sh -b $(B) -n 5 | tee $(B)/bench.txt

@@ -6,14 +6,25 @@
 #                   system both stages run
 #   OUT/guest.cpio  base.cpio plus /payloads (kernels to kexec, and
 #                   base.cpio again for the next kernel's initrd)
+#   OUT/uki.efi, OUT/uki-zboot.efi (with -u)
+#                   Unified Kernel Images of systemd-stub STUB: .linux is
+#                   the payload named Image, resp. vmlinuz.efi; .initrd is
+#                   base.cpio plus a token file; .cmdline boots stage 2.
+#                   OUT/uki.cmdline and OUT/uki.itoken keep what the tests
+#                   expect; the tokens are made once per build directory.
 # Archives are replaced only when their content changed, so a rerun with
 # nothing new leaves them (and whatever depends on them) alone.
 #
-# Usage: mkguest.sh OUT BUSYBOX KEXEC KEXEC_FILE_LOAD PAYLOAD...
+# Usage: mkguest.sh [-u STUB] OUT BUSYBOX KEXEC KEXEC_FILE_LOAD PAYLOAD...
 #   A directory among the payloads is copied whole (e.g. the malformed
 #   images of pe-bad-input).
 set -euo pipefail
 
+stub=
+if [ "$1" = -u ]; then
+	stub=$2
+	shift 2
+fi
 out=$1 busybox=$2 kexec=$3 kfl=$4
 shift 4
 here=$(dirname "$(realpath "$0")")
@@ -43,6 +54,27 @@ mkcpio "$root" "$out/base.cpio"
 for p in "$@"; do
 	cp -r "$p" "$root/payloads/"
 done
+
+if [ -n "$stub" ]; then
+	u=$out/uki
+	mkdir -p "$u/root/etc/kexecpe"
+	for t in token itoken; do
+		[ -s "$out/uki.$t" ] ||
+			od -An -N8 -tx8 /dev/urandom | tr -d ' ' >"$out/uki.$t"
+	done
+	printf '%s' "console=ttyAMA0 panic=-1 kexecpe.stage=2 kexecpe.test=uki" \
+		" token=$(cat "$out/uki.token")" >"$out/uki.cmdline"
+	cp "$out/uki.itoken" "$u/root/etc/kexecpe/initrd-token"
+	mkcpio "$u/root" "$u/token.cpio"
+	cat "$out/base.cpio" "$u/token.cpio" >"$u/initrd"
+	printf 'ID=kexecpe\nPRETTY_NAME="kexec-pe selftest"\n' >"$u/os-release"
+	for k in uki.efi=Image uki-zboot.efi=vmlinuz.efi; do
+		"$here/mkuki.sh" "$root/payloads/${k%=*}" "$stub" \
+			.osrel="$u/os-release" .cmdline="$out/uki.cmdline" \
+			.linux="$root/payloads/${k#*=}" .initrd="$u/initrd"
+		cp "$root/payloads/${k%=*}" "$out/"
+	done
+fi
 cp "$out/base.cpio" "$root/payloads/base.cpio"
 mkcpio "$root" "$out/guest.cpio"
 ls -l "$out/base.cpio" "$out/guest.cpio"

@@ -63,6 +63,12 @@ CASES=(
 	"pe-zboot-uefi-sys    uefi   check_pe_kexec"
 	"pe-bad-input         direct check_bad_input"
 	"pe-chain             direct check_chain"
+	"uki-direct           direct check_uki"
+	"uki-uefi             uefi   check_uki"
+	"uki-zboot-direct-sys direct check_uki"
+	"uki-zboot-uefi-sys   uefi   check_uki"
+	"uki-append-direct    direct check_uki_append"
+	"uki-initrd-refused   direct check_uki_refused"
 )
 
 if [ $LIST = 1 ]; then
@@ -154,6 +160,63 @@ check_chain() {
 		test "$(grep -c "efi-emu: starting a" <<<"$TEXT")" = 3
 	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
 	expect "clean end" has "KEXECPE: done"
+}
+
+# A UKI loaded without --append or --initrd: the next kernel runs with the
+# UKI's .cmdline, exactly, and the init of its .initrd (whose token file is
+# in no other archive).  Under AAVMF the firmware's variables stay readable
+# in the next kernel.  (The volatile variables systemd-stub sets, StubInfo
+# and friends, are not: firmware refuses volatile SetVariable() calls at
+# runtime, and the first boot's runtime services are all there is.)
+# WANT_CMDLINE and WANT_TEST let check_uki_append reuse this.
+check_uki() {
+	local mode=$1 cmd2 want=${WANT_CMDLINE:-} test2=${WANT_TEST:-uki}
+	[ -n "$want" ] || want=$(cat "$BUILD/guest/uki.cmdline")
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "kexec -e reached" has "KEXECPE: kexec-e"
+	expect "stage-2 marker" has "KEXECPE: stage=2 test=$test2\$"
+	cmd2=$(sed -n '/KEXECPE: stage=2/,$s/.*KEXECPE: cmdline=//p' \
+		<<<"$TEXT" | head -n 1)
+	expect "stage-2 cmdline is '$want' ('$cmd2')" test "$cmd2" = "$want"
+	expect "stage-2 init from the UKI's .initrd" \
+		test "$(marker initrd-token)" = "$(cat "$BUILD/guest/uki.itoken")"
+	expect "EFI in stage 2" test "$(sed -n \
+		'/KEXECPE: stage=2/,$s/.*KEXECPE: efi=//p' <<<"$TEXT" |
+		head -n 1)" = yes
+	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
+	expect "EFI stub ran to ExitBootServices" \
+		has "EFI stub: Exiting boot services"
+	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
+	if [ "$mode" = uefi ]; then
+		expect "EFI variables in stage 2" \
+			grep -qE "KEXECPE: efivars=[1-9]" \
+			<<<"$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")"
+	fi
+	expect "clean end" has "KEXECPE: done"
+	expect "no FAIL" eval '! has "KEXECPE: FAIL"'
+}
+
+# kexec --append with a UKI: without Secure Boot, systemd-stub (252) takes
+# the LoadOptions instead of its .cmdline; the initrd is still the UKI's.
+check_uki_append() {
+	WANT_TEST=$NAME WANT_CMDLINE="console=ttyAMA0 panic=-1 kexecpe.stage=2 kexecpe.test=$NAME kexecpe.hops=1 token=$TOKEN" \
+		check_uki "$1"
+}
+
+# kexec --initrd with a UKI: systemd-stub (252) will not register its
+# .initrd over one that is already there and returns an error.  This is
+# the emulator's failure path on real hardware terms: the reason on the
+# console, then a PSCI reset (QEMU exits on it with -no-reboot).
+check_uki_refused() {
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "kexec -e reached" has "KEXECPE: kexec-e"
+	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
+	expect "systemd-stub refuses the second initrd" \
+		has "Error registering initrd: Already started"
+	expect "emulator reports and resets" \
+		has "efi-emu: the PE image did not boot \(status 0x8000000000000014\); resetting"
+	expect "QEMU exited on the reset" has "HOST: qemu-exit rc=0"
+	expect "no stage 2" eval '! has "KEXECPE: stage=2"'
 }
 
 # Every malformed image in the guest's payloads/bad: ENOEXEC from the

@@ -66,6 +66,9 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
  * @cmdline:	the command line in UTF-16, NUL-terminated, or NULL
  * @cmdline_size: its size in bytes including the NUL
  *
+ * An empty command line gives the payload no LoadOptions at all, as a boot
+ * entry without options does: systemd-stub then keeps its .cmdline.
+ *
  * Return: only if the payload could not be started or returned; the
  * status says why.
  */
@@ -82,7 +85,7 @@ efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 	if (status != EFI_SUCCESS)
 		return status;
 	li = emu_handle_find(emu_handle_get(handle), &li_guid);
-	if (cmdline && cmdline_size) {
+	if (cmdline && cmdline_size > sizeof(*cmdline) && cmdline[0]) {
 		status = emu_allocate_pool(&e->mem, EFI_LOADER_DATA,
 					   cmdline_size, &opts);
 		if (status != EFI_SUCCESS)

@@ -4,8 +4,8 @@
  *
  * The emulator's generic code is built as an aarch64 Linux program and run
  * under qemu-aarch64: RAM is an mmap() at the addresses the memory map
- * describes, the console is stdout, and there are no runtime services
- * (the emulator's stand-in table, as after a boot without EFI).  The stub (vmlinuz.efi) runs until it calls
+ * describes, the console is stdout, and the runtime services are those of
+ * a boot without EFI (see below).  The stub (vmlinuz.efi) runs until it calls
  * ExitBootServices(); there the state is captured and checked: the kernel
  * it decompressed, the DT /chosen it wrote, the initrd it loaded, the
  * memory map it handed over.  Results are TAP.
@@ -18,6 +18,13 @@
  * maintenance needed for coherency, which holds under TCG) and the
  * I-cache invalidate is a no-op for the same reason.  Any other SIGILL
  * fails the run.
+ *
+ * A Unified Kernel Image runs the same way: systemd-stub starts its .linux
+ * through LoadImage()/StartImage() and serves its .initrd itself, so the
+ * expected command line and initrd are the UKI's (--expect-cmdline,
+ * --expect-initrd).  The runtime services table behaves as the stand-in
+ * of a boot without EFI (no variables, nothing supported) but records the
+ * calls, so the trace shows which variables a stub looks for.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -41,6 +48,11 @@
 #define MRS_CLIDR_EL1	0xd5390020U	/* | Rt */
 
 static struct emulator emu_state;
+static efi_runtime_services_t rt_table;
+static struct {
+	char what[80];
+	int n;
+} rt_calls[32];
 static struct emu_region regions[256];
 static sigjmp_buf at_ebs;
 static int tap_n, tap_fail, ic_emulated, clidr_emulated;
@@ -90,6 +102,75 @@ static const struct emu_platform_ops ops = {
 	.delay_us = host_delay,
 	.exit_boot_services = host_ebs,
 };
+
+/* Record one runtime service call, with the variable name if any. */
+static void rt_record(const char *service, const efi_char16_t *name)
+{
+	char what[80];
+	size_t i, n;
+
+	n = snprintf(what, sizeof(what), "%s", service);
+	if (name) {
+		n += snprintf(what + n, sizeof(what) - n, "(");
+		for (i = 0; name[i] && n + 2 < sizeof(what); i++)
+			what[n++] = name[i] < 0x7f ? name[i] : '?';
+		snprintf(what + n, sizeof(what) - n, ")");
+	}
+	for (i = 0; i < EMU_ARRAY_SIZE(rt_calls); i++) {
+		if (!rt_calls[i].n)
+			snprintf(rt_calls[i].what, sizeof(what), "%s", what);
+		if (!strcmp(rt_calls[i].what, what)) {
+			rt_calls[i].n++;
+			return;
+		}
+	}
+}
+
+static efi_status_t rt_get_variable(efi_char16_t *name, efi_guid_t *guid,
+				    u32 *attr, unsigned long *size, void *data)
+{
+	rt_record("GetVariable", name);
+	return EFI_NOT_FOUND;
+}
+
+static efi_status_t rt_get_next_variable(unsigned long *size,
+					 efi_char16_t *name, efi_guid_t *guid)
+{
+	rt_record("GetNextVariableName", NULL);
+	return EFI_NOT_FOUND;
+}
+
+static efi_status_t rt_set_variable(efi_char16_t *name, efi_guid_t *guid,
+				    u32 attr, unsigned long size, void *data)
+{
+	rt_record("SetVariable", name);
+	return EFI_UNSUPPORTED;
+}
+
+#define RT_OTHER(n)							\
+static efi_status_t rt_other##n(void)					\
+{									\
+	rt_record("runtime service #" #n, NULL);			\
+	return EFI_UNSUPPORTED;						\
+}
+RT_OTHER(0) RT_OTHER(1) RT_OTHER(2) RT_OTHER(3) RT_OTHER(4) RT_OTHER(5)
+RT_OTHER(9) RT_OTHER(10) RT_OTHER(11) RT_OTHER(12) RT_OTHER(13)
+
+static void rt_init(void)
+{
+	void *svc[14] = {
+		rt_other0, rt_other1, rt_other2, rt_other3, rt_other4,
+		rt_other5, rt_get_variable, rt_get_next_variable,
+		rt_set_variable, rt_other9, rt_other10, rt_other11,
+		rt_other12, rt_other13,
+	};
+
+	rt_table.hdr.signature = EFI_RUNTIME_SERVICES_SIGNATURE;
+	rt_table.hdr.revision = 0x20064;
+	rt_table.hdr.headersize = sizeof(rt_table);
+	memcpy(rt_table.services, svc, sizeof(svc));
+	rt_table.hdr.crc32 = emu_crc32(0, &rt_table, sizeof(rt_table));
+}
 
 static void on_sigill(int sig, siginfo_t *si, void *uc_)
 {
@@ -276,6 +357,20 @@ static void report_trace(void)
 		{ EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID, "EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL" },
 		{ EFI_GUID(0x03583ff6, 0xcb36, 0x4940, 0x94, 0x7e, 0xb9, 0xb3,
 			   0x9f, 0x4a, 0xfa, 0xf7), "EFI_SMBIOS_PROTOCOL" },
+		{ EFI_GUID(0xf541796d, 0xa62e, 0x4954, 0xa7, 0x75, 0x95, 0x84,
+			   0xf6, 0x1b, 0x9c, 0xdd), "EFI_TCG_PROTOCOL (TPM 1.2)" },
+		{ EFI_GUID(0x1d85cd7f, 0xf43d, 0x11d2, 0x9a, 0x0c, 0x00, 0x90,
+			   0x27, 0x3f, 0xc1, 0x4d), "EFI_UNICODE_COLLATION_PROTOCOL" },
+		{ EFI_GUID(0x964e5b22, 0x6459, 0x11d2, 0x8e, 0x39, 0x00, 0xa0,
+			   0xc9, 0x69, 0x72, 0x3b), "EFI_SIMPLE_FILE_SYSTEM_PROTOCOL" },
+		{ EFI_GUID(0xa46423e3, 0x4617, 0x49f1, 0xb9, 0xff, 0xd1, 0xbf,
+			   0xa9, 0x11, 0x58, 0x39), "EFI_SECURITY_ARCH_PROTOCOL" },
+		{ EFI_GUID(0x94ab2f58, 0x1438, 0x4ef1, 0x91, 0x52, 0x18, 0x94,
+			   0x1a, 0x3a, 0x0e, 0x68), "EFI_SECURITY2_ARCH_PROTOCOL" },
+		{ EFI_GUID(0x8b843e20, 0x8132, 0x4852, 0x90, 0xcc, 0x55, 0x1a,
+			   0x4e, 0x4a, 0x7f, 0x1c), "EFI_DEVICE_PATH_TO_TEXT_PROTOCOL" },
+		{ EFI_GUID(0xbc62157e, 0x3e33, 0x4fec, 0x99, 0x20, 0x2d, 0x3b,
+			   0x36, 0xd7, 0x50, 0xdf), "EFI_LOADED_IMAGE_DEVICE_PATH_PROTOCOL" },
 	};
 	u32 i, j;
 
@@ -305,6 +400,9 @@ static void report_trace(void)
 		}
 		printf(": asked %u, found %u\n", t->asked, t->found);
 	}
+	printf("# runtime services called:\n");
+	for (i = 0; i < EMU_ARRAY_SIZE(rt_calls) && rt_calls[i].n; i++)
+		printf("#   %s: %d\n", rt_calls[i].what, rt_calls[i].n);
 	printf("# EL1-only instructions emulated: 'mrs clidr_el1' %d, 'ic ialluis' %d\n",
 	       clidr_emulated, ic_emulated);
 }
@@ -314,7 +412,10 @@ int main(int argc, char **argv)
 	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
 	static const efi_guid_t initrd_guid = LINUX_EFI_INITRD_MEDIA_GUID;
 	const char *pe_path = NULL, *dtb_path = NULL, *initrd_path = NULL;
-	const char *cmdline = "", *image_path = NULL;
+	const char *cmdline = "", *image_path = NULL, *want_cmdline = NULL;
+	const char *want_initrd_path = NULL;
+	size_t want_initrd_size = 0;
+	void *want_initrd;
 	size_t pe_size, dtb_size, initrd_size = 0, image_size = 0, n16;
 	void *pe, *dtb, *initrd = NULL, *image = NULL, *fdt;
 	u64 top = RAM_BASE + RAM_SIZE, pe_at, dtb_at, initrd_at = 0;
@@ -336,9 +437,16 @@ int main(int argc, char **argv)
 			cmdline = argv[i + 1];
 		else if (!strcmp(argv[i], "--image"))
 			image_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--expect-cmdline"))
+			want_cmdline = argv[i + 1];
+		else if (!strcmp(argv[i], "--expect-initrd"))
+			want_initrd_path = argv[i + 1];
+		else
+			break;
 	}
 	if (!pe_path || !dtb_path || i != argc) {
-		fprintf(stderr, "usage: ustub --pe FILE --dtb FILE [--initrd FILE] [--cmdline STR] [--image Image]\n");
+		fprintf(stderr, "usage: ustub --pe FILE --dtb FILE [--initrd FILE] [--cmdline STR] [--image Image]\n"
+			"\t[--expect-cmdline STR] [--expect-initrd FILE]\n");
 		return 2;
 	}
 	pe = read_file(pe_path, &pe_size);
@@ -347,6 +455,11 @@ int main(int argc, char **argv)
 		initrd = read_file(initrd_path, &initrd_size);
 	if (image_path)
 		image = read_file(image_path, &image_size);
+	want_cmdline = want_cmdline ?: cmdline;
+	want_initrd = initrd;
+	want_initrd_size = initrd_size;
+	if (want_initrd_path)
+		want_initrd = read_file(want_initrd_path, &want_initrd_size);
 
 	if (mmap((void *)RAM_BASE, RAM_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) !=
@@ -363,7 +476,8 @@ int main(int argc, char **argv)
 		    EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0);
 
 	printf("TAP version 13\n");
-	status = emu_init(&emu_state, &ops, NULL, 0);
+	rt_init();
+	status = emu_init(&emu_state, &ops, &rt_table, 0);
 	tap(status == EFI_SUCCESS, "emulator initialised");
 	emu_install_configuration_table((efi_guid_t *)&dtb_guid,
 					emu_ptr(dtb_at));
@@ -400,7 +514,7 @@ int main(int argc, char **argv)
 	if (fdt) {
 		chosen = fdt_path_offset(fdt, "/chosen");
 		bootargs = fdt_getprop(fdt, chosen, "bootargs", NULL);
-		tap(bootargs && !strcmp(bootargs, cmdline),
+		tap(bootargs && !strcmp(bootargs, want_cmdline),
 		    "/chosen/bootargs is the command line (\"%s\")",
 		    bootargs ? bootargs : "(none)");
 		check_memory_map(fdt, chosen);
@@ -409,12 +523,12 @@ int main(int argc, char **argv)
 		printf("# DT linux,initrd-start/end %s\n",
 		       f1 && f2 ? "present" : "absent (initrd goes by config table)");
 	}
-	if (initrd) {
+	if (want_initrd) {
 		itab = find_config_table(&initrd_guid);
-		tap(itab && itab->size == initrd_size &&
-		    !memcmp(emu_ptr(itab->base), initrd, initrd_size),
-		    "initrd config table covers a byte-exact copy of our initrd (%zu bytes)",
-		    initrd_size);
+		tap(itab && itab->size == want_initrd_size &&
+		    !memcmp(emu_ptr(itab->base), want_initrd, want_initrd_size),
+		    "initrd config table covers a byte-exact copy of %s (%zu bytes)",
+		    want_initrd_path ?: initrd_path, want_initrd_size);
 	}
 	if (image)
 		check_kernel(image, image_size);

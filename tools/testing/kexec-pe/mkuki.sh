@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build a Unified Kernel Image: systemd-stub with the kernel, initrd,
+# command line and os-release added as PE sections.
+#
+# The sections go where systemd's ukify puts them: one after the other
+# behind the stub's last section, each on a 4 KiB boundary, so the image
+# is as large as its content (the fixed addresses of the old manual recipe,
+# .linux at 0x2000000 and .initrd at 0x3000000, would make every UKI at
+# least 48 MiB once loaded).  The stub finds its sections by name.
+#
+# Usage: mkuki.sh OUT STUB .osrel=FILE .cmdline=FILE .linux=FILE [.initrd=FILE]
+set -euo pipefail
+
+out=$1 stub=$2
+shift 2
+OBJCOPY=${OBJCOPY:-aarch64-linux-gnu-objcopy}
+OBJDUMP=${OBJDUMP:-aarch64-linux-gnu-objdump}
+align=4096
+
+# End of the highest section of the stub.
+end=0
+while read -r _ name size vma _; do
+	[[ "$name" == .* ]] || continue
+	e=$((0x$vma + 0x$size))
+	[ $e -gt $end ] && end=$e
+done < <("$OBJDUMP" -h "$stub")
+[ $end -gt 0 ] || { echo "mkuki: no sections in $stub" >&2; exit 1; }
+
+args=()
+for s in "$@"; do
+	name=${s%%=*} file=${s#*=}
+	case "$name" in
+	.osrel | .cmdline | .linux | .initrd | .splash | .dtb) ;;
+	*) echo "mkuki: unknown section $name" >&2; exit 1 ;;
+	esac
+	[ -r "$file" ] || { echo "mkuki: cannot read $file" >&2; exit 1; }
+	vma=$(((end + align - 1) / align * align))
+	args+=(--add-section "$name=$file"
+		--change-section-vma "$(printf '%s=%#x' "$name" "$vma")")
+	end=$((vma + $(stat -c %s "$file")))
+done
+"$OBJCOPY" "${args[@]}" "$stub" "$out.tmp"
+mv "$out.tmp" "$out"
