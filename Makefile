@@ -64,12 +64,23 @@ define kconfig
 	mk/check-config.sh $(1)/.config $(2)
 endef
 
-$(KOBJ)/.config: $(KFRAG) $(STAMP)/tree mk/check-config.sh
-	$(call kconfig,$(KOBJ),$(KFRAG))
+# The test key both kernels trust and the guest's signed images use; made
+# once per build directory.
+KEYS     := $(B)/keys
+$(KEYS)/config: | $(STAMP)/deps
+	@mkdir -p $(@D)
+	openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 36500 \
+		-subj "/CN=kexec-pe selftest key/" -keyout $(KEYS)/key.pem \
+		-out $(KEYS)/cert.pem 2>/dev/null
+	echo 'CONFIG_SYSTEM_TRUSTED_KEYS="$(abspath $(KEYS))/cert.pem"' >$@
+
+$(KOBJ)/.config: $(KFRAG) $(KEYS)/config $(STAMP)/tree mk/check-config.sh
+	$(call kconfig,$(KOBJ),$(KFRAG) $(KEYS)/config)
 
 # The zstd-compressed zboot image comes from a second build of its own.
-$(KOBJZ)/.config: $(KFRAG) $(KFRAGZ) $(STAMP)/tree mk/check-config.sh
-	$(call kconfig,$(KOBJZ),$(KFRAG) $(KFRAGZ))
+$(KOBJZ)/.config: $(KFRAG) $(KFRAGZ) $(KEYS)/config $(STAMP)/tree \
+		mk/check-config.sh
+	$(call kconfig,$(KOBJZ),$(KFRAG) $(KFRAGZ) $(KEYS)/config)
 
 # Kbuild decides what to rebuild; a no-op run takes about two seconds.
 kernel: $(KOBJ)/.config $(KOBJZ)/.config
@@ -113,7 +124,8 @@ guest: kernel $(STAMP)/debs $(KEXEC) $(GUEST)/kexec-file-load
 	@rm -rf $(GUEST)/bad
 	$(TDIR)/mkbadpe.py $(ZBOOT) $(GUEST)/bad
 	@cp $(ZBOOTZ) $(GUEST)/vmlinuz-zstd.efi
-	$(TDIR)/mkguest.sh -u $(STUB) $(GUEST) $(B)/arm64-root/bin/busybox $(KEXEC) \
+	$(TDIR)/mkguest.sh -u $(STUB) -k $(KEYS) $(GUEST) \
+		$(B)/arm64-root/bin/busybox $(KEXEC) \
 		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) \
 		$(GUEST)/vmlinuz-zstd.efi $(GUEST)/bad
 

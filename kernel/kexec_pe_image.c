@@ -14,6 +14,7 @@
  */
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
+#include <linux/crash_reserve.h>
 #include <linux/efi.h>
 #include <linux/efi_emulator.h>
 #include <linux/err.h>
@@ -110,10 +111,39 @@ static void add_desc(struct kexec_pe_ctx *ctx, u32 type, u64 start, u64 end,
 	ctx->nr_ram++;
 }
 
+/*
+ * Free memory for the emulator.  A crash kernel gets only what lies in the
+ * crashkernel= reservation: the rest of RAM is the dump, so it is left out
+ * of the map, and the next kernel learns the same from the DT's
+ * linux,usable-memory-range and linux,elfcorehdr.
+ */
+static void add_free(struct kexec_pe_ctx *ctx, u64 start, u64 end, u64 attr)
+{
+#ifdef CONFIG_CRASH_DUMP
+	const struct resource *crash[] = { &crashk_res, &crashk_low_res };
+	u64 s, e;
+	int i;
+
+	if (ctx->image->type == KEXEC_TYPE_CRASH) {
+		for (i = 0; i < ARRAY_SIZE(crash); i++) {
+			if (crash[i]->end <= crash[i]->start)
+				continue;
+			s = max_t(u64, start,
+				  ALIGN(crash[i]->start, EFI_PAGE_SIZE));
+			e = min_t(u64, end,
+				  ALIGN_DOWN(crash[i]->end + 1, EFI_PAGE_SIZE));
+			add_desc(ctx, EFI_CONVENTIONAL_MEMORY, s, e, 0, attr);
+		}
+		return;
+	}
+#endif
+	add_desc(ctx, EFI_CONVENTIONAL_MEMORY, start, end, 0, attr);
+}
+
 static int add_ram(struct resource *res, void *arg)
 {
-	add_desc(arg, EFI_CONVENTIONAL_MEMORY, ALIGN(res->start, EFI_PAGE_SIZE),
-		 ALIGN_DOWN(res->end + 1, EFI_PAGE_SIZE), 0, EFI_MEMORY_WB);
+	add_free(arg, ALIGN(res->start, EFI_PAGE_SIZE),
+		 ALIGN_DOWN(res->end + 1, EFI_PAGE_SIZE), EFI_MEMORY_WB);
 	return 0;
 }
 
@@ -126,22 +156,23 @@ static int add_ram(struct resource *res, void *arg)
 static void add_efi_map(struct kexec_pe_ctx *ctx)
 {
 	efi_memory_desc_t *md;
-	u32 type;
+	u64 end;
 
 	for_each_efi_memory_desc(md) {
-		type = md->type;
-		switch (type) {
+		end = md->phys_addr + (md->num_pages << EFI_PAGE_SHIFT);
+		switch (md->type) {
 		case EFI_LOADER_CODE:
 		case EFI_LOADER_DATA:
 		case EFI_BOOT_SERVICES_CODE:
 		case EFI_BOOT_SERVICES_DATA:
-			type = EFI_CONVENTIONAL_MEMORY;
+		case EFI_CONVENTIONAL_MEMORY:
+			add_free(ctx, md->phys_addr, end, md->attribute);
 			break;
+		default:
+			add_desc(ctx, md->type, md->phys_addr, end,
+				 md->attribute & EFI_MEMORY_RUNTIME ?
+				 md->virt_addr : 0, md->attribute);
 		}
-		add_desc(ctx, type, md->phys_addr,
-			 md->phys_addr + (md->num_pages << EFI_PAGE_SHIFT),
-			 md->attribute & EFI_MEMORY_RUNTIME ? md->virt_addr : 0,
-			 md->attribute);
 	}
 }
 

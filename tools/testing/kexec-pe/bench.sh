@@ -12,22 +12,30 @@
 # KEXEC_FILE_DEBUG) plus the emulator's page tables.  Medians (min, max)
 # over N runs.  Nothing here is asserted: numbers are for reading.
 #
-# Usage: bench.sh [-b BUILD] [-n N] [-s] [CASE...]
+# Then the smallest crashkernel= reservation in which a crash kernel boots
+# and offers /proc/vmcore, for the plain Image and for vmlinuz.efi (sizes
+# tried upwards from KDUMP_SIZES, one run each, first-boot mode direct).
+#
+# Usage: bench.sh [-b BUILD] [-n N] [-s] [-K] [CASE...]
 #   -s  only summarise the logs of the last run in BUILD/bench
+#   -K  skip the crashkernel= search
 set -euo pipefail
-BUILD=build N=5 RUN=1
-while getopts "b:n:s" o; do
+BUILD=build N=5 RUN=1 KDUMP=1
+KDUMP_SIZES=${KDUMP_SIZES:-24M 32M 40M 48M 56M 64M 80M 96M 128M 192M 256M}
+while getopts "b:n:sK" o; do
 	case $o in
 	b) BUILD=$OPTARG ;;
 	n) N=$OPTARG ;;
 	s) RUN=0 ;;
-	*) echo "usage: $0 [-b BUILD] [-n N] [-s] [CASE...]" >&2; exit 2 ;;
+	K) KDUMP=0 ;;
+	*) echo "usage: $0 [-b BUILD] [-n N] [-s] [-K] [CASE...]" >&2; exit 2 ;;
 	esac
 done
 [ "$N" -ge 2 ] || { echo "bench: N must be 2 or more" >&2; exit 2; }
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- image-direct-sys pe-zboot-direct-sys \
-	pe-zstd-direct-sys image-uefi-sys pe-zboot-uefi-sys
+	pe-zstd-direct-sys uki-zboot-direct-sys image-uefi-sys \
+	pe-zboot-uefi-sys uki-zboot-uefi-sys
 here=$(dirname "$0")
 out=$BUILD/bench
 if [ $RUN = 1 ]; then
@@ -100,3 +108,21 @@ fi
 	true; } |
 	head -n 1 | sed 's/.*bufsz=0x\([0-9a-f]*\).*/\1/' |
 	while read -r h; do echo "parameter blob: $((16#$h)) bytes"; done
+
+[ $KDUMP = 1 ] || exit 0
+echo
+echo "smallest crashkernel= that boots a crash kernel with /proc/vmcore:"
+for c in kdump-image-direct kdump-pe-direct; do
+	found=none
+	if [ $RUN = 1 ]; then
+		for size in $KDUMP_SIZES; do
+			if CRASHKERNEL=$size "$here/run_kexec_pe.sh" -b "$BUILD" \
+				-o "$out/kdump-$size" "$c" >"$out/$c-$size.tap"; then
+				found=$size
+				break
+			fi
+		done
+		echo "$found" >"$out/$c.min"
+	fi
+	printf '  %-20s %s\n' "$c" "$(cat "$out/$c.min" 2>/dev/null || echo -)"
+done

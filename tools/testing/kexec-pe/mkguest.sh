@@ -12,19 +12,28 @@
 #                   base.cpio plus a token file; .cmdline boots stage 2.
 #                   OUT/uki.cmdline and OUT/uki.itoken keep what the tests
 #                   expect; the tokens are made once per build directory.
+#   OUT/signed/     (with -k) vmlinuz.efi, uki.efi and Image signed with
+#                   KEYDIR/key.pem and cert.pem by sbsign, and
+#                   vmlinuz-tampered.efi: the signed vmlinuz.efi with one
+#                   byte of its signed content flipped
 # Archives are replaced only when their content changed, so a rerun with
 # nothing new leaves them (and whatever depends on them) alone.
 #
-# Usage: mkguest.sh [-u STUB] OUT BUSYBOX KEXEC KEXEC_FILE_LOAD PAYLOAD...
+# Usage: mkguest.sh [-u STUB] [-k KEYDIR] OUT BUSYBOX KEXEC KEXEC_FILE_LOAD
+#                   PAYLOAD...
 #   A directory among the payloads is copied whole (e.g. the malformed
 #   images of pe-bad-input).
 set -euo pipefail
 
-stub=
-if [ "$1" = -u ]; then
-	stub=$2
+stub= keys=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-u) stub=$2 ;;
+	-k) keys=$2 ;;
+	*) break ;;
+	esac
 	shift 2
-fi
+done
 out=$1 busybox=$2 kexec=$3 kfl=$4
 shift 4
 here=$(dirname "$(realpath "$0")")
@@ -74,6 +83,33 @@ if [ -n "$stub" ]; then
 			.linux="$root/payloads/${k#*=}" .initrd="$u/initrd"
 		cp "$root/payloads/${k%=*}" "$out/"
 	done
+fi
+# sbsign puts a signing time in the signature: sign only what changed.
+if [ -n "$keys" ]; then
+	mkdir -p "$out/signed" "$out/signed.sum"
+	for f in vmlinuz.efi uki.efi Image; do
+		sum=$(cat "$root/payloads/$f" "$keys/cert.pem" | sha256sum)
+		[ -s "$out/signed/$f" ] &&
+			[ "$(cat "$out/signed.sum/$f" 2>/dev/null)" = "$sum" ] &&
+			continue
+		rm -f "$out/signed/$f"
+		sbsign --key "$keys/key.pem" --cert "$keys/cert.pem" \
+			--output "$out/signed/$f" "$root/payloads/$f" 2>&1 |
+			grep -v '^Signing Unsigned' || true
+		[ -s "$out/signed/$f" ] || exit 1
+		echo "$sum" >"$out/signed.sum/$f"
+	done
+	# The byte in the middle of the file lies in signed section data.
+	cp "$out/signed/vmlinuz.efi" "$out/signed/vmlinuz-tampered.efi"
+	python3 - "$out/signed/vmlinuz-tampered.efi" <<-'EOP'
+		import os, sys
+		with open(sys.argv[1], 'r+b') as f:
+		    f.seek(os.path.getsize(sys.argv[1]) // 2)
+		    b = f.read(1)
+		    f.seek(-1, 1)
+		    f.write(bytes([b[0] ^ 0xff]))
+	EOP
+	cp -r "$out/signed" "$root/payloads/"
 fi
 cp "$out/base.cpio" "$root/payloads/base.cpio"
 mkcpio "$root" "$out/guest.cpio"

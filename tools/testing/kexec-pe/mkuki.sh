@@ -42,4 +42,13 @@ for s in "$@"; do
 	end=$((vma + $(stat -c %s "$file")))
 done
 "$OBJCOPY" "${args[@]}" "$stub" "$out.tmp"
+# objcopy writes the time into the COFF header's TimeDateStamp (8 bytes
+# into the PE header) and a checksum over it into the optional header (88
+# bytes in); zero both, as the stub has them, so the same input gives the
+# same UKI.  Firmware checks neither.
+pe=$(od -An -tu4 -j 60 -N 4 "$out.tmp")
+for off in 8 88; do
+	printf '\0\0\0\0' | dd of="$out.tmp" bs=1 seek=$((pe + off)) \
+		conv=notrunc status=none
+done
 mv "$out.tmp" "$out"

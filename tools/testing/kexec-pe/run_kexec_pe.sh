@@ -21,7 +21,8 @@ usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-v] [-l] [CASE...]
   -l        list the cases and exit
   CASE      cases to run (default: all)
 Defaults: QEMU=$QEMU, CPU=$CPU, MEM=$MEM, SMP=$SMP,
-  AAVMF_CODE=$AAVMF_CODE, AAVMF_VARS=$AAVMF_VARS
+  AAVMF_CODE=$AAVMF_CODE, AAVMF_VARS=$AAVMF_VARS,
+  CRASHKERNEL=$CRASHKERNEL, CRASHKERNEL_MIN=$CRASHKERNEL_MIN
 EOU
 	exit 2
 }
@@ -69,7 +70,29 @@ CASES=(
 	"uki-zboot-uefi-sys   uefi   check_uki"
 	"uki-append-direct    direct check_uki_append"
 	"uki-initrd-refused   direct check_uki_refused"
+	"kdump-image-direct   direct check_kdump"
+	"kdump-pe-direct      direct check_kdump"
+	"kdump-pe-uefi        uefi   check_kdump"
+	"kdump-pe-uefi-sys    uefi   check_kdump"
+	"kdump-uki-direct     direct check_kdump"
+	"kdump-uki-uefi       uefi   check_kdump"
+	"kdump-pe-min         direct check_kdump"
+	"sig-lockdown         direct check_sig"
 )
+
+# The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
+# smallest one a PE crash kernel boots in (make bench measures it).
+CRASHKERNEL=${CRASHKERNEL:-256M}
+CRASHKERNEL_MIN=${CRASHKERNEL_MIN:-64M}
+
+# What a case adds to the first kernel's command line.
+first_boot_args() {
+	case "$1" in
+	kdump-*-min) echo "crashkernel=$CRASHKERNEL_MIN" ;;
+	kdump-*) echo "crashkernel=$CRASHKERNEL" ;;
+	sig-*) echo "lockdown=integrity" ;;
+	esac
+}
 
 if [ $LIST = 1 ]; then
 	for c in "${CASES[@]}"; do echo "${c%% *}"; done
@@ -219,6 +242,103 @@ check_uki_refused() {
 	expect "no stage 2" eval '! has "KEXECPE: stage=2"'
 }
 
+# kdump: the first kernel crashes (sysrq c) with a crash kernel loaded in
+# its crashkernel= reservation; the crash kernel must boot (through the
+# emulator unless it is the plain Image), find its command line and
+# initrd (a UKI's own), and offer /proc/vmcore: an ELF64 little-endian
+# core file for AArch64.  It must also have been given no more memory than
+# the reservation.
+check_kdump() {
+	local mode=$1 test2=$NAME cmd2 s2 size mem head
+	case "$NAME" in *uki*) test2=uki ;; esac
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "crash kernel loaded" has "KEXECPE: crash-loaded=1"
+	expect "sysrq crash" has "KEXECPE: crash\$"
+	expect "kernel panicked" has "Kernel panic"
+	expect "stage-2 marker" has "KEXECPE: stage=2 test=$test2\$"
+	s2=$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")
+	cmd2=$(sed -n 's/.*KEXECPE: cmdline=//p' <<<"$s2" | head -n 1)
+	if [ "$test2" = uki ]; then
+		expect "crash kernel cmdline is the UKI's" \
+			test "$cmd2" = "$(cat "$BUILD/guest/uki.cmdline")"
+		expect "crash kernel init from the UKI's .initrd" \
+			test "$(marker initrd-token)" = \
+			"$(cat "$BUILD/guest/uki.itoken")"
+	else
+		expect "crash kernel cmdline has token ($cmd2)" \
+			grep -q -- " token=$TOKEN\\b" <<<" $cmd2"
+		expect "crash kernel initrd token" \
+			test "$(marker initrd-token)" = "$ITOKEN"
+	fi
+	head=$(marker vmcore-head)
+	expect "/proc/vmcore is an ELF64 LE AArch64 core ($head)" \
+		grep -qE '^7f454c460201.{20}0400b700$' <<<"$head"
+	size=$(marker vmcore-size)
+	expect "/proc/vmcore not empty ($size)" test "${size:-0}" -gt 0
+	mem=$(marker memtotal-kb)
+	expect "crash kernel memory ${mem:-?} KiB within the reservation" \
+		test "${mem:-0}" -gt 0 -a "$((${mem:-0} * 1024))" -le \
+		"$(marker crash-size)"
+	if [ "$NAME" = kdump-image-direct ]; then
+		expect "no emulator for a plain Image" \
+			eval '! has "efi-emu: starting"'
+	else
+		expect "emulator started" \
+			has "efi-emu: starting a [0-9]+ byte PE image"
+		expect "EFI stub ran to ExitBootServices" \
+			has "EFI stub: Exiting boot services"
+		expect "EFI in the crash kernel" \
+			grep -q "KEXECPE: efi=yes" <<<"$s2"
+	fi
+	# Cases that append efi=debug to the crash kernel's command line.
+	if grep -q "efi=debug" <<<"$cmd2"; then
+		expect "crash kernel's EFI map inside the reservation" \
+			crash_map_inside
+	fi
+	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
+	expect "clean end" has "KEXECPE: done"
+	expect "no FAIL" eval '! has "KEXECPE: FAIL"'
+}
+
+# The EFI memory map the crash kernel printed (efi=debug): every range of
+# a usable type (what the emulator or the stub could have handed out)
+# must lie in the first kernel's crashkernel= reservation.
+crash_map_inside() {
+	local lo hi a b n=0 bad=0
+	read -r lo hi < <(sed -n 's/.*crashkernel reserved: \(0x[0-9a-f]*\) - \(0x[0-9a-f]*\).*/\1 \2/p' \
+		<<<"$TEXT" | head -n 1)
+	[ -n "$lo" ] || { echo "# no crashkernel line"; return 1; }
+	while read -r a b; do
+		n=$((n + 1))
+		if ((a < lo || b >= hi)); then
+			echo "# $a-$b is outside $lo-$hi"
+			bad=$((bad + 1))
+		fi
+	done < <(sed -n '/Starting crashdump kernel/,$p' <<<"$TEXT" |
+		sed -n 's/.*efi: *\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) \[\(Conventional\|Loader\|Boot\).*/\1 \2/p')
+	echo "# crash kernel EFI map: $n usable ranges, $bad outside $lo-$hi"
+	[ $n -gt 0 ] && [ $bad -eq 0 ]
+}
+
+# Signatures under lockdown=integrity: unsigned PE images (the zboot
+# image, the UKI, the plain Image) and a signed one with a flipped byte are
+# refused with EPERM and the reason in dmesg; signed ones load, and the
+# signed vmlinuz.efi boots like any other (check_pe_kexec).
+check_sig() {
+	local f
+	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
+	for f in vmlinuz.efi uki.efi Image signed/vmlinuz-tampered.efi; do
+		expect "$f refused with EPERM" \
+			has "KEXECPE: sig $f kexec_file_load: errno=1 "
+	done
+	expect "dmesg: unsigned, three times" test "$(grep -c \
+		"KEXECPE: dmesg: .*PEFILE: Unsigned PE binary" <<<"$TEXT")" = 3
+	expect "dmesg: tampered" has "KEXECPE: dmesg: .*PEFILE: Digest mismatch"
+	expect "signed UKI loads" has "KEXECPE: sig signed/uki.efi loaded"
+	expect "signed Image loads" has "KEXECPE: sig signed/Image loaded"
+	check_pe_kexec "$1"
+}
+
 # Every malformed image in the guest's payloads/bad: ENOEXEC from the
 # syscall, a failure from kexec-tools, the reason in dmesg, no oops.
 check_bad_input() {
@@ -253,6 +373,7 @@ run_qemu() {
 	append="console=ttyAMA0 panic=-1 kexecpe.test=$NAME"
 	append+=" kexecpe.token=$TOKEN kexecpe.itoken=$ITOKEN"
 	[ "$NAME" = pe-chain ] && append+=" kexecpe.hops=3"
+	append+=" $(first_boot_args "$NAME")"
 	if [ "$mode" = uefi ]; then
 		cp "$AAVMF_VARS" "$OUT/$NAME.vars.fd"
 		fw=(-drive "if=pflash,format=raw,readonly=on,file=$AAVMF_CODE"
