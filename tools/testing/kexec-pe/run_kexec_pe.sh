@@ -289,11 +289,10 @@ check_kdump() {
 			has "EFI stub: Exiting boot services"
 		expect "EFI in the crash kernel" \
 			grep -q "KEXECPE: efi=yes" <<<"$s2"
-	fi
-	# Cases that append efi=debug to the crash kernel's command line.
-	if grep -q "efi=debug" <<<"$cmd2"; then
-		expect "crash kernel's EFI map inside the reservation" \
-			crash_map_inside
+		# The cases whose crash kernel has efi=debug print its map.
+		grep -q "efi=debug" <<<"$cmd2" &&
+			expect "crash kernel's EFI map inside the reservation" \
+				crash_map_inside
 	fi
 	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
 	expect "clean end" has "KEXECPE: done"
