@@ -99,14 +99,18 @@ struct efi_emulator_param {
 
 	struct efi_emulator_earlycon con;
 
-	/* MMU: computed by the kernel, written as they are. */
+	/*
+	 * MMU: computed by the kernel, written as they are to the registers
+	 * of the exception level the emulator is entered at (entry_el; on
+	 * arm64 EL2 when the kernel was booted at EL2, else EL1).
+	 */
 	__u64 ttbr0;			/* identity map, 4K granule */
 	__u64 mair;
 	__u64 tcr;
 	__u64 sctlr;
 
 	__u32 psci_conduit;		/* enum efi_emulator_conduit */
-	__u32 pad;
+	__u32 entry_el;			/* 1 or 2 */
 };
 
 #if defined(__KERNEL__) && !defined(EMU_FREESTANDING)

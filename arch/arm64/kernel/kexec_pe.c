@@ -11,6 +11,11 @@
  * overwrites.  They use the 4K granule whatever the kernel's page size:
  * UEFI mandates it.  RAM is mapped normal write-back and executable (the
  * emulator loads code anywhere in it), the console UART as device memory.
+ *
+ * A kernel booted at EL2 (VHE, or at EL1 with the hyp stub) enters the
+ * next image at EL2, so the emulator then runs at EL2 and gets tables and
+ * register values in the EL2 (E2H = 0) format: one XN bit instead of
+ * PXN/UXN, PS instead of IPS, SCTLR_EL2's RES1 bits.
  */
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
@@ -24,7 +29,9 @@
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
 #include <asm/kexec.h>
+#include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
+#include <asm/virt.h>
 
 #define PT_SIZE			SZ_4K
 #define PT_ENTRIES		512
@@ -36,6 +43,7 @@
 #define PT_AF			BIT_ULL(10)
 #define PT_PXN			BIT_ULL(53)
 #define PT_UXN			BIT_ULL(54)
+#define PT_XN_EL2		BIT_ULL(54)
 #define PT_ADDR_MASK		GENMASK_ULL(47, 12)
 
 #define MAIR_IDX_DEVICE		0
@@ -43,13 +51,14 @@
 #define MAIR_DEVICE	0x04ULL
 #define MAIR_NORMAL_WB		0xffULL
 
-#define PT_RAM	(PT_ATTRIDX(MAIR_IDX_NORMAL) | PT_SH_INNER | PT_AF | PT_UXN)
-#define PT_DEV	(PT_ATTRIDX(MAIR_IDX_DEVICE) | PT_AF | PT_PXN | PT_UXN)
+#define PT_RAM	(PT_ATTRIDX(MAIR_IDX_NORMAL) | PT_SH_INNER | PT_AF)
+#define PT_DEV	(PT_ATTRIDX(MAIR_IDX_DEVICE) | PT_AF)
 
 struct pe_pgtable {
 	struct kexec_pe_ctx *ctx;
 	u64 *root;
 	int nr_tables;
+	u64 ram, dev;		/* attributes for the entry level */
 };
 
 static u64 *pt_alloc(struct pe_pgtable *pt, phys_addr_t *phys)
@@ -122,17 +131,17 @@ static int map_region(struct pe_pgtable *pt,
 		      const struct efi_emulator_memdesc *d)
 {
 	u64 size = d->num_pages << EFI_PAGE_SHIFT;
-	u64 attrs = PT_RAM;
+	u64 attrs = pt->ram;
 
 	if (d->type == EFI_CONVENTIONAL_MEMORY)
 		return pt_map(pt, pt->root, 0, d->phys_addr, d->phys_addr,
-			      size, PT_RAM);
+			      size, pt->ram);
 	if (!(d->attribute & EFI_MEMORY_RUNTIME) || !d->virt_addr)
 		return 0;
 	if (d->type == EFI_MEMORY_MAPPED_IO ||
 	    d->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE ||
 	    !(d->attribute & EFI_MEMORY_WB))
-		attrs = PT_DEV;
+		attrs = pt->dev;
 	return pt_map(pt, pt->root, 0, d->virt_addr, d->phys_addr, size,
 		      attrs);
 }
@@ -184,7 +193,7 @@ static void find_console(struct efi_emulator_earlycon *con)
  * firmware says so directly; PSCI 0.2 firmware (QEMU's, among others)
  * only in its DT node.
  */
-static u32 psci_conduit(void)
+static u32 find_psci_conduit(void)
 {
 	struct device_node *np;
 	const char *method;
@@ -206,26 +215,44 @@ static u32 psci_conduit(void)
 			conduit = EFI_EMULATOR_CONDUIT_SMC;
 	}
 	of_node_put(np);
+	return conduit;
+}
+
+static u32 psci_conduit(bool el2)
+{
+	u32 conduit = find_psci_conduit();
+
+	/* At EL2 an HVC would only reach the emulator's own vectors. */
+	if (el2 && conduit == EFI_EMULATOR_CONDUIT_HVC)
+		conduit = EFI_EMULATOR_CONDUIT_NONE;
 	if (conduit == EFI_EMULATOR_CONDUIT_NONE)
 		pr_info("no PSCI conduit: the emulator cannot reset on failure\n");
 	return conduit;
 }
 
-static void mmu_values(struct efi_emulator_param *p)
+static void mmu_values(struct efi_emulator_param *p, bool el2)
 {
 	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
 	u64 ips = cpuid_feature_extract_unsigned_field(mmfr0,
 					ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+	u64 tcr = TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
+		  TCR_SH0_INNER | TCR_TG0_4K;
+	/* No WXN: the stub writes and then runs code in the same pages. */
+	u64 on = SCTLR_ELx_M | SCTLR_ELx_C | SCTLR_ELx_I | SCTLR_ELx_SA;
 
 	/* The tables hold 48-bit output addresses: cap the PA size there. */
 	ips = min_t(u64, ips, ID_AA64MMFR0_EL1_PARANGE_48);
 	p->mair = (MAIR_DEVICE << (8 * MAIR_IDX_DEVICE)) |
 		  (MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL));
-	p->tcr = TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
-		 TCR_SH0_INNER | TCR_TG0_4K | TCR_EPD1_MASK |
-		 (ips << TCR_IPS_SHIFT);
-	p->sctlr = INIT_SCTLR_EL1_MMU_OFF | SCTLR_ELx_M | SCTLR_ELx_C |
-		   SCTLR_ELx_I | SCTLR_ELx_SA;
+	if (el2) {
+		p->entry_el = 2;
+		p->tcr = tcr | TCR_EL2_RES1 | (ips << TCR_EL2_PS_SHIFT);
+		p->sctlr = INIT_SCTLR_EL2_MMU_OFF | on;
+	} else {
+		p->entry_el = 1;
+		p->tcr = tcr | TCR_EPD1_MASK | (ips << TCR_IPS_SHIFT);
+		p->sctlr = INIT_SCTLR_EL1_MMU_OFF | on;
+	}
 }
 
 /**
@@ -267,10 +294,14 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 {
 	struct efi_emulator_param *p = ctx->param;
 	struct pe_pgtable pt = { .ctx = ctx };
+	/* kexec enters the next image at EL2 whenever EL2 is ours. */
+	bool el2 = is_hyp_mode_available();
 	phys_addr_t root;
 	u32 i;
 	int ret;
 
+	pt.ram = PT_RAM | (el2 ? 0 : PT_UXN);
+	pt.dev = PT_DEV | (el2 ? PT_XN_EL2 : PT_PXN | PT_UXN);
 	pt.root = pt_alloc(&pt, &root);
 	if (!pt.root)
 		return -ENOMEM;
@@ -285,19 +316,19 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 	find_console(&p->con);
 	if (p->con.type != EFI_EMULATOR_CON_NONE) {
 		ret = pt_map(&pt, pt.root, 0, p->con.base & ~(PT_SIZE - 1),
-			     p->con.base & ~(PT_SIZE - 1), PT_SIZE, PT_DEV);
+			     p->con.base & ~(PT_SIZE - 1), PT_SIZE, pt.dev);
 		if (ret)
 			return ret;
 	}
 	pt_clean(pt.root, 0);
 
 	p->ttbr0 = root;
-	mmu_values(p);
-	p->psci_conduit = psci_conduit();
+	mmu_values(p, el2);
+	p->psci_conduit = psci_conduit(el2);
 
 	ctx->image->start = emu_mem;
 	ctx->image->arch.dtb_mem = blob_mem;
-	kexec_dprintk("emulator page tables: %d pages, root 0x%llx\n",
-		      pt.nr_tables, (u64)root);
+	kexec_dprintk("emulator page tables: %d pages, root 0x%llx, EL%u\n",
+		      pt.nr_tables, (u64)root, p->entry_el);
 	return 0;
 }

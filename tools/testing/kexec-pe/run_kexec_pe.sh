@@ -78,6 +78,10 @@ CASES=(
 	"kdump-uki-uefi       uefi   check_kdump"
 	"kdump-pe-min         direct check_kdump"
 	"sig-lockdown         direct check_sig"
+	"image-el2            direct check_kexec"
+	"pe-zboot-el2         direct check_pe_kexec"
+	"pe-zboot-uefi-el2    uefi   check_pe_kexec"
+	"kdump-pe-el2         direct check_kdump"
 )
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
@@ -356,6 +360,16 @@ check_bad_input() {
 	expect "clean end" has "KEXECPE: done"
 }
 
+# -el2 cases: both kernels ran at EL2, and so did the emulator between
+# them if there was one (kexec enters the next image at EL2).
+check_el2() {
+	expect "both kernels at EL2" test "$(grep -c \
+		'CPU: All CPU(s) started at EL2' <<<"$TEXT")" = 2
+	[[ "$NAME" == image-* ]] ||
+		expect "emulator at EL2" \
+			has "efi-emu: starting a [0-9]+ byte PE image at EL2"
+}
+
 # Prefix every console line with the host's time, so the benchmark can
 # measure between markers.
 stamp() {
@@ -383,6 +397,9 @@ run_qemu() {
 		kernel=$KOBJ/Image
 		machine=virt
 	fi
+	# -el2 cases: the CPU has EL2, the first kernel boots there, and
+	# kexec enters the next image (the emulator) at EL2.
+	case "$NAME" in *-el2) machine+=,virtualization=on ;; esac
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-start" >"$LOG"
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$CPU" -smp "$SMP" \
 		-m "$MEM" -display none -monitor none -serial stdio -nic none \
@@ -419,6 +436,7 @@ for c in "${SEL[@]}"; do
 		else
 			FAILS+=("no check function '$check'")
 		fi
+		[[ "$NAME" == *-el2 ]] && check_el2
 		if [ ${#FAILS[@]} -eq 0 ] && [ -z "$reason" ]; then
 			echo "ok $n $NAME"
 			pass=$((pass + 1))

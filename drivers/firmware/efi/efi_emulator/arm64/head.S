@@ -6,7 +6,10 @@
  * nothing here decides anything.
  *
  * Entered from arm64_relocate_new_kernel (or cpu_soft_restart for a crash
- * kernel) with x0 = parameter blob, MMU and D-cache off, at EL1.
+ * kernel) with x0 = parameter blob, MMU and D-cache off, at EL2 when the
+ * kernel was booted at EL2 (as on most machines with UEFI), else at EL1.
+ * At EL2 the emulator runs in the EL2 translation regime (HCR_EL2.E2H and
+ * TGE clear, as firmware hands over), FP and SIMD not trapped.
  */
 #include <linux/linkage.h>
 #include <asm/assembler.h>
@@ -20,13 +23,26 @@ SYM_CODE_START(emu_head)
 SYM_CODE_END(emu_head)
 
 	.text
+#define CURRENTEL_EL2	(2 << 2)
+#define HCR_EL2_RW	(1 << 31)
+#define CPTR_EL2_RES1	0x32ff			/* no trap of FP, SIMD, SVE */
+
 SYM_CODE_START_LOCAL(emu_entry)
 	mov	x19, x0				/* x19: parameter blob */
 	adr_l	x1, emu_stack_top
 	mov	sp, x1
 	adr_l	x1, emu_vectors
+	mrs	x2, CurrentEL
+	cmp	x2, #CURRENTEL_EL2
+	b.eq	1f
 	msr	vbar_el1, x1
-	isb
+	b	2f
+1:	msr	vbar_el2, x1
+	mov_q	x1, HCR_EL2_RW
+	msr	hcr_el2, x1
+	mov	x1, #CPTR_EL2_RES1
+	msr	cptr_el2, x1
+2:	isb
 	adr_l	x0, emu_head
 	bl	emu_relocate			/* nothing absolute before this */
 	mov	x0, x19
@@ -35,8 +51,14 @@ SYM_CODE_START_LOCAL(emu_entry)
 	b	1b
 SYM_CODE_END(emu_entry)
 
-/* void emu_arm64_mmu_on(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr) */
+/*
+ * void emu_arm64_mmu_on(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr): at the
+ * current exception level, EL1 or EL2 (values in that level's format).
+ */
 SYM_FUNC_START(emu_arm64_mmu_on)
+	mrs	x4, CurrentEL
+	cmp	x4, #CURRENTEL_EL2
+	b.eq	1f
 	msr	mair_el1, x0
 	msr	tcr_el1, x1
 	msr	ttbr0_el1, x2
@@ -45,7 +67,16 @@ SYM_FUNC_START(emu_arm64_mmu_on)
 	dsb	nsh
 	isb
 	msr	sctlr_el1, x3
+	b	2f
+1:	msr	mair_el2, x0
+	msr	tcr_el2, x1
+	msr	ttbr0_el2, x2
 	isb
+	tlbi	alle2
+	dsb	nsh
+	isb
+	msr	sctlr_el2, x3
+2:	isb
 	ic	iallu
 	dsb	nsh
 	isb
@@ -100,14 +131,25 @@ SYM_FUNC_END(emu_arm64_psci)
  */
 	.macro	vector, idx
 	.balign	0x80
+	mov	x3, #\idx
+	b	emu_exception
+	.endm
+
+SYM_CODE_START_LOCAL(emu_exception)
 	adr_l	x4, emu_stack_top
 	mov	sp, x4
+	mrs	x4, CurrentEL
+	cmp	x4, #CURRENTEL_EL2
+	b.eq	1f
 	mrs	x0, esr_el1
 	mrs	x1, elr_el1
 	mrs	x2, far_el1
-	mov	x3, #\idx
 	b	emu_arm64_exception
-	.endm
+1:	mrs	x0, esr_el2
+	mrs	x1, elr_el2
+	mrs	x2, far_el2
+	b	emu_arm64_exception
+SYM_CODE_END(emu_exception)
 
 	.balign	2048
 SYM_CODE_START_LOCAL(emu_vectors)

@@ -222,9 +222,12 @@ void emu_arm64_main(struct efi_emulator_param *p)
 	con = p->con;
 	psci_conduit = p->psci_conduit;
 	emu_set_platform(&state, &arm64_ops);
-	if (current_el() != 1)
-		fatal("entered at EL2, which is not supported yet",
-		      EFI_UNSUPPORTED);
+	/* The page table and MMU values are for one exception level. */
+	if (current_el() != p->entry_el) {
+		emu_printf("efi-emu: entered at EL%llu, the kernel prepared EL%u\n",
+			   current_el(), p->entry_el);
+		fatal("wrong exception level", EFI_UNSUPPORTED);
+	}
 
 	/*
 	 * Written with the MMU off: drop any stale cache lines before the
@@ -234,7 +237,8 @@ void emu_arm64_main(struct efi_emulator_param *p)
 	emu_arm64_dcache_inval(emu_addr(p), emu_addr(p) + p->size);
 	emu_arm64_mmu_on(p->mair, p->tcr, p->ttbr0, p->sctlr);
 
-	emu_printf("efi-emu: starting a %llu byte PE image\n", p->pe_size);
+	emu_printf("efi-emu: starting a %llu byte PE image at EL%u\n",
+		   p->pe_size, p->entry_el);
 	seed_memory_map(p);
 	status = emu_init(&state, &arm64_ops, emu_ptr(p->runtime),
 			  p->runtime_supported);
