@@ -19,6 +19,7 @@
 #include <linux/efi_emulator.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kexec.h>
 #include <linux/pe.h>
@@ -33,8 +34,22 @@
 /* What the emulator needs beyond the images: pool, tables, FDT copy. */
 #define PE_EMU_SLACK		SZ_2M
 
+/* Ranges of the memreserve list (entries and nodes) a load may keep. */
+#define PE_MAX_MEMRESERVE	4096
+
 struct pe_loader_data {
 	struct efi_emulator_param *param;
+};
+
+struct pe_range {
+	u64 base;
+	u64 size;
+};
+
+struct pe_memreserve {
+	struct pe_range *range;		/* NULL: only count */
+	u32 count;
+	u32 max;
 };
 
 /*
@@ -201,13 +216,18 @@ static int collect_ram(struct kexec_pe_ctx *ctx)
 	return 0;
 }
 
-/* Firmware tables of the first boot the next kernel needs to see. */
+/*
+ * Firmware tables of the first boot the next kernel needs to see, and the
+ * running kernel's memreserve list (the emulator keeps it behind the
+ * empty one the next stub installs).
+ */
 static u32 add_tables(struct efi_emulator_table *t)
 {
 	static const efi_guid_t acpi20 = ACPI_20_TABLE_GUID;
 	static const efi_guid_t smbios = SMBIOS_TABLE_GUID;
 	static const efi_guid_t smbios3 = SMBIOS3_TABLE_GUID;
 	static const efi_guid_t memattr = EFI_MEMORY_ATTRIBUTES_TABLE_GUID;
+	static const efi_guid_t memreserve = LINUX_EFI_MEMRESERVE_TABLE_GUID;
 	const struct {
 		const efi_guid_t *guid;
 		unsigned long addr;
@@ -216,6 +236,8 @@ static u32 add_tables(struct efi_emulator_table *t)
 		{ &smbios, efi.smbios },
 		{ &smbios3, efi.smbios3 },
 		{ &memattr, efi_mem_attr_table },
+		{ &memreserve, efi_memreserve_root_phys() ?:
+			       EFI_INVALID_TABLE_ADDR },
 	};
 	u32 i, n = 0;
 
@@ -231,7 +253,138 @@ static u32 add_tables(struct efi_emulator_table *t)
 	return n;
 }
 
-#define PE_MAX_TABLES	4
+#define PE_MAX_TABLES	5
+
+static int add_rsv(struct pe_memreserve *mr, u64 base, u64 size)
+{
+	if (!size)
+		return 0;
+	if (mr->count == mr->max) {
+		pr_err("memreserve list too long or changing (%u ranges)\n",
+		       mr->count);
+		return -E2BIG;
+	}
+	if (mr->range) {
+		mr->range[mr->count].base = base;
+		mr->range[mr->count].size = size;
+	}
+	mr->count++;
+	return 0;
+}
+
+/*
+ * The running kernel's LINUX_EFI_MEMRESERVE list: what it reserved for
+ * good (GICv3 LPI tables, which the hardware keeps using across kexec),
+ * and the list's own nodes, which the next kernel reads.  Nodes never
+ * cross a 4 KiB boundary (efi_mem_reserve_persistent()); a cycle ends at
+ * the range limit.
+ */
+static int walk_memreserve(struct pe_memreserve *mr)
+{
+	struct linux_efi_memreserve *rsv;
+	phys_addr_t pa = efi_memreserve_root_phys();
+	size_t len;
+	int i, n, ret = 0;
+
+	mr->count = 0;
+	while (pa && !ret) {
+		len = max_t(size_t, SZ_4K - (pa & (SZ_4K - 1)), sizeof(*rsv));
+		rsv = memremap(pa, len, MEMREMAP_WB);
+		if (!rsv)
+			return -ENOMEM;
+		n = (len - sizeof(*rsv)) / sizeof(rsv->entry[0]);
+		n = clamp(atomic_read(&rsv->count), 0, min(rsv->size, n));
+		ret = add_rsv(mr, pa, struct_size(rsv, entry, n));
+		for (i = 0; i < n && !ret; i++)
+			ret = add_rsv(mr, rsv->entry[i].base,
+				      rsv->entry[i].size);
+		pa = rsv->next;
+		memunmap(rsv);
+	}
+	return ret;
+}
+
+static int collect_memreserve(struct pe_memreserve *mr)
+{
+	int ret;
+
+	mr->range = NULL;
+	mr->max = PE_MAX_MEMRESERVE;
+	ret = walk_memreserve(mr);
+	if (ret || !mr->count)
+		return ret;
+	/* Room for what CPUs coming online add meanwhile. */
+	mr->max = mr->count + 16;
+	mr->range = kcalloc(mr->max, sizeof(*mr->range), GFP_KERNEL);
+	if (!mr->range)
+		return -ENOMEM;
+	return walk_memreserve(mr);
+}
+
+static bool in_free_ram(struct kexec_pe_ctx *ctx, u64 start, u64 end,
+			bool *partly)
+{
+	struct efi_emulator_memdesc *d;
+	u64 s, e;
+	u32 i;
+
+	*partly = false;
+	for (i = 0; i < ctx->nr_ram; i++) {
+		d = &ctx->ram[i];
+		s = d->phys_addr;
+		e = s + (d->num_pages << EFI_PAGE_SHIFT);
+		if (d->type != EFI_CONVENTIONAL_MEMORY || end <= s || start >= e)
+			continue;
+		if (start >= s && end <= e)
+			return true;
+		*partly = true;
+	}
+	return false;
+}
+
+/*
+ * Keep the emulator and the stub off the memreserve ranges.  Those outside
+ * its free memory (a crash kernel's) cannot be handed out anyway; one that
+ * overlaps a segment or another range could only be a broken list.
+ */
+static int reserve_memreserve(struct kexec_pe_ctx *ctx,
+			      const struct pe_memreserve *mr)
+{
+	u64 start, end, s, e;
+	u32 i, j, nr = ctx->nr_reserved;
+	bool partly;
+
+	for (i = 0; i < mr->count; i++) {
+		start = ALIGN_DOWN(mr->range[i].base, EFI_PAGE_SIZE);
+		end = ALIGN(mr->range[i].base + mr->range[i].size,
+			    EFI_PAGE_SIZE);
+		if (!in_free_ram(ctx, start, end, &partly)) {
+			if (!partly)
+				continue;
+			pr_err("memreserve range 0x%llx-0x%llx straddles free memory\n",
+			       start, end - 1);
+			return -EBUSY;
+		}
+		for (j = 0; j < ctx->nr_reserved; j++) {
+			s = ctx->reserved[j].phys_addr;
+			e = s + (ctx->reserved[j].num_pages << EFI_PAGE_SHIFT);
+			if (end <= s || start >= e)
+				continue;
+			/* Entries and nodes may share a page. */
+			if (j >= nr && start >= s && end <= e)
+				break;
+			pr_err("memreserve range 0x%llx-0x%llx overlaps 0x%llx-0x%llx\n",
+			       start, end - 1, s, e - 1);
+			return -EBUSY;
+		}
+		if (j < ctx->nr_reserved)
+			continue;
+		if (kexec_pe_reserve(ctx, start, end - start,
+				     EFI_BOOT_SERVICES_DATA))
+			return -ENOSPC;
+	}
+	return 0;
+}
 
 /*
  * How much memory booting the image takes: the image itself, and for an
@@ -328,7 +481,8 @@ static void *pe_load(struct kimage *image, char *kernel,
 	unsigned long emu_mem, blob_mem, initrd_mem = 0;
 	unsigned long orig_segments = image->nr_segments;
 	struct efi_emulator_param *p = NULL;
-	struct pe_loader_data *data;
+	struct pe_memreserve mr = { };
+	struct pe_loader_data *data = NULL;
 	u32 image_size, off, cmd_room, size, i;
 	size_t units = 0;
 	u64 need;
@@ -350,14 +504,16 @@ static void *pe_load(struct kimage *image, char *kernel,
 	}
 
 	ret = collect_ram(&ctx);
+	if (!ret)
+		ret = collect_memreserve(&mr);
 	if (ret)
-		return ERR_PTR(ret);
+		goto out_free;
 
 	/* Header, command line, tables, memory map, reserved ranges. */
 	cmd_room = ALIGN(units * sizeof(u16), 8);
 	size = ALIGN(sizeof(*p), 8) + cmd_room +
 	       PE_MAX_TABLES * sizeof(struct efi_emulator_table) +
-	       (ctx.nr_ram + PE_MAX_RESERVED) * sizeof(*ctx.ram);
+	       (ctx.nr_ram + PE_MAX_RESERVED + mr.count) * sizeof(*ctx.ram);
 	p = kzalloc(size, GFP_KERNEL);
 	data = kzalloc(sizeof(*data), GFP_KERNEL);
 	if (!p || !data) {
@@ -378,7 +534,7 @@ static void *pe_load(struct kimage *image, char *kernel,
 	off += ctx.nr_ram * sizeof(*ctx.ram);
 	p->reserved_offset = off;
 	ctx.reserved = (void *)((u8 *)p + off);
-	ctx.max_reserved = PE_MAX_RESERVED;
+	ctx.max_reserved = PE_MAX_RESERVED + mr.count;
 	ctx.param = p;
 
 	ret = add_segment(image, kernel, kernel_len, kernel_len, false,
@@ -418,6 +574,9 @@ static void *pe_load(struct kimage *image, char *kernel,
 		if (ret)
 			goto out_free;
 	}
+	ret = reserve_memreserve(&ctx, &mr);
+	if (ret)
+		goto out_free;
 	p->reserved_count = ctx.nr_reserved;
 
 	need = image_needs(kernel, kernel_len, image_size) + initrd_len +
@@ -450,6 +609,7 @@ static void *pe_load(struct kimage *image, char *kernel,
 	}
 
 	kfree(ctx.ram);
+	kfree(mr.range);
 	data->param = p;
 	kexec_dprintk("PE image: SizeOfImage %u, needs %llu KiB\n",
 		      image_size, need >> 10);
@@ -458,6 +618,7 @@ static void *pe_load(struct kimage *image, char *kernel,
 out_free:
 	image->nr_segments = orig_segments;
 	kfree(ctx.ram);
+	kfree(mr.range);
 	kfree(p);
 	kfree(data);
 	return ERR_PTR(ret);

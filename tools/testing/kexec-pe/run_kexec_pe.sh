@@ -82,6 +82,8 @@ CASES=(
 	"pe-zboot-el2         direct check_pe_kexec"
 	"pe-zboot-uefi-el2    uefi   check_pe_kexec"
 	"kdump-pe-el2         direct check_kdump"
+	"image-uefi-gic3      uefi   check_kexec"
+	"pe-zboot-uefi-gic3   uefi   check_pe_kexec"
 )
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
@@ -370,6 +372,20 @@ check_el2() {
 			has "efi-emu: starting a [0-9]+ byte PE image at EL2"
 }
 
+# -gic3 cases: the first kernel reserved its LPI tables in the EFI
+# memreserve list; the next kernel finds LPIs enabled and must find the
+# same tables reserved, never a warning that they are not.
+check_gic3() {
+	local s2
+	s2=$(sed -n '/KEXECPE: kexec-e/,$p' <<<"$TEXT")
+	expect "next kernel reuses the LPI tables" \
+		grep -q "GICv3: Using preallocated redistributor tables" <<<"$s2"
+	expect "next kernel: LPI pending tables reserved" \
+		test "$(grep -c 'using reserved LPI pending table' <<<"$s2")" = 2
+	expect "no unreserved LPI table" \
+		eval '! grep -qE "Expected reserved range|memory probably corrupted" <<<"$s2"'
+}
+
 # Prefix every console line with the host's time, so the benchmark can
 # measure between markers.
 stamp() {
@@ -400,6 +416,9 @@ run_qemu() {
 	# -el2 cases: the CPU has EL2, the first kernel boots there, and
 	# kexec enters the next image (the emulator) at EL2.
 	case "$NAME" in *-el2) machine+=,virtualization=on ;; esac
+	# -gic3 cases: GICv3 with an ITS, whose LPI tables stay in use across
+	# kexec and must stay reserved (the EFI memreserve list).
+	case "$NAME" in *-gic3) machine+=,gic-version=3,its=on ;; esac
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-start" >"$LOG"
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$CPU" -smp "$SMP" \
 		-m "$MEM" -display none -monitor none -serial stdio -nic none \
@@ -437,6 +456,7 @@ for c in "${SEL[@]}"; do
 			FAILS+=("no check function '$check'")
 		fi
 		[[ "$NAME" == *-el2 ]] && check_el2
+		[[ "$NAME" == *-gic3 ]] && check_gic3
 		if [ ${#FAILS[@]} -eq 0 ] && [ -z "$reason" ]; then
 			echo "ok $n $NAME"
 			pass=$((pass + 1))

@@ -5,8 +5,8 @@
  * firmware of its own, built freestanding for the kexec path and natively
  * for host tests, so it cannot include <linux/efi.h> (which needs the whole
  * kernel); names and layouts follow <linux/efi.h> and the UEFI 2.10 spec so
- * both read the same.  Only fixed-width types appear in layouts; is
- * the native calling convention (arm64), so no ABI glue is needed.
+ * both read the same.  Only fixed-width types appear in layouts; the UEFI
+ * calling convention is the native one on arm64, so no ABI glue is needed.
  */
 #ifndef __EFI_EMULATOR_EFI_TYPES_H
 #define __EFI_EMULATOR_EFI_TYPES_H
@@ -410,6 +410,9 @@ struct efi_rng_protocol {
 	EFI_GUID(0xf2fd1544, 0x9794, 0x4a2c, 0x99, 0x2e, 0xe5, 0xbb, 0xcf, \
 		 0x20, 0xe3, 0x94)
 #define EFI_RT_PROPERTIES_TABLE_GUID		EFI_GUID(0xeb66918a, 0x7eef, 0x402a,  0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9)
+#define LINUX_EFI_MEMRESERVE_TABLE_GUID                                    \
+	EFI_GUID(0x888eb0c6, 0x8ede, 0x4ff5, 0xa8, 0xf0, 0x9a, 0xee, 0x5c,  \
+		 0xb9, 0x77, 0xc2)
 #define LINUX_EFI_INITRD_MEDIA_GUID                                        \
 	EFI_GUID(0x5568e427, 0x68fc, 0x4f3d, 0xac, 0x74, 0xca, 0x55, 0x52, \
 		 0x31, 0xcc, 0x68)

@@ -126,6 +126,33 @@ efi_status_t emu_systab_init(struct emulator *e, void *runtime, u32 rt_mask)
 					       &p->rt_prop);
 }
 
+/* struct linux_efi_memreserve, as far as the emulator needs it. */
+struct memreserve_head {
+	s32 size;
+	s32 count;
+	u64 next;
+};
+
+/*
+ * The Linux stub installs an empty LINUX_EFI_MEMRESERVE table of its own.
+ * Replacing the running kernel's list with it would drop what that kernel
+ * reserved for good (GICv3 LPI tables the hardware keeps writing), so an
+ * empty table over an existing one gets the old list behind it, and the
+ * next kernel walks both.
+ */
+static void keep_memreserve_chain(const efi_guid_t *guid, void *new,
+				  void *old)
+{
+	static const efi_guid_t memreserve_guid =
+		LINUX_EFI_MEMRESERVE_TABLE_GUID;
+	struct memreserve_head *head = new;
+
+	if (!new || !old || new == old ||
+	    !emu_guid_eq(guid, &memreserve_guid) || head->next)
+		return;
+	head->next = emu_addr(old);
+}
+
 /*
  * Implements InstallConfigurationTable() (UEFI 2.10, 7.5): add, replace,
  * or (with a NULL table) remove the entry for @guid.
@@ -133,6 +160,7 @@ efi_status_t emu_systab_init(struct emulator *e, void *runtime, u32 rt_mask)
 efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table)
 {
 	efi_system_table_t *st = emu->systab;
+	void *old = NULL;
 	unsigned long i;
 
 	emu_called(install_configuration_table);
@@ -148,8 +176,11 @@ efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table)
 			return EFI_OUT_OF_RESOURCES;
 		emu->tables[i].guid = *guid;
 		st->nr_tables++;
+	} else {
+		old = emu->tables[i].table;
 	}
 	if (table) {
+		keep_memreserve_chain(guid, table, old);
 		emu->tables[i].table = table;
 	} else {
 		st->nr_tables--;

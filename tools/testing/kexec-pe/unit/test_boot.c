@@ -349,6 +349,33 @@ TEST_F(boot, configuration_tables)
 	EXPECT_EQ(header_crc(st, sizeof(*st)), st->hdr.crc32);
 }
 
+/* An empty memreserve table over the first boot's keeps the old list. */
+TEST_F(boot, memreserve_chain_kept)
+{
+	static efi_guid_t mr_guid = LINUX_EFI_MEMRESERVE_TABLE_GUID;
+	efi_boot_services_t *bs = self->bs;
+	struct {
+		s32 size, count;
+		u64 next;
+	} first = { 0, 0, 0x1234000 }, stub = { 0 }, linked = { 0, 0, 0x5000 };
+	int other = 0;
+
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&mr_guid,
+							       &first));
+	/* The stub's empty root: the old list goes behind it. */
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&mr_guid, &stub));
+	EXPECT_EQ(emu_addr(&first), stub.next);
+	EXPECT_EQ(0x1234000, first.next);
+	/* A table that already links somewhere is left alone. */
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&mr_guid,
+							       &linked));
+	EXPECT_EQ(0x5000, linked.next);
+	/* Other tables are never written. */
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, &other));
+	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, &other));
+	EXPECT_EQ(0, other);
+}
+
 TEST_F(boot, exit_boot_services_needs_current_key)
 {
 	efi_boot_services_t *bs = self->bs;
