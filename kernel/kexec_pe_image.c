@@ -31,8 +31,11 @@
 /* Room for reserved ranges besides the segments: the page tables. */
 #define PE_MAX_RESERVED		(KEXEC_SEGMENT_MAX + 64)
 
-/* What the emulator needs beyond the images: pool, tables, FDT copy. */
-#define PE_EMU_SLACK		SZ_2M
+/*
+ * What booting needs beyond the images: the arm64 stub's copy of the FDT
+ * (MAX_FDT_SIZE, 2 MiB), and the emulator's pool, tables and memory map.
+ */
+#define PE_EMU_SLACK		SZ_4M
 
 /* Ranges of the memreserve list (entries and nodes) a load may keep. */
 #define PE_MAX_MEMRESERVE	4096
@@ -387,28 +390,28 @@ static int reserve_memreserve(struct kexec_pe_ctx *ctx,
 }
 
 /*
- * How much memory booting the image takes: the image itself, and for an
- * EFI zboot image the kernel it decompresses.  The zboot header gives the
- * payload's offset and size and the compression; the decompressed size
- * (the inner SizeOfImage) is the last four bytes of a gzip payload, and
- * the four bytes after any other payload (see libstub/Makefile.zboot).
+ * For an EFI zboot image, the size of the kernel it decompresses (0 for
+ * other images).  The zboot header gives the payload's offset and size
+ * and the compression; the decompressed size (the inner SizeOfImage) is
+ * the last four bytes of a gzip payload, and the four bytes after any
+ * other payload (see libstub/Makefile.zboot).
  */
-static u64 image_needs(const char *buf, unsigned long len, u32 image_size)
+static u64 zboot_payload_size(const char *buf, unsigned long len)
 {
 	u32 off, size, end;
 
 	if (len < 0x20 || memcmp(buf + 4, "zimg", 4))
-		return image_size;
+		return 0;
 	off = get_unaligned_le32(buf + 8);
 	size = get_unaligned_le32(buf + 12);
 	if (off > len || size > len - off)
-		return image_size;
+		return 0;
 	end = off + size;
 	if (strncmp(buf + 0x18, "gzip", 8))
 		end += 4;
 	if (end < 4 || end > len)
-		return image_size;
-	return (u64)image_size + get_unaligned_le32(buf + end - 4);
+		return 0;
+	return get_unaligned_le32(buf + end - 4);
 }
 
 static u64 free_ram(struct kexec_pe_ctx *ctx)
@@ -422,6 +425,75 @@ static u64 free_ram(struct kexec_pe_ctx *ctx)
 	for (i = 0; i < ctx->nr_reserved; i++)
 		total -= ctx->reserved[i].num_pages << EFI_PAGE_SHIFT;
 	return total;
+}
+
+/* The longest run of free memory between the reserved ranges. */
+static u64 largest_free(struct kexec_pe_ctx *ctx)
+{
+	const struct efi_emulator_memdesc *r;
+	u64 best = 0, pos, end, next, rs, re;
+	bool covered;
+	u32 i, j;
+
+	for (i = 0; i < ctx->nr_ram; i++) {
+		if (ctx->ram[i].type != EFI_CONVENTIONAL_MEMORY)
+			continue;
+		pos = ctx->ram[i].phys_addr;
+		end = pos + (ctx->ram[i].num_pages << EFI_PAGE_SHIFT);
+		while (pos < end) {
+			next = end;
+			covered = false;
+			for (j = 0; j < ctx->nr_reserved && !covered; j++) {
+				r = &ctx->reserved[j];
+				rs = r->phys_addr;
+				re = rs + (r->num_pages << EFI_PAGE_SHIFT);
+				if (re <= pos || rs >= end)
+					continue;
+				if (rs <= pos) {
+					pos = re;
+					covered = true;
+				} else {
+					next = min(next, rs);
+				}
+			}
+			if (covered)
+				continue;
+			best = max(best, next - pos);
+			pos = next;
+		}
+	}
+	return best;
+}
+
+/*
+ * Refuse at load time what could only fail after kexec -e (for kdump,
+ * after the crash): free memory for the image as loaded, the kernel a
+ * zboot image decompresses, the stub's copy of the initrd and the
+ * emulator's pool; and one free block for the kernel image, which the
+ * arm64 stub aligns to 2 MiB when it must move it.
+ */
+static int check_room(struct kexec_pe_ctx *ctx, const char *kernel,
+		      unsigned long kernel_len, u32 image_size,
+		      unsigned long initrd_len)
+{
+	u64 payload = zboot_payload_size(kernel, kernel_len);
+	u64 need = image_size + payload + initrd_len + PE_EMU_SLACK;
+	u64 block = max_t(u64, image_size, payload) + SZ_2M;
+	u64 free = free_ram(ctx), largest = largest_free(ctx);
+
+	kexec_dprintk("PE image: SizeOfImage %u, payload %llu, needs %llu KiB, block %llu KiB\n",
+		      image_size, payload, need >> 10, block >> 10);
+	if (free < need) {
+		pr_err("booting this image needs %llu MiB, only %llu MiB free\n",
+		       need >> 20, free >> 20);
+		return -ENOMEM;
+	}
+	if (largest < block) {
+		pr_err("booting this image needs %llu MiB in one piece, the largest free block is %llu MiB\n",
+		       block >> 20, largest >> 20);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
@@ -485,7 +557,6 @@ static void *pe_load(struct kimage *image, char *kernel,
 	struct pe_loader_data *data = NULL;
 	u32 image_size, off, cmd_room, size, i;
 	size_t units = 0;
-	u64 need;
 	int ret;
 
 	if (le64_to_cpu(hdr->magic) != EFI_EMULATOR_IMAGE_MAGIC) {
@@ -579,14 +650,9 @@ static void *pe_load(struct kimage *image, char *kernel,
 		goto out_free;
 	p->reserved_count = ctx.nr_reserved;
 
-	need = image_needs(kernel, kernel_len, image_size) + initrd_len +
-	       PE_EMU_SLACK;
-	if (free_ram(&ctx) < need) {
-		pr_err("booting this image needs %llu MiB, only %llu MiB free\n",
-		       need >> 20, free_ram(&ctx) >> 20);
-		ret = -ENOMEM;
+	ret = check_room(&ctx, kernel, kernel_len, image_size, initrd_len);
+	if (ret)
 		goto out_free;
-	}
 
 	p->magic = EFI_EMULATOR_PARAM_MAGIC;
 	p->version = EFI_EMULATOR_VERSION;
@@ -611,8 +677,6 @@ static void *pe_load(struct kimage *image, char *kernel,
 	kfree(ctx.ram);
 	kfree(mr.range);
 	data->param = p;
-	kexec_dprintk("PE image: SizeOfImage %u, needs %llu KiB\n",
-		      image_size, need >> 10);
 	return data;
 
 out_free:

@@ -21,7 +21,7 @@
 #   -K  skip the crashkernel= search
 set -euo pipefail
 BUILD=build N=5 RUN=1 KDUMP=1
-KDUMP_SIZES=${KDUMP_SIZES:-24M 32M 40M 48M 56M 64M 80M 96M 128M 192M 256M}
+KDUMP_SIZES=${KDUMP_SIZES:-12M 16M 20M 24M 32M 48M 64M 96M 128M 192M 256M}
 while getopts "b:n:sK" o; do
 	case $o in
 	b) BUILD=$OPTARG ;;

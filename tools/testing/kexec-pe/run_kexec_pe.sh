@@ -22,7 +22,8 @@ usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-v] [-l] [CASE...]
   CASE      cases to run (default: all)
 Defaults: QEMU=$QEMU, CPU=$CPU, MEM=$MEM, SMP=$SMP,
   AAVMF_CODE=$AAVMF_CODE, AAVMF_VARS=$AAVMF_VARS,
-  CRASHKERNEL=$CRASHKERNEL, CRASHKERNEL_MIN=$CRASHKERNEL_MIN
+  CRASHKERNEL=$CRASHKERNEL, CRASHKERNEL_MIN=$CRASHKERNEL_MIN,
+  CRASHKERNEL_TOOSMALL=$CRASHKERNEL_TOOSMALL
 EOU
 	exit 2
 }
@@ -82,6 +83,7 @@ CASES=(
 	"pe-zboot-el2         direct check_pe_kexec"
 	"pe-zboot-uefi-el2    uefi   check_pe_kexec"
 	"kdump-pe-el2         direct check_kdump"
+	"kdump-pe-toosmall    direct check_kdump_refused"
 	"image-uefi-gic3      uefi   check_kexec"
 	"pe-zboot-uefi-gic3   uefi   check_pe_kexec"
 )
@@ -89,12 +91,16 @@ CASES=(
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
 # smallest one a PE crash kernel boots in (make bench measures it).
 CRASHKERNEL=${CRASHKERNEL:-256M}
-CRASHKERNEL_MIN=${CRASHKERNEL_MIN:-64M}
+CRASHKERNEL_MIN=${CRASHKERNEL_MIN:-20M}
+# Too small for vmlinuz.efi once its kernel is decompressed and aligned:
+# the load must fail, not the crash kernel's boot after the crash.
+CRASHKERNEL_TOOSMALL=${CRASHKERNEL_TOOSMALL:-16M}
 
 # What a case adds to the first kernel's command line.
 first_boot_args() {
 	case "$1" in
 	kdump-*-min) echo "crashkernel=$CRASHKERNEL_MIN" ;;
+	kdump-*-toosmall) echo "crashkernel=$CRASHKERNEL_TOOSMALL" ;;
 	kdump-*) echo "crashkernel=$CRASHKERNEL" ;;
 	sig-*) echo "lockdown=integrity" ;;
 	esac
@@ -255,7 +261,7 @@ check_uki_refused() {
 # core file for AArch64.  It must also have been given no more memory than
 # the reservation.
 check_kdump() {
-	local mode=$1 test2=$NAME cmd2 s2 size mem head
+	local mode=$1 test2=$NAME cmd2 s2 size mem rsv head
 	case "$NAME" in *uki*) test2=uki ;; esac
 	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
 	expect "crash kernel loaded" has "KEXECPE: crash-loaded=1"
@@ -282,9 +288,9 @@ check_kdump() {
 	size=$(marker vmcore-size)
 	expect "/proc/vmcore not empty ($size)" test "${size:-0}" -gt 0
 	mem=$(marker memtotal-kb)
+	rsv=$(marker crash-size)
 	expect "crash kernel memory ${mem:-?} KiB within the reservation" \
-		test "${mem:-0}" -gt 0 -a "$((${mem:-0} * 1024))" -le \
-		"$(marker crash-size)"
+		test "${mem:-0}" -gt 0 -a "$((${mem:-0} * 1024))" -le "${rsv:-0}"
 	if [ "$NAME" = kdump-image-direct ]; then
 		expect "no emulator for a plain Image" \
 			eval '! has "efi-emu: starting"'
@@ -323,6 +329,18 @@ crash_map_inside() {
 		sed -n 's/.*efi: *\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) \[\(Conventional\|Loader\|Boot\).*/\1 \2/p')
 	echo "# crash kernel EFI map: $n usable ranges, $bad outside $lo-$hi"
 	[ $n -gt 0 ] && [ $bad -eq 0 ]
+}
+
+# A reservation too small for the PE crash kernel: kexec_file_load -p
+# fails with ENOMEM and says why, before anything crashes.
+check_kdump_refused() {
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "load refused with ENOMEM" \
+		has "KEXECPE: load kexec_file_load: errno=12 "
+	expect "dmesg says what it needs" \
+		has "KEXECPE: dmesg: .*kexec_file\\(PE\\): booting this image needs [0-9]+ MiB"
+	expect "nothing loaded" has "KEXECPE: crash-loaded=0"
+	expect "clean end" has "KEXECPE: done"
 }
 
 # Signatures under lockdown=integrity: unsigned PE images (the zboot
