@@ -19,6 +19,7 @@
  */
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
+#include <linux/acpi.h>
 #include <linux/arm-smccc.h>
 #include <linux/efi.h>
 #include <linux/efi_emulator.h>
@@ -26,6 +27,7 @@
 #include <linux/libfdt.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <linux/psci.h>
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
 #include <asm/kexec.h>
@@ -159,13 +161,12 @@ static void pt_clean(u64 *table, int level)
 			       (unsigned long)table + PT_SIZE);
 }
 
-/* The console the running system uses, from /chosen/stdout-path. */
-static void find_console(struct efi_emulator_earlycon *con)
+/* The console of a DT system: /chosen/stdout-path. */
+static void find_console_dt(struct efi_emulator_earlycon *con)
 {
 	struct resource res;
 	u32 v;
 
-	con->type = EFI_EMULATOR_CON_NONE;
 	if (!of_stdout || of_address_to_resource(of_stdout, 0, &res))
 		return;
 	if (of_device_is_compatible(of_stdout, "arm,pl011") ||
@@ -189,9 +190,75 @@ static void find_console(struct efi_emulator_earlycon *con)
 }
 
 /*
+ * The console of an ACPI system: the SPCR table, read the way the kernel's
+ * own SPCR parser (drivers/acpi/spcr.c) reads it.  Only MMIO UARTs the
+ * emulator drives qualify; 16550s get the register stride earlycon uses
+ * for their access width.
+ */
+static void find_console_spcr(struct efi_emulator_earlycon *con)
+{
+	struct acpi_table_spcr *spcr;
+	struct acpi_table_header *hdr;
+	u8 access;
+
+	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_SPCR, 0, &hdr))) {
+		pr_info("no SPCR table; the emulator runs silently\n");
+		return;
+	}
+	spcr = container_of(hdr, struct acpi_table_spcr, header);
+	if (hdr->length < offsetofend(struct acpi_table_spcr, serial_port) ||
+	    spcr->serial_port.space_id != ACPI_ADR_SPACE_SYSTEM_MEMORY ||
+	    !spcr->serial_port.address) {
+		pr_info("SPCR console is not an MMIO UART; the emulator runs silently\n");
+		goto out;
+	}
+	/* GAS access size: 0 undefined (bytes, as spcr.c), 1 byte, 3 dword */
+	access = spcr->serial_port.access_width;
+
+	switch (spcr->interface_type) {
+	case ACPI_DBG2_ARM_PL011:
+	case ACPI_DBG2_ARM_SBSA_32BIT:
+	case ACPI_DBG2_ARM_SBSA_GENERIC:
+	case ACPI_DBG2_BCM2835:
+		con->type = EFI_EMULATOR_CON_PL011;
+		break;
+	case ACPI_DBG2_16550_COMPATIBLE:
+	case ACPI_DBG2_16550_SUBSET:
+	case ACPI_DBG2_16550_WITH_GAS:
+	case ACPI_DBG2_16550_NVIDIA:
+		if (access > 1 && access != 3) {
+			pr_info("SPCR 16550 access size %u unsupported; the emulator runs silently\n",
+				access);
+			goto out;
+		}
+		con->type = EFI_EMULATOR_CON_8250;
+		con->reg_width = access == 3 ? 4 : 1;
+		con->reg_shift = access == 3 ? 2 : 0;
+		break;
+	default:
+		pr_info("SPCR interface type %u unknown to the emulator; it runs silently\n",
+			spcr->interface_type);
+		goto out;
+	}
+	con->base = spcr->serial_port.address;
+out:
+	acpi_put_table(hdr);
+}
+
+/* The console the running system uses, as the kernel found it. */
+static void find_console(struct efi_emulator_earlycon *con)
+{
+	con->type = EFI_EMULATOR_CON_NONE;
+	if (!acpi_disabled)
+		find_console_spcr(con);
+	else
+		find_console_dt(con);
+}
+
+/*
  * How the emulator calls PSCI SYSTEM_RESET when it fails.  SMCCC 1.1
  * firmware says so directly; PSCI 0.2 firmware (QEMU's, among others)
- * only in its DT node.
+ * only in its DT node or the ACPI FADT.
  */
 static u32 find_psci_conduit(void)
 {
@@ -207,6 +274,11 @@ static u32 find_psci_conduit(void)
 	default:
 		break;
 	}
+	/* ACPI: the FADT's ARM boot flags, when PSCI 0.2+ is there at all. */
+	if (!acpi_disabled)
+		return !psci_ops.get_version ? EFI_EMULATOR_CONDUIT_NONE :
+		       acpi_psci_use_hvc() ? EFI_EMULATOR_CONDUIT_HVC :
+		       EFI_EMULATOR_CONDUIT_SMC;
 	np = of_find_compatible_node(NULL, NULL, "arm,psci-0.2");
 	if (np && !of_property_read_string(np, "method", &method)) {
 		if (!strcmp(method, "hvc"))

@@ -86,6 +86,10 @@ CASES=(
 	"kdump-pe-toosmall    direct check_kdump_refused"
 	"image-uefi-gic3      uefi   check_kexec"
 	"pe-zboot-uefi-gic3   uefi   check_pe_kexec"
+	"image-uefi-acpi      uefi   check_kexec"
+	"pe-zboot-uefi-acpi   uefi   check_pe_kexec"
+	"uki-uefi-acpi        uefi   check_uki"
+	"kdump-pe-uefi-acpi   uefi   check_kdump"
 )
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
@@ -404,6 +408,20 @@ check_gic3() {
 		eval '! grep -qE "Expected reserved range|memory probably corrupted" <<<"$s2"'
 }
 
+# -acpi cases: AAVMF boots the first kernel with ACPI and no DT, so the
+# console is the SPCR table's, and so must be the emulator's: with no
+# /chosen/stdout-path its banner can only come from the SPCR UART.  Both
+# kernels must have run on ACPI.
+check_acpi() {
+	local s1 s2
+	s1=$(sed -n '1,/KEXECPE: stage=2/p' <<<"$TEXT")
+	s2=$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")
+	expect "stage 1 on ACPI" grep -q "KEXECPE: acpi=yes" <<<"$s1"
+	expect "stage 1 console from SPCR" \
+		grep -q "ACPI: SPCR: console: pl011" <<<"$s1"
+	expect "stage 2 on ACPI" grep -q "KEXECPE: acpi=yes" <<<"$s2"
+}
+
 # Prefix every console line with the host's time, so the benchmark can
 # measure between markers.
 stamp() {
@@ -427,6 +445,8 @@ run_qemu() {
 			-drive "if=pflash,format=raw,file=$OUT/$NAME.vars.fd")
 		kernel=$KOBJ/vmlinuz.efi
 		machine=virt,acpi=off
+		# -acpi cases: the firmware gives the kernel ACPI, not a DT.
+		[[ "$NAME" == *-acpi ]] && machine=virt
 	else
 		kernel=$KOBJ/Image
 		machine=virt
@@ -475,6 +495,7 @@ for c in "${SEL[@]}"; do
 		fi
 		[[ "$NAME" == *-el2 ]] && check_el2
 		[[ "$NAME" == *-gic3 ]] && check_gic3
+		[[ "$NAME" == *-acpi ]] && check_acpi
 		if [ ${#FAILS[@]} -eq 0 ] && [ -z "$reason" ]; then
 			echo "ok $n $NAME"
 			pass=$((pass + 1))
