@@ -11,11 +11,9 @@
 #ifndef __EFI_EMULATOR_EFI_TYPES_H
 #define __EFI_EMULATOR_EFI_TYPES_H
 
+#include <linux/bits.h>
+#include <linux/compiler.h>	/* __packed, __printf: kernel's or tools/ */
 #include <linux/types.h>
-
-#ifndef __packed
-#define __packed __attribute__((packed))
-#endif
 
 typedef unsigned long efi_status_t;
 typedef u16 efi_char16_t;
@@ -47,10 +45,10 @@ typedef struct {
 	u8 b[16];
 } efi_guid_t;
 
-#define EFI_GUID(a, b, c, d...)                                           \
-	((efi_guid_t){ { (a)&0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, \
-			 ((a) >> 24) & 0xff, (b)&0xff, ((b) >> 8) & 0xff, \
-			 (c)&0xff, ((c) >> 8) & 0xff, d } })
+#define EFI_GUID(a, b, c, d...)						\
+	((efi_guid_t){ { (a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, \
+			 ((a) >> 24) & 0xff, (b) & 0xff, ((b) >> 8) & 0xff, \
+			 (c) & 0xff, ((c) >> 8) & 0xff, d } })
 
 /* Memory types (UEFI 2.10, 7.2) */
 enum {
@@ -84,7 +82,7 @@ enum {
 };
 
 #define EFI_PAGE_SHIFT 12
-#define EFI_PAGE_SIZE (1ULL << EFI_PAGE_SHIFT)
+#define EFI_PAGE_SIZE BIT_ULL(EFI_PAGE_SHIFT)
 
 #define EFI_MEMORY_DESCRIPTOR_VERSION 1
 
@@ -262,10 +260,10 @@ typedef struct {
 					     efi_handle_t **buffer);
 	efi_status_t (*locate_protocol)(efi_guid_t *guid, void *registration,
 					void **iface);
-	efi_status_t (*install_multiple_protocol_interfaces)(
-		efi_handle_t *handle, ...);
-	efi_status_t (*uninstall_multiple_protocol_interfaces)(
-		efi_handle_t handle, ...);
+	efi_status_t (*install_multiple_protocol_interfaces)(efi_handle_t *h,
+							     ...);
+	efi_status_t (*uninstall_multiple_protocol_interfaces)(efi_handle_t h,
+							       ...);
 	efi_status_t (*calculate_crc32)(const void *data, unsigned long size,
 					u32 *crc);
 	void (*copy_mem)(void *dst, const void *src, unsigned long n);
@@ -303,9 +301,9 @@ struct efi_simple_text_output_protocol {
 	efi_status_t (*set_attribute)(efi_simple_text_output_protocol_t *this,
 				      unsigned long attr);
 	efi_status_t (*clear_screen)(efi_simple_text_output_protocol_t *this);
-	efi_status_t (*set_cursor_position)(
-		efi_simple_text_output_protocol_t *this, unsigned long column,
-		unsigned long row);
+	efi_status_t (*set_cursor_position)(efi_simple_text_output_protocol_t *t,
+					    unsigned long column,
+					    unsigned long row);
 	efi_status_t (*enable_cursor)(efi_simple_text_output_protocol_t *this,
 				      bool visible);
 	efi_simple_text_output_mode_t *mode;

@@ -137,10 +137,6 @@ efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 /* console.c */
 struct emulator;
 
-#ifndef __printf	/* the kernel has it; the host build does not */
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
-#endif
-
 __printf(1, 2) void emu_printf(const char *fmt, ...);
 void emu_console_init(struct emulator *e);
 
