@@ -275,10 +275,12 @@ static u32 find_psci_conduit(void)
 		break;
 	}
 	/* ACPI: the FADT's ARM boot flags, when PSCI 0.2+ is there at all. */
-	if (!acpi_disabled)
-		return !psci_ops.get_version ? EFI_EMULATOR_CONDUIT_NONE :
-		       acpi_psci_use_hvc() ? EFI_EMULATOR_CONDUIT_HVC :
-		       EFI_EMULATOR_CONDUIT_SMC;
+	if (!acpi_disabled) {
+		if (!psci_ops.get_version)
+			return EFI_EMULATOR_CONDUIT_NONE;
+		return acpi_psci_use_hvc() ? EFI_EMULATOR_CONDUIT_HVC :
+					     EFI_EMULATOR_CONDUIT_SMC;
+	}
 	np = of_find_compatible_node(NULL, NULL, "arm,psci-0.2");
 	if (np && !of_property_read_string(np, "method", &method)) {
 		if (!strcmp(method, "hvc"))
