@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #define EFI_EMULATOR_PARAM_MAGIC	0x4d52415045554d45ULL	/* "EMUEPARM" */
-#define EFI_EMULATOR_VERSION		1
+#define EFI_EMULATOR_VERSION		2
 
 /*
  * The emulator binary starts with this header: a branch to its entry,
@@ -111,7 +111,22 @@ struct efi_emulator_param {
 
 	__u32 psci_conduit;		/* enum efi_emulator_conduit */
 	__u32 entry_el;			/* 1 or 2 */
+
+	/*
+	 * EFI_EMULATOR_RT_SIZE bytes the kernel reserved (a segment, in the
+	 * reserved list as EfiRuntimeServicesData) for the system table and
+	 * the other tables the next kernel keeps.  Runtime regions in the
+	 * memory map come in the first boot's order.
+	 */
+	__u64 rt_base;
+	__u32 flags;			/* EFI_EMULATOR_F_* */
+	__u32 pad3;
 };
+
+#define EFI_EMULATOR_RT_SIZE		0x10000	/* 64 KiB, as AArch64 UEFI */
+
+/* The payload is a crash kernel: no firmware call of the crashed system. */
+#define EFI_EMULATOR_F_CRASH		0x1U
 
 #if defined(__KERNEL__) && !defined(EMU_FREESTANDING)
 struct kimage;
@@ -125,6 +140,9 @@ struct kexec_pe_ctx {
 	struct efi_emulator_param *param;	/* the blob being filled */
 	struct efi_emulator_memdesc *ram;	/* memory the emulator may use */
 	u32 nr_ram;
+	u32 max_ram;
+	bool ram_overflow;			/* the map grew between walks */
+	bool runtime;				/* runtime services passed on */
 	struct efi_emulator_memdesc *reserved;	/* in use inside that memory */
 	u32 nr_reserved;
 	u32 max_reserved;
@@ -143,6 +161,8 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 /* kernel/kexec_pe_check.c: the emulator's own PE checks, in the kernel. */
 int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 		   u32 *image_size);
+bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
+			  const char *name);
 int kexec_pe_utf16(const char *s, size_t len, u16 *out, size_t *out_len);
 #endif
 

@@ -305,6 +305,7 @@ static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 	emu->systab->stderr = NULL;
 	emu->systab->boottime = NULL;
 	emu_systab_update_crc(emu);
+	emu_systab_exit_boot_services(emu);
 	if (emu->ops->exit_boot_services)
 		emu->ops->exit_boot_services(emu);
 	return EFI_SUCCESS;

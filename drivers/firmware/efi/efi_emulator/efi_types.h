@@ -31,6 +31,7 @@ typedef u64 efi_physical_addr_t;
 #define EFI_NOT_READY EFI_ERR(6)
 #define EFI_DEVICE_ERROR EFI_ERR(7)
 #define EFI_OUT_OF_RESOURCES EFI_ERR(9)
+#define EFI_VOLUME_CORRUPTED EFI_ERR(10)
 #define EFI_NOT_FOUND EFI_ERR(14)
 #define EFI_ACCESS_DENIED EFI_ERR(15)
 #define EFI_SECURITY_VIOLATION EFI_ERR(26)
@@ -72,6 +73,7 @@ enum {
 };
 
 #define EFI_MEMORY_WB 0x0000000000000008ULL
+#define EFI_MEMORY_SP 0x0000000000040000ULL
 #define EFI_MEMORY_RUNTIME 0x8000000000000000ULL
 
 enum {
@@ -376,6 +378,33 @@ struct efi_rng_protocol {
 				unsigned long len, u8 *out);
 };
 
+/* EFI_SMBIOS_PROTOCOL (UEFI PI 1.8, volume 5, 6.2) */
+typedef struct efi_smbios_protocol efi_smbios_protocol_t;
+
+/* SMBIOS structures follow each other unaligned. */
+struct efi_smbios_record {
+	u8 type;
+	u8 length;
+	u16 handle;
+} __packed;
+
+struct efi_smbios_protocol {
+	efi_status_t (*add)(efi_smbios_protocol_t *this, efi_handle_t producer,
+			    u16 *handle, struct efi_smbios_record *record);
+	efi_status_t (*update_string)(efi_smbios_protocol_t *this, u16 *handle,
+				      unsigned long *string_number, u8 *string);
+	efi_status_t (*remove)(efi_smbios_protocol_t *this, u16 handle);
+	efi_status_t (*get_next)(efi_smbios_protocol_t *this, u16 *handle,
+				 u8 *type, struct efi_smbios_record **record,
+				 efi_handle_t *producer);
+	u8 major_version;
+	u8 minor_version;
+};
+
+#define EFI_SMBIOS_PROTOCOL_GUID                                           \
+	EFI_GUID(0x03583ff6, 0xcb36, 0x4940, 0x94, 0x7e, 0xb9, 0xb3, 0x9f, \
+		 0x4a, 0xfa, 0xf7)
+
 #define EFI_RNG_ALGORITHM_RAW                                              \
 	EFI_GUID(0xe43176d7, 0xb6e8, 0x4827, 0xb7, 0x84, 0x7f, 0xfd, 0xc4, \
 		 0xb6, 0x85, 0x61)
@@ -404,6 +433,9 @@ struct efi_rng_protocol {
 #define ACPI_20_TABLE_GUID                                                 \
 	EFI_GUID(0x8868e871, 0xe4f1, 0x11d3, 0xbc, 0x22, 0x00, 0x80, 0xc7, \
 		 0x3c, 0x88, 0x81)
+#define SMBIOS_TABLE_GUID                                                  \
+	EFI_GUID(0xeb9d2d31, 0x2d88, 0x11d3, 0x9a, 0x16, 0x00, 0x90, 0x27, \
+		 0x3f, 0xc1, 0x4d)
 #define SMBIOS3_TABLE_GUID                                                 \
 	EFI_GUID(0xf2fd1544, 0x9794, 0x4a2c, 0x99, 0x2e, 0xe5, 0xbb, 0xcf, \
 		 0x20, 0xe3, 0x94)

@@ -28,13 +28,13 @@ void emu_set_platform(struct emulator *e, const struct emu_platform_ops *ops)
  * emu_init() - set up boot services, console and system table
  * @e:		the state; e->mem must already hold the memory map
  * @ops:	the platform's hooks
- * @runtime:	runtime services table of the first boot, or NULL
- * @rt_mask:	EFI_RT_SUPPORTED_* services of @runtime that work
+ * @fw:		the first boot's runtime services, and where the system
+ *		table goes
  *
  * Return: EFI_SUCCESS or EFI_OUT_OF_RESOURCES.
  */
 efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
-		      void *runtime, u32 rt_mask)
+		      const struct emu_firmware *fw)
 {
 	efi_status_t status;
 
@@ -52,7 +52,7 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 
 	emu_boottime_init(e);
 	emu_console_init(e);
-	status = emu_systab_init(e, runtime, rt_mask);
+	status = emu_systab_init(e, fw);
 	if (status != EFI_SUCCESS)
 		return status;
 	return emu_install_rng(e);

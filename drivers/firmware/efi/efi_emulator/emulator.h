@@ -76,6 +76,8 @@ struct emu_region {
 	u64 attr;
 	u32 type;
 	u32 flags;
+	u32 rt_order; /* runtime regions the host added: 1, 2, ... */
+	u32 pad;
 };
 
 struct emu_memory {
@@ -83,6 +85,7 @@ struct emu_memory {
 	u32 count;
 	u32 max;
 	u64 key; /* changes on every change of the map */
+	u32 rt_added; /* runtime regions emu_mem_add() numbered */
 };
 
 /*
@@ -96,6 +99,9 @@ efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages, u32 type,
 			 u64 attr, u64 virt);
 efi_status_t emu_mem_reserve(struct emu_memory *m, u64 start, u64 pages,
 			     u32 type);
+efi_status_t emu_mem_keep(struct emu_memory *m, u64 start, u64 size,
+			  u32 type);
+bool emu_mem_readable(struct emu_memory *m, u64 pa, u64 len);
 efi_status_t emu_alloc_aligned(struct emu_memory *m, u32 type, u64 pages,
 			       u64 align, u64 max_addr, u64 *addr);
 efi_status_t emu_allocate_pages(struct emu_memory *m, int alloc_type,
@@ -133,6 +139,8 @@ efi_status_t emu_pe_load(const void *file, u64 size,
 			 const char **why);
 efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 			     u64 new_base, const char **why);
+bool emu_pe_find_section(const void *file, const struct emu_pe_info *pe,
+			 const char *name, u32 *offset, u32 *size);
 
 /* console.c */
 struct emulator;
@@ -230,8 +238,20 @@ efi_status_t emu_unload_image(efi_handle_t image);
 /* systab.c: the system table and configuration tables */
 #define EMU_MAX_CONFIG_TABLES 32
 
-efi_status_t emu_systab_init(struct emulator *e, void *runtime, u32 rt_mask);
+/* Runtime memory comes in 64 KiB blocks on AArch64 (UEFI 2.10, 2.3.6). */
+#define EMU_RT_SIZE 0x10000ULL
+
+/* What the host passes on of the firmware around the emulator. */
+struct emu_firmware {
+	void *runtime; /* the first boot's runtime services table, or NULL */
+	u32 rt_mask; /* EFI_RT_SUPPORTED_* of @runtime that work */
+	u64 rt_base; /* EMU_RT_SIZE of EfiRuntimeServicesData, or 0 */
+};
+
+efi_status_t emu_systab_init(struct emulator *e, const struct emu_firmware *fw);
 void emu_systab_update_crc(struct emulator *e);
+void emu_systab_exit_boot_services(struct emulator *e);
+efi_status_t emu_keep_memreserve(struct emulator *e, u64 root);
 efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table);
 
 /* boottime.c: the boot services table, events and the rest */
@@ -247,9 +267,10 @@ struct emu_event {
 
 void emu_boottime_init(struct emulator *e);
 
-/* load_file2.c and rng.c */
+/* load_file2.c, rng.c and smbios.c */
 efi_status_t emu_install_initrd(struct emulator *e, u64 base, u64 size);
 efi_status_t emu_install_rng(struct emulator *e);
+efi_status_t emu_install_smbios(struct emulator *e);
 
 /*
  * What the host of the emulator supplies: the kexec reboot path, the unit
@@ -353,6 +374,20 @@ struct emulator {
 	u64 initrd_base;
 	u64 initrd_size;
 	efi_rng_protocol_t rng;
+	/* EFI_SMBIOS_PROTOCOL over the first boot's table (smbios.c) */
+	struct {
+		efi_smbios_protocol_t proto;
+		u64 base;
+		u32 size;
+	} smbios;
+	/* runtime services handed on (systab.c) */
+	struct {
+		u64 base; /* the block holding the system table */
+		void *fw_svam; /* the first boot's SetVirtualAddressMap() */
+		u32 mask; /* EFI_RT_SUPPORTED_* once the mapping holds */
+		bool needs_svam; /* the first boot's mapping is not 1:1 */
+		bool remapped; /* SetVirtualAddressMap() kept that mapping */
+	} rt;
 };
 
 extern struct emulator *emu;
@@ -363,7 +398,7 @@ const char *emu_bs_name(enum emu_bs_id id);
 /* emu.c: bring-up and the hand-over to the payload */
 void emu_set_platform(struct emulator *e, const struct emu_platform_ops *ops);
 efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
-		      void *runtime, u32 rt_mask);
+		      const struct emu_firmware *fw);
 efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 		      const efi_char16_t *cmdline, u32 cmdline_size);
 

@@ -28,13 +28,14 @@ void emu_mem_init(struct emu_memory *m, struct emu_region *storage, u32 max)
 	m->max = max;
 	m->count = 0;
 	m->key = 1;
+	m->rt_added = 0;
 }
 
 static bool mergeable(const struct emu_region *a, const struct emu_region *b)
 {
 	return region_end(a) == b->start && a->type == b->type &&
 	       a->attr == b->attr && a->flags == b->flags &&
-	       !a->virt && !b->virt;
+	       !a->virt && !b->virt && !a->rt_order && !b->rt_order;
 }
 
 /* Merge region i with its neighbours where they agree in everything. */
@@ -100,6 +101,12 @@ static efi_status_t retype(struct emu_memory *m, u32 i, u64 start, u64 pages,
 	r->pages = pages;
 	r->type = type;
 	r->flags = flags;
+	/* Runtime types carry EFI_MEMORY_RUNTIME, as firmware reports them. */
+	if (type == EFI_RUNTIME_SERVICES_CODE ||
+	    type == EFI_RUNTIME_SERVICES_DATA)
+		r->attr |= EFI_MEMORY_RUNTIME;
+	else
+		r->attr &= ~EFI_MEMORY_RUNTIME;
 	if (orig.virt)
 		r->virt = orig.virt + (start - orig.start);
 	if (tail) {
@@ -122,6 +129,9 @@ static efi_status_t retype(struct emu_memory *m, u32 i, u64 start, u64 pages,
  * @type:	EFI memory type; only EFI_CONVENTIONAL_MEMORY is allocatable
  * @attr:	EFI memory attributes
  * @virt:	virtual address for runtime regions, 0 otherwise
+ *
+ * Regions with EFI_MEMORY_RUNTIME are numbered in the order they are
+ * added, which GetMemoryMap() keeps (see emu_get_memory_map()).
  *
  * Return: EFI_SUCCESS; EFI_INVALID_PARAMETER for a misaligned, empty,
  * wrapping or overlapping region; EFI_OUT_OF_RESOURCES when the map is
@@ -153,6 +163,8 @@ efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages,
 	m->count++;
 	r[i] = (struct emu_region){ .start = start, .pages = pages,
 				    .type = type, .attr = attr, .virt = virt };
+	if (attr & EFI_MEMORY_RUNTIME)
+		r[i].rt_order = ++m->rt_added;
 	merge_around(m, i);
 	m->key++;
 	return EFI_SUCCESS;
@@ -183,6 +195,101 @@ efi_status_t emu_mem_reserve(struct emu_memory *m, u64 start, u64 pages,
 	    m->map[i].flags)
 		return EFI_NOT_FOUND;
 	return retype(m, i, start, pages, type, 0);
+}
+
+/**
+ * emu_mem_keep() - make what is still free of a range unallocatable
+ * @m:		memory map
+ * @start:	physical start; widened to whole EFI pages
+ * @size:	bytes
+ * @type:	the type the free parts get
+ *
+ * For ranges the host learns of late, which may overlap what is already
+ * reserved or lie outside the map (then there is nothing to keep).
+ *
+ * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER for a wrapping range, or
+ * EFI_OUT_OF_RESOURCES when the map is full.
+ */
+efi_status_t emu_mem_keep(struct emu_memory *m, u64 start, u64 size, u32 type)
+{
+	u64 end = start + size, s, e;
+	efi_status_t status;
+	u32 i = 0;
+
+	if (end < start || end > ~0ULL - EFI_PAGE_SIZE)
+		return EFI_INVALID_PARAMETER;
+	start &= ~(EFI_PAGE_SIZE - 1);
+	end = (end + EFI_PAGE_SIZE - 1) & ~(EFI_PAGE_SIZE - 1);
+	while (i < m->count) {
+		struct emu_region *r = &m->map[i];
+
+		s = r->start > start ? r->start : start;
+		e = region_end(r) < end ? region_end(r) : end;
+		if (s >= e || r->type != EFI_CONVENTIONAL_MEMORY || r->flags) {
+			i++;
+			continue;
+		}
+		status = retype(m, i, s, (e - s) >> EFI_PAGE_SHIFT, type, 0);
+		if (status != EFI_SUCCESS)
+			return status;
+		/* Regions moved and merged: look again from the start. */
+		i = 0;
+	}
+	return EFI_SUCCESS;
+}
+
+/**
+ * emu_mem_readable() - may the emulator read this range?
+ * @m:		memory map
+ * @pa:		physical start
+ * @len:	bytes
+ *
+ * What the host maps: RAM (free memory and what the running kernel had
+ * in use, write-back) 1:1, and runtime regions of the first boot that it
+ * passes on (they have a virtual address) at their physical address as
+ * well, except MMIO.  Never reserved memory, which may not even be
+ * accessible.
+ *
+ * Return: true if [@pa, @pa + @len) lies in one such region.
+ */
+bool emu_mem_readable(struct emu_memory *m, u64 pa, u64 len)
+{
+	const struct emu_region *r;
+	u32 i;
+
+	for (i = 0; i < m->count; i++) {
+		r = &m->map[i];
+		if (pa < r->start || pa - r->start >= r->pages << EFI_PAGE_SHIFT)
+			continue;
+		if (len > (r->pages << EFI_PAGE_SHIFT) - (pa - r->start) ||
+		    !(r->attr & EFI_MEMORY_WB))
+			return false;
+		switch (r->type) {
+		case EFI_CONVENTIONAL_MEMORY:
+		case EFI_LOADER_CODE:
+		case EFI_LOADER_DATA:
+		case EFI_BOOT_SERVICES_CODE:
+		case EFI_BOOT_SERVICES_DATA:
+		case EFI_ACPI_RECLAIM_MEMORY:
+			return true;
+		case EFI_RUNTIME_SERVICES_CODE:
+		case EFI_RUNTIME_SERVICES_DATA:
+			return r->virt || !r->rt_order;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+/*
+ * Memory that may be handed out: conventional, not owned, write-back and
+ * not specific-purpose (EFI_MEMORY_SP), as EDK2 keeps SP memory for the OS.
+ */
+static bool allocatable(const struct emu_region *r)
+{
+	return r->type == EFI_CONVENTIONAL_MEMORY && !r->flags &&
+	       (r->attr & EFI_MEMORY_WB) && !(r->attr & EFI_MEMORY_SP);
 }
 
 static bool valid_alloc_type(u32 type)
@@ -222,7 +329,7 @@ efi_status_t emu_alloc_aligned(struct emu_memory *m, u32 type, u64 pages,
 	for (i = m->count - 1; i >= 0; i--) {
 		struct emu_region *r = &m->map[i];
 
-		if (r->type != EFI_CONVENTIONAL_MEMORY || r->flags)
+		if (!allocatable(r))
 			continue;
 		if (r->start > max_addr)
 			continue;
@@ -274,8 +381,7 @@ efi_status_t emu_allocate_pages(struct emu_memory *m, int alloc_type,
 		if (*addr & (EFI_PAGE_SIZE - 1))
 			return EFI_NOT_FOUND;
 		i = find_region(m, *addr, pages);
-		if (i < 0 || m->map[i].type != EFI_CONVENTIONAL_MEMORY ||
-		    m->map[i].flags)
+		if (i < 0 || !allocatable(&m->map[i]))
 			return EFI_NOT_FOUND;
 		return retype(m, i, *addr, pages, mem_type, EMU_REGION_OWNED);
 	default:
@@ -307,6 +413,21 @@ efi_status_t emu_free_pages(struct emu_memory *m, u64 addr, u64 pages)
 	return retype(m, i, addr, pages, EFI_CONVENTIONAL_MEMORY, 0);
 }
 
+static u8 *put_desc(u8 *out, const struct emu_region *r)
+{
+	efi_memory_desc_t d = {
+		.type = r->type,
+		.phys_addr = r->start,
+		.virt_addr = r->virt,
+		.num_pages = r->pages,
+		.attribute = r->attr,
+	};
+
+	memset(out, 0, EMU_DESC_SIZE);
+	memcpy(out, &d, sizeof(d));
+	return out + EMU_DESC_SIZE;
+}
+
 /**
  * emu_get_memory_map() - implements GetMemoryMap() (UEFI 2.10, 7.2)
  * @m:		memory map
@@ -315,6 +436,14 @@ efi_status_t emu_free_pages(struct emu_memory *m, u64 addr, u64 pages)
  * @key:	out: the current map key
  * @desc_size:	out: size of one descriptor (EMU_DESC_SIZE)
  * @desc_version: out: EFI_MEMORY_DESCRIPTOR_VERSION
+ *
+ * Descriptors come in address order, runtime memory last: first the
+ * host's runtime regions in the order it added them (the first boot's
+ * firmware order), then runtime memory allocated here.  A stub that calls
+ * SetVirtualAddressMap() packs runtime regions in map order
+ * (efi_get_virtmap()), so this reproduces the first boot's layout, and
+ * the emulator's own runtime block comes after all of it.  (EDK2, too,
+ * lists MMIO after RAM.)
  *
  * Return: EFI_SUCCESS; EFI_BUFFER_TOO_SMALL with *@size set to the size
  * needed; EFI_INVALID_PARAMETER for NULL pointers.
@@ -325,7 +454,7 @@ efi_status_t emu_get_memory_map(struct emu_memory *m, unsigned long *size,
 {
 	unsigned long need = (unsigned long)m->count * EMU_DESC_SIZE;
 	u8 *out = (u8 *)map;
-	u32 i;
+	u32 i, n;
 
 	if (!size)
 		return EFI_INVALID_PARAMETER;
@@ -340,19 +469,19 @@ efi_status_t emu_get_memory_map(struct emu_memory *m, unsigned long *size,
 	if (!map)
 		return EFI_INVALID_PARAMETER;
 
-	for (i = 0; i < m->count; i++, out += EMU_DESC_SIZE) {
-		const struct emu_region *r = &m->map[i];
-		efi_memory_desc_t d = {
-			.type = r->type,
-			.phys_addr = r->start,
-			.virt_addr = r->virt,
-			.num_pages = r->pages,
-			.attribute = r->attr,
-		};
-
-		memset(out, 0, EMU_DESC_SIZE);
-		memcpy(out, &d, sizeof(d));
-	}
+	/* Everything but runtime memory, in address order. */
+	for (i = 0; i < m->count; i++)
+		if (!(m->map[i].attr & EFI_MEMORY_RUNTIME))
+			out = put_desc(out, &m->map[i]);
+	/* The host's runtime regions in the order it gave them. */
+	for (n = 1; n <= m->rt_added; n++)
+		for (i = 0; i < m->count; i++)
+			if (m->map[i].rt_order == n)
+				out = put_desc(out, &m->map[i]);
+	/* Runtime memory allocated here, in address order. */
+	for (i = 0; i < m->count; i++)
+		if (m->map[i].attr & EFI_MEMORY_RUNTIME && !m->map[i].rt_order)
+			out = put_desc(out, &m->map[i]);
 	*size = need;
 	if (key)
 		*key = m->key;

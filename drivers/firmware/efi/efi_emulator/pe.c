@@ -108,6 +108,42 @@ static efi_status_t check_sections(const void *file, u64 size,
 }
 
 /**
+ * emu_pe_find_section() - the file data of a section, by name
+ * @file:	the image, as emu_pe_parse() checked it
+ * @pe:		what emu_pe_parse() found
+ * @name:	section name, at most 8 characters
+ * @offset:	out: file offset of the section's data
+ * @size:	out: bytes of it in the file (VirtualSize when smaller: a
+ *		UKI's sections are padded to FileAlignment)
+ *
+ * Return: true if the image has a section of that name with file data.
+ */
+bool emu_pe_find_section(const void *file, const struct emu_pe_info *pe,
+			 const char *name, u32 *offset, u32 *size)
+{
+	struct section_header sh;
+	size_t len = strlen(name);
+	u32 i;
+
+	if (len > sizeof(sh.name))
+		return false;
+	for (i = 0; i < pe->nr_sections; i++) {
+		read_section(file, pe, i, &sh);
+		if (memcmp(sh.name, name, len) ||
+		    (len < sizeof(sh.name) && sh.name[len]))
+			continue;
+		if (!sh.raw_data_size)
+			return false;
+		*offset = sh.data_addr;
+		*size = sh.raw_data_size;
+		if (sh.virtual_size && sh.virtual_size < *size)
+			*size = sh.virtual_size;
+		return true;
+	}
+	return false;
+}
+
+/**
  * emu_pe_parse() - validate a PE/COFF image and describe it
  * @file:	the image as read from the file
  * @size:	its size in bytes

@@ -60,7 +60,8 @@ FIXTURE_SETUP(boot)
 	console_len = 0;
 	console[0] = 0;
 	ebs_hook_calls = 0;
-	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops, NULL, 0));
+	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops,
+					&(struct emu_firmware){ }));
 	self->st = self->e.systab;
 	self->bs = self->st->boottime;
 }
@@ -376,6 +377,141 @@ TEST_F(boot, memreserve_chain_kept)
 	EXPECT_EQ(0, other);
 }
 
+struct test_rsv {
+	s32 size;
+	s32 count;
+	u64 next;
+	struct {
+		u64 base;
+		u64 size;
+	} entry[2];
+};
+
+/* The memreserve list is read again when the emulator starts. */
+TEST_F(boot, memreserve_list_kept)
+{
+	u64 ram = emu_addr(self->ram), a;
+	struct test_rsv *n1 = emu_ptr(ram + 0x1000);
+	struct test_rsv *n2 = emu_ptr(ram + 0x3010);
+
+	*n1 = (struct test_rsv){ .size = 2, .count = 2, .next = emu_addr(n2),
+		.entry = { { ram + 0x100000, 0x2000 },
+			   { ram + 0x200000, 0x1000 } } };
+	/* count beyond size is clamped to size; a zero-sized entry skipped */
+	*n2 = (struct test_rsv){ .size = 1, .count = 5,
+		.entry = { { ram + 0x300800, 0x800 }, { ram + 0x400000, 0 } } };
+	ASSERT_EQ(EFI_SUCCESS, emu_keep_memreserve(&self->e, emu_addr(n1)));
+	a = ram + 0x101000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
+		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	a = ram + 0x200000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
+		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	a = ram + 0x300000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
+		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	/* the nodes themselves */
+	a = ram + 0x1000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
+		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	a = ram + 0x3000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
+		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	/* what no entry names stays free */
+	a = ram + 0x400000;
+	EXPECT_EQ(EFI_SUCCESS, emu_allocate_pages(&self->e.mem,
+		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	a = ram + 0x102000;
+	EXPECT_EQ(EFI_SUCCESS, emu_allocate_pages(&self->e.mem,
+		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	/* Walking it again changes nothing. */
+	EXPECT_EQ(EFI_SUCCESS, emu_keep_memreserve(&self->e, emu_addr(n1)));
+}
+
+TEST_F(boot, memreserve_list_damaged)
+{
+	u64 ram = emu_addr(self->ram);
+	struct test_rsv *n1 = emu_ptr(ram + 0x1000);
+
+	/* A cycle ends at the node limit. */
+	*n1 = (struct test_rsv){ .size = 0, .next = emu_addr(n1) };
+	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(&self->e,
+							    emu_addr(n1)));
+	/* A node outside RAM is never read. */
+	n1->next = 0x1000;
+	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(&self->e,
+							    emu_addr(n1)));
+	n1->next = emu_addr(n1) + 4;
+	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(&self->e,
+							    emu_addr(n1)));
+}
+
+/* EFI_SMBIOS_PROTOCOL.GetNext() over an SMBIOS 3 table in RAM. */
+TEST_F(boot, smbios_protocol)
+{
+	static const u8 table[] = {
+		/* type 1, length 4, handle 0x0100, strings "A" */
+		1, 4, 0x00, 0x01, 'A', 0, 0,
+		/* type 4, length 8, handle 0x0400, processor id, "Altra" */
+		4, 8, 0x00, 0x04, 0x01, 0x00, 0x16, 0x0a,
+		'A', 'l', 't', 'r', 'a', 0, 0,
+		/* type 4 again, no strings */
+		4, 4, 0x01, 0x04, 0, 0,
+		/* end of table */
+		127, 4, 0xff, 0xfe, 0, 0,
+	};
+	efi_guid_t sm3 = SMBIOS3_TABLE_GUID, proto = EFI_SMBIOS_PROTOCOL_GUID;
+	u8 *ep = (u8 *)self->ram + 0x2000, *t = (u8 *)self->ram + 0x3000;
+	struct efi_smbios_record *rec;
+	efi_smbios_protocol_t *sm;
+	u64 addr = emu_addr(t);
+	u32 max = sizeof(table);
+	u16 handle = 0xfffe;
+	u8 type = 4;
+
+	memcpy(t, table, sizeof(table));
+	memset(ep, 0, 0x18);
+	memcpy(ep, "_SM3_", 5);
+	ep[7] = 3;
+	ep[8] = 6;
+	memcpy(ep + 0x0c, &max, sizeof(max));
+	memcpy(ep + 0x10, &addr, sizeof(addr));
+	/* No table: nothing offered. */
+	ASSERT_EQ(EFI_SUCCESS, emu_install_smbios(&self->e));
+	EXPECT_EQ(EFI_NOT_FOUND, self->bs->locate_protocol(&proto, NULL,
+							   (void **)&sm));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->install_configuration_table(&sm3, ep));
+	ASSERT_EQ(EFI_SUCCESS, emu_install_smbios(&self->e));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->locate_protocol(&proto, NULL,
+							 (void **)&sm));
+	EXPECT_EQ(3, sm->major_version);
+	EXPECT_EQ(6, sm->minor_version);
+	/* As the Linux stub asks: the first type 4 record. */
+	ASSERT_EQ(EFI_SUCCESS, sm->get_next(sm, &handle, &type, &rec, NULL));
+	EXPECT_EQ(0x0400, handle);
+	EXPECT_EQ(t + 7, (u8 *)rec);
+	EXPECT_EQ(0, memcmp((u8 *)rec + rec->length, "Altra", 6));
+	ASSERT_EQ(EFI_SUCCESS, sm->get_next(sm, &handle, &type, &rec, NULL));
+	EXPECT_EQ(0x0401, handle);
+	EXPECT_EQ(EFI_NOT_FOUND, sm->get_next(sm, &handle, &type, &rec, NULL));
+	EXPECT_EQ(0xfffe, handle);
+	/* Any type, from the start. */
+	ASSERT_EQ(EFI_SUCCESS, sm->get_next(sm, &handle, NULL, &rec, NULL));
+	EXPECT_EQ(0x0100, handle);
+	/* Read-only. */
+	EXPECT_EQ(EFI_ACCESS_DENIED, sm->remove(sm, 0x0100));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, sm->get_next(sm, NULL, NULL, &rec,
+						      NULL));
+	/* A string set that runs off the table ends the walk. */
+	t[26] = 'x';
+	t[27] = 'y';
+	t[32] = 'z';
+	t[33] = 'w';
+	handle = 0xfffe;
+	ASSERT_EQ(EFI_SUCCESS, sm->get_next(sm, &handle, &type, &rec, NULL));
+	EXPECT_EQ(EFI_NOT_FOUND, sm->get_next(sm, &handle, &type, &rec, NULL));
+}
+
 TEST_F(boot, exit_boot_services_needs_current_key)
 {
 	efi_boot_services_t *bs = self->bs;
@@ -571,6 +707,275 @@ TEST_F(boot, load_start_exit_unload)
 	EXPECT_EQ(2, entered);
 	/* Everything given back: the map is as before the first load. */
 	EXPECT_EQ(regions, self->e.mem.count);
+}
+
+/*
+ * Runtime services handed on from a first boot.  The "firmware" is a
+ * region of the host RAM typed EfiRuntimeServicesCode with the virtual
+ * address a first boot's SetVirtualAddressMap() gave it (or its own, for
+ * a 1:1 first boot), and a table whose services are host functions.
+ */
+#define FW_VA		0x20000000ULL	/* EFI_RT_VIRTUAL_BASE of the stub */
+#define FW_PAGES	32
+
+static int fw_svam_calls;
+
+static efi_status_t fw_get_time(void)
+{
+	return EFI_DEVICE_ERROR;
+}
+
+static efi_status_t fw_svam(void)
+{
+	fw_svam_calls++;
+	return EFI_UNSUPPORTED;
+}
+
+FIXTURE(rt) {
+	struct emu_region storage[64];
+	struct emulator e;
+	u8 *ram;
+	u64 fw_pa;
+	efi_runtime_services_t fw;
+	efi_system_table_t *st;
+	efi_rt_properties_table_t *prop;
+};
+
+static efi_rt_properties_table_t *find_prop(efi_system_table_t *st)
+{
+	efi_guid_t rtp = EFI_RT_PROPERTIES_TABLE_GUID;
+	unsigned long i;
+
+	for (i = 0; i < st->nr_tables; i++)
+		if (!memcmp(&st->tables[i].guid, &rtp, sizeof(rtp)))
+			return st->tables[i].table;
+	return NULL;
+}
+
+/* RAM, then the firmware's runtime region at the top of it. */
+static void rt_start(struct _test_data_rt *self,
+		     struct __test_metadata *_metadata, u64 fw_va, u32 mask)
+{
+	u64 ram = emu_addr(self->ram);
+	u64 conv = RAM_SIZE / EFI_PAGE_SIZE - FW_PAGES;
+
+	memset(&self->e, 0, sizeof(self->e));
+	emu_mem_init(&self->e.mem, self->storage,
+		     EMU_ARRAY_SIZE(self->storage));
+	self->fw_pa = ram + conv * EFI_PAGE_SIZE;
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, ram, conv,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, self->fw_pa, FW_PAGES,
+		  EFI_RUNTIME_SERVICES_CODE, EFI_MEMORY_WB | EFI_MEMORY_RUNTIME,
+		  fw_va ?: self->fw_pa));
+	memset(&self->fw, 0, sizeof(self->fw));
+	self->fw.hdr.signature = EFI_RUNTIME_SERVICES_SIGNATURE;
+	self->fw.hdr.headersize = sizeof(self->fw);
+	self->fw.services[0] = (void *)fw_get_time;
+	self->fw.services[4] = (void *)fw_svam;
+	fw_svam_calls = 0;
+	console_len = 0;
+	console[0] = 0;
+	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops,
+		  &(struct emu_firmware){ .runtime = &self->fw,
+					  .rt_mask = mask }));
+	self->st = self->e.systab;
+	self->prop = find_prop(self->st);
+	ASSERT_NE(NULL, self->prop);
+}
+
+FIXTURE_SETUP(rt)
+{
+	self->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->ram);
+}
+
+FIXTURE_TEARDOWN(rt)
+{
+	munmap(self->ram, RAM_SIZE);
+}
+
+static void rt_exit_boot_services(struct _test_data_rt *self,
+				  struct __test_metadata *_metadata)
+{
+	efi_boot_services_t *bs = self->st->boottime;
+	unsigned long size = 4096, key, dsize;
+	u32 ver;
+	u8 map[4096];
+
+	ASSERT_EQ(EFI_SUCCESS, bs->get_memory_map(&size, (void *)map, &key,
+						  &dsize, &ver));
+	ASSERT_EQ(EFI_SUCCESS, bs->exit_boot_services(NULL, key));
+}
+
+typedef efi_status_t (*svam_t)(unsigned long, unsigned long, u32,
+			       efi_memory_desc_t *);
+
+/*
+ * The runtime part of the map as a stub passes it: every region with
+ * EFI_MEMORY_RUNTIME, in map order, with the firmware at @fw_va and the
+ * emulator's block at @own_va.
+ */
+static unsigned long rt_map(struct _test_data_rt *self,
+			    efi_memory_desc_t *out, u64 fw_va, u64 own_va)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < self->e.mem.count; i++) {
+		const struct emu_region *r = &self->e.mem.map[i];
+
+		if (!(r->attr & EFI_MEMORY_RUNTIME))
+			continue;
+		out[n] = (efi_memory_desc_t){
+			.type = r->type, .phys_addr = r->start,
+			.virt_addr = r->start == self->fw_pa ? fw_va : own_va,
+			.num_pages = r->pages, .attribute = r->attr,
+		};
+		n++;
+	}
+	return n;
+}
+
+/* The system table gets a 64 KiB runtime block with EFI_MEMORY_RUNTIME. */
+TEST_F(rt, system_table_block)
+{
+	const struct emu_region *r = NULL;
+	unsigned long i;
+
+	rt_start(self, _metadata, FW_VA, 0);
+	for (i = 0; i < self->e.mem.count; i++)
+		if (self->e.mem.map[i].start == self->e.rt.base)
+			r = &self->e.mem.map[i];
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(0, self->e.rt.base % EMU_RT_SIZE);
+	EXPECT_EQ(EMU_RT_SIZE / EFI_PAGE_SIZE, r->pages);
+	EXPECT_EQ(EFI_RUNTIME_SERVICES_DATA, r->type);
+	EXPECT_NE(0, r->attr & EFI_MEMORY_RUNTIME);
+	EXPECT_EQ(emu_addr(self->st), self->e.rt.base);
+}
+
+/* A 1:1 first boot: the table is passed on as it is, no SVAM offered. */
+TEST_F(rt, identity_first_boot)
+{
+	efi_runtime_services_t *rt;
+
+	rt_start(self, _metadata, 0, 0x3fff);
+	rt = self->st->runtime;
+	EXPECT_FALSE(self->e.rt.needs_svam);
+	EXPECT_EQ(0x3fff & ~EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP,
+		  self->prop->runtime_services_supported);
+	EXPECT_EQ(0, memcmp(rt->services, self->fw.services,
+			    sizeof(rt->services)));
+	EXPECT_EQ(header_crc(rt, sizeof(*rt)), rt->hdr.crc32);
+	rt_exit_boot_services(self, _metadata);
+	EXPECT_EQ(0x3fff & ~EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP,
+		  self->prop->runtime_services_supported);
+}
+
+/*
+ * A first boot that called SetVirtualAddressMap(): the next stub may call
+ * it again with exactly that mapping, once, after ExitBootServices(); the
+ * system table's pointers are then converted and the services supported.
+ */
+TEST_F(rt, remapped_first_boot_kept)
+{
+	efi_memory_desc_t map[8];
+	efi_runtime_services_t *rt;
+	u64 own_va = FW_VA + FW_PAGES * EFI_PAGE_SIZE + 0x10000;
+	u64 base;
+	unsigned long n;
+	svam_t svam;
+
+	rt_start(self, _metadata, FW_VA, 0x3fff);
+	base = self->e.rt.base;
+	rt = self->st->runtime;
+	EXPECT_TRUE(self->e.rt.needs_svam);
+	EXPECT_EQ(0x3fff, self->prop->runtime_services_supported);
+	EXPECT_EQ(self->fw.services[0], rt->services[0]);
+	EXPECT_EQ(header_crc(rt, sizeof(*rt)), rt->hdr.crc32);
+	svam = rt->services[4];
+	ASSERT_NE((void *)fw_svam, (void *)svam);
+	n = rt_map(self, map, FW_VA, own_va);
+	ASSERT_EQ(2, n);
+	/* Not before ExitBootServices(). */
+	EXPECT_EQ(EFI_UNSUPPORTED, svam(n * sizeof(map[0]), sizeof(map[0]),
+					1, map));
+	rt_exit_boot_services(self, _metadata);
+	/* Until the mapping is confirmed, nothing is supported. */
+	EXPECT_EQ(0, self->prop->runtime_services_supported);
+	EXPECT_EQ(EFI_INVALID_PARAMETER, svam(n * sizeof(map[0]), 8, 1, map));
+	EXPECT_EQ(EFI_SUCCESS, svam(n * sizeof(map[0]), sizeof(map[0]), 1,
+				    map));
+	EXPECT_EQ(0x3fff & ~EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP,
+		  self->prop->runtime_services_supported);
+	EXPECT_EQ(own_va + (emu_addr(rt) - base), emu_addr(self->st->runtime));
+	EXPECT_EQ(own_va + (emu_addr(self->e.tables) - base),
+		  emu_addr(self->st->tables));
+	EXPECT_LE(own_va, emu_addr(self->st->fw_vendor));
+	EXPECT_GT(own_va + EMU_RT_SIZE, emu_addr(self->st->fw_vendor));
+	EXPECT_EQ(header_crc(self->st, sizeof(*self->st)),
+		  self->st->hdr.crc32);
+	/* The copy now holds the firmware's own entry, which refuses. */
+	EXPECT_EQ((void *)fw_svam, rt->services[4]);
+	EXPECT_EQ(header_crc(rt, sizeof(*rt)), rt->hdr.crc32);
+	EXPECT_EQ(EFI_UNSUPPORTED, svam(n * sizeof(map[0]), sizeof(map[0]),
+					1, map));
+	EXPECT_NE(NULL, strstr(console, "first boot's map of 1 kept"));
+}
+
+/* Any other mapping of the firmware is refused, and stays unsupported. */
+TEST_F(rt, remapped_first_boot_other_mapping_refused)
+{
+	efi_memory_desc_t map[8];
+	efi_runtime_services_t *rt;
+	unsigned long n;
+	svam_t svam;
+
+	rt_start(self, _metadata, FW_VA, 0x3fff);
+	rt = self->st->runtime;
+	svam = rt->services[4];
+	rt_exit_boot_services(self, _metadata);
+	/* The layout a stub makes when it has other regions to place. */
+	n = rt_map(self, map, FW_VA + 0x10000, FW_VA);
+	EXPECT_EQ(EFI_UNSUPPORTED, svam(n * sizeof(map[0]), sizeof(map[0]),
+					1, map));
+	EXPECT_EQ(0, self->prop->runtime_services_supported);
+	/* One region left out. */
+	n = rt_map(self, map, FW_VA, FW_VA + 0x100000);
+	EXPECT_EQ(EFI_UNSUPPORTED, svam((n - 1) * sizeof(map[0]),
+					sizeof(map[0]), 1, map));
+	/* A region that is not runtime memory. */
+	map[1].phys_addr = emu_addr(self->ram);
+	EXPECT_EQ(EFI_UNSUPPORTED, svam(n * sizeof(map[0]), sizeof(map[0]),
+					1, map));
+	EXPECT_EQ(0, self->prop->runtime_services_supported);
+	EXPECT_EQ(emu_addr(rt), emu_addr(self->st->runtime));
+	EXPECT_EQ(0, fw_svam_calls);
+	EXPECT_NE(NULL, strstr(console, "was 0x20000000"));
+}
+
+/* No table (or a damaged one): the stand-in, and nothing supported. */
+TEST_F(rt, damaged_table_replaced)
+{
+	efi_runtime_services_t *rt;
+
+	self->fw.hdr.signature = 0;
+	memset(&self->e, 0, sizeof(self->e));
+	emu_mem_init(&self->e.mem, self->storage,
+		     EMU_ARRAY_SIZE(self->storage));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, emu_addr(self->ram),
+		  RAM_SIZE / EFI_PAGE_SIZE, EFI_CONVENTIONAL_MEMORY,
+		  EFI_MEMORY_WB, 0));
+	console_len = 0;
+	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops,
+		  &(struct emu_firmware){ .runtime = &self->fw,
+					  .rt_mask = 0x3fff }));
+	rt = self->e.systab->runtime;
+	EXPECT_EQ(0, find_prop(self->e.systab)->runtime_services_supported);
+	EXPECT_EQ(EFI_RUNTIME_SERVICES_SIGNATURE, rt->hdr.signature);
+	EXPECT_NE((void *)fw_get_time, rt->services[0]);
+	EXPECT_NE(NULL, strstr(console, "damaged"));
 }
 
 TEST_HARNESS_MAIN

@@ -375,6 +375,147 @@ TEST(runtime_regions_keep_virtual_addresses)
 	EXPECT_EQ(EFI_NOT_FOUND, emu_free_pages(&m, 0x40000000, 1));
 }
 
+/*
+ * GetMemoryMap() lists runtime memory last, the host's runtime regions in
+ * the order they were added: a stub's SetVirtualAddressMap() layout packs
+ * them in map order and must come out as the first boot's.
+ */
+TEST(runtime_regions_last_in_host_order)
+{
+	struct emu_region storage[8];
+	efi_memory_desc_t *d;
+	struct emu_memory m;
+	unsigned long size, key, dsize;
+	u8 buf[8 * EMU_DESC_SIZE];
+	u64 a;
+	u32 ver;
+
+	emu_mem_init(&m, storage, 8);
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x7f000000, 0x10,
+		  EFI_RUNTIME_SERVICES_CODE, EFI_MEMORY_RUNTIME | EFI_MEMORY_WB,
+		  0x20000000));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x100,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	/* MMIO after RAM, as AAVMF's map has it. */
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x04000000, 0x10,
+		  EFI_MEMORY_MAPPED_IO, EFI_MEMORY_RUNTIME | 1, 0x20010000));
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+		  EFI_RUNTIME_SERVICES_DATA, 0x10, &a));
+	size = sizeof(buf);
+	ASSERT_EQ(EFI_SUCCESS, emu_get_memory_map(&m, &size, (void *)buf,
+						  &key, &dsize, &ver));
+	ASSERT_EQ(4 * EMU_DESC_SIZE, size);
+	d = (efi_memory_desc_t *)buf;
+	EXPECT_EQ(0x40000000, d->phys_addr);
+	EXPECT_EQ(EFI_CONVENTIONAL_MEMORY, d->type);
+	d = (efi_memory_desc_t *)(buf + 1 * dsize);
+	EXPECT_EQ(0x7f000000, d->phys_addr);
+	d = (efi_memory_desc_t *)(buf + 2 * dsize);
+	EXPECT_EQ(0x04000000, d->phys_addr);
+	d = (efi_memory_desc_t *)(buf + 3 * dsize);
+	EXPECT_EQ(a, d->phys_addr);
+	EXPECT_EQ(EFI_RUNTIME_SERVICES_DATA, d->type);
+}
+
+/* Runtime allocations are reported with EFI_MEMORY_RUNTIME, as firmware. */
+TEST(runtime_types_get_the_runtime_attribute)
+{
+	struct emu_region storage[8];
+	struct emu_memory m;
+	u64 a, b;
+
+	emu_mem_init(&m, storage, 8);
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x100,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+		  EFI_RUNTIME_SERVICES_DATA, 0x10, &a));
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+		  EFI_BOOT_SERVICES_DATA, 0x10, &b));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_reserve(&m, 0x40000000, 0x10,
+					       EFI_RUNTIME_SERVICES_CODE));
+	ASSERT_EQ(4, m.count);
+	EXPECT_EQ(EFI_MEMORY_WB | EFI_MEMORY_RUNTIME, m.map[0].attr);
+	EXPECT_EQ(EFI_MEMORY_WB, m.map[1].attr);
+	EXPECT_EQ(EFI_MEMORY_WB, m.map[2].attr);
+	EXPECT_EQ(EFI_RUNTIME_SERVICES_DATA, m.map[3].type);
+	EXPECT_EQ(EFI_MEMORY_WB | EFI_MEMORY_RUNTIME, m.map[3].attr);
+	/* Freed, it is plain memory again and merges back. */
+	ASSERT_EQ(EFI_SUCCESS, emu_free_pages(&m, a, 0x10));
+	ASSERT_EQ(EFI_SUCCESS, emu_free_pages(&m, b, 0x10));
+	EXPECT_EQ(2, m.count);
+	EXPECT_EQ(EFI_MEMORY_WB, m.map[1].attr);
+}
+
+/* Specific-purpose and uncached conventional memory is never handed out. */
+TEST(sp_and_uncached_memory_not_allocated)
+{
+	struct emu_region storage[8];
+	struct emu_memory m;
+	u64 a;
+
+	emu_mem_init(&m, storage, 8);
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x10,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x50000000, 0x10,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB | EFI_MEMORY_SP, 0));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x60000000, 0x10,
+		  EFI_CONVENTIONAL_MEMORY, 0x1 /* UC */, 0));
+	/* Top-down would take the highest region first. */
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+		  EFI_LOADER_DATA, 1, &a));
+	EXPECT_EQ(0x4000f000, a);
+	a = 0x50000000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+		  EFI_LOADER_DATA, 1, &a));
+	a = 0x60000000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+		  EFI_LOADER_DATA, 1, &a));
+	EXPECT_EQ(EFI_OUT_OF_RESOURCES,
+		  emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+				     EFI_LOADER_DATA, 0x10, &a));
+}
+
+/* emu_mem_keep() takes what is free of a range, whatever else is there. */
+TEST(keep_takes_only_free_parts)
+{
+	struct emu_region storage[16];
+	struct emu_memory m;
+	u64 a;
+
+	emu_mem_init(&m, storage, 16);
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x100,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40100000, 0x10,
+		  EFI_RESERVED_TYPE, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_reserve(&m, 0x40010000, 0x10,
+					       EFI_BOOT_SERVICES_CODE));
+	a = 0x40020000;
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+		  EFI_LOADER_DATA, 0x10, &a));
+	/* 0x4000f800..0x40101000: free, reserved, allocated, free, beyond. */
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_keep(&m, 0x4000f800, 0xf1800,
+					    EFI_BOOT_SERVICES_DATA));
+	EXPECT_EQ(EFI_BOOT_SERVICES_CODE, m.map[2].type);
+	EXPECT_EQ(0x4000f000, m.map[1].start);
+	EXPECT_EQ(EFI_BOOT_SERVICES_DATA, m.map[1].type);
+	EXPECT_EQ(EFI_LOADER_DATA, m.map[3].type);
+	EXPECT_EQ(EMU_REGION_OWNED, m.map[3].flags);
+	EXPECT_EQ(EFI_BOOT_SERVICES_DATA, m.map[4].type);
+	EXPECT_EQ(0x40030000, m.map[4].start);
+	EXPECT_EQ(0xd0, m.map[4].pages);
+	EXPECT_EQ(EFI_RESERVED_TYPE, m.map[5].type);
+	/* Nothing free is left there; what was allocated stays freeable. */
+	a = 0x40050000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+		  EFI_LOADER_DATA, 1, &a));
+	EXPECT_EQ(EFI_SUCCESS, emu_free_pages(&m, 0x40020000, 0x10));
+	/* Outside the map and wrapping ranges. */
+	EXPECT_EQ(EFI_SUCCESS, emu_mem_keep(&m, 0x80000000, 0x1000,
+					    EFI_BOOT_SERVICES_DATA));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_mem_keep(&m, ~0ULL - 0x100, 0x1000,
+						      EFI_BOOT_SERVICES_DATA));
+}
+
 /* Pool tests need real memory at the addresses in the map. */
 FIXTURE(pool) {
 	struct emu_region storage[32];

@@ -477,7 +477,8 @@ int main(int argc, char **argv)
 
 	printf("TAP version 13\n");
 	rt_init();
-	status = emu_init(&emu_state, &ops, &rt_table, 0);
+	status = emu_init(&emu_state, &ops,
+			  &(struct emu_firmware){ .runtime = &rt_table });
 	tap(status == EFI_SUCCESS, "emulator initialised");
 	emu_install_configuration_table((efi_guid_t *)&dtb_guid,
 					emu_ptr(dtb_at));

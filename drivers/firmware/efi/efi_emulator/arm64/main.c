@@ -186,6 +186,27 @@ static void seed_memory_map(const struct efi_emulator_param *p)
 	}
 }
 
+/*
+ * The memreserve list as it is now: what CPUs brought online since the
+ * load added to it must stay out of what the payload gets.
+ */
+static void keep_memreserve(const struct efi_emulator_param *p)
+{
+	static const efi_guid_t guid = LINUX_EFI_MEMRESERVE_TABLE_GUID;
+	const struct efi_emulator_table *t = (const void *)((const u8 *)p +
+					     p->tables_offset);
+	efi_status_t status;
+	u32 i;
+
+	for (i = 0; i < p->tables_count; i++) {
+		if (memcmp(t[i].guid, &guid, sizeof(guid)))
+			continue;
+		status = emu_keep_memreserve(&state, t[i].addr);
+		if (status != EFI_SUCCESS)
+			fatal("cannot keep the memreserve list", status);
+	}
+}
+
 static void install_tables(const struct efi_emulator_param *p)
 {
 	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
@@ -209,6 +230,7 @@ static void install_tables(const struct efi_emulator_param *p)
  */
 void emu_arm64_main(struct efi_emulator_param *p)
 {
+	struct emu_firmware fw = { };
 	efi_status_t status;
 
 	/*
@@ -240,11 +262,25 @@ void emu_arm64_main(struct efi_emulator_param *p)
 	emu_printf("efi-emu: starting a %llu byte PE image at EL%u\n",
 		   p->pe_size, p->entry_el);
 	seed_memory_map(p);
-	status = emu_init(&state, &arm64_ops, emu_ptr(p->runtime),
-			  p->runtime_supported);
+	/* A crash kernel's memory holds none of it. */
+	if (!(p->flags & EFI_EMULATOR_F_CRASH))
+		keep_memreserve(p);
+	fw.rt_base = p->rt_base;
+	if (p->flags & EFI_EMULATOR_F_CRASH) {
+		emu_printf("efi-emu: crash kernel: runtime services withheld\n");
+	} else {
+		fw.runtime = emu_ptr(p->runtime);
+		fw.rt_mask = p->runtime_supported;
+	}
+	status = emu_init(&state, &arm64_ops, &fw);
 	if (status != EFI_SUCCESS)
 		fatal("cannot set up boot services", status);
+	if (state.rt.needs_svam)
+		emu_printf("efi-emu: runtime services at the first boot's VAs\n");
 	install_tables(p);
+	status = emu_install_smbios(&state);
+	if (status != EFI_SUCCESS)
+		fatal("cannot install the SMBIOS protocol", status);
 	status = emu_install_initrd(&state, p->initrd_base, p->initrd_size);
 	if (status != EFI_SUCCESS)
 		fatal("cannot install the initrd", status);
