@@ -58,6 +58,26 @@ int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 }
 
 /**
+ * kexec_pe_has_section() - does a PE image have a section of this name?
+ * @buf:	the file, already accepted by kexec_pe_check()
+ * @len:	its size
+ * @machine:	the machine type this kernel serves
+ * @name:	section name, at most 8 characters
+ *
+ * Return: true if it has one with data in the file.
+ */
+bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
+			  const char *name)
+{
+	struct emu_pe_info pe;
+	u32 off, size;
+
+	if (emu_pe_parse(buf, len, machine, &pe, NULL) != EFI_SUCCESS)
+		return false;
+	return emu_pe_find_section(buf, &pe, name, &off, &size);
+}
+
+/**
  * kexec_pe_utf16() - convert the command line for LoadOptions
  * @s:		UTF-8 command line
  * @len:	its length

@@ -22,6 +22,10 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kexec.h>
+#include <linux/libfdt.h>
+#include <linux/memblock.h>
+#include <linux/memory_hotplug.h>
+#include <linux/of_fdt.h>
 #include <linux/pe.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -36,6 +40,9 @@
  * (MAX_FDT_SIZE, 2 MiB), and the emulator's pool, tables and memory map.
  */
 #define PE_EMU_SLACK		SZ_4M
+
+/* Configuration tables of the first boot handed on (add_tables()). */
+#define PE_MAX_TABLES		9
 
 /* Ranges of the memreserve list (entries and nodes) a load may keep. */
 #define PE_MAX_MEMRESERVE	4096
@@ -119,6 +126,10 @@ static void add_desc(struct kexec_pe_ctx *ctx, u32 type, u64 start, u64 end,
 	if (end <= start)
 		return;
 	if (ctx->ram) {
+		if (ctx->nr_ram == ctx->max_ram) {
+			ctx->ram_overflow = true;
+			return;
+		}
 		d = &ctx->ram[ctx->nr_ram];
 		d->type = type;
 		d->phys_addr = start;
@@ -130,46 +141,131 @@ static void add_desc(struct kexec_pe_ctx *ctx, u32 type, u64 start, u64 end,
 }
 
 /*
- * Free memory for the emulator.  A crash kernel gets only what lies in the
- * crashkernel= reservation: the rest of RAM is the dump, so it is left out
- * of the map, and the next kernel learns the same from the DT's
+ * The next range at or after @pos that must stay untouched across the
+ * kexec and be reported as EfiReservedMemoryType: memory the running
+ * kernel does not map (no-map /reserved-memory, firmware regions), and the
+ * DT's /memreserve/ entries, which the EFI stub deletes from the DT it
+ * passes on because it expects the memory map to carry them.  (Mapped
+ * /reserved-memory nodes stay in the DT: the next kernel reserves them
+ * itself, as it does after firmware; U-Boot reports them the same way.)
+ */
+static bool next_kept(u64 pos, u64 *ks, u64 *ke)
+{
+	u64 s, e, best = U64_MAX, best_end = 0;
+	struct memblock_region *r;
+	u64 addr, size;
+	int i, n = 0;
+
+	for_each_mem_region(r) {
+		if (!memblock_is_nomap(r))
+			continue;
+		s = ALIGN_DOWN(r->base, EFI_PAGE_SIZE);
+		e = ALIGN(r->base + r->size, EFI_PAGE_SIZE);
+		if (e > pos && s < best) {
+			best = s;
+			best_end = e;
+		}
+	}
+	if (IS_ENABLED(CONFIG_OF_EARLY_FLATTREE) && initial_boot_params)
+		n = fdt_num_mem_rsv(initial_boot_params);
+	for (i = 0; i < n; i++) {
+		if (fdt_get_mem_rsv(initial_boot_params, i, &addr, &size) ||
+		    !size)
+			continue;
+		s = ALIGN_DOWN(addr, EFI_PAGE_SIZE);
+		e = ALIGN(addr + size, EFI_PAGE_SIZE);
+		if (e > pos && s < best) {
+			best = s;
+			best_end = e;
+		}
+	}
+	*ks = best;
+	*ke = best_end;
+	return best != U64_MAX;
+}
+
+/*
+ * RAM of [start, end) that the running kernel has in use (kernel image,
+ * boot-time allocations, tables it reserved such as the memory attributes
+ * table, the ESRT or the TPM event log): not free for the emulator or the
+ * stub, but free again for the next kernel once it runs, so it is reported
+ * as EfiBootServicesData, except the ranges next_kept() names.
+ */
+static void add_in_use(struct kexec_pe_ctx *ctx, u64 start, u64 end, u64 attr)
+{
+	u64 ks, ke;
+
+	while (start < end) {
+		if (!next_kept(start, &ks, &ke) || ks >= end) {
+			add_desc(ctx, EFI_BOOT_SERVICES_DATA, start, end, 0, attr);
+			return;
+		}
+		if (ks > start)
+			add_desc(ctx, EFI_BOOT_SERVICES_DATA, start, ks, 0, attr);
+		ks = max(ks, start);
+		ke = min(ke, end);
+		add_desc(ctx, EFI_RESERVED_TYPE, ks, ke, 0, attr);
+		start = ke;
+	}
+}
+
+/*
+ * Usable RAM [start, end): what memblock has free (the memory kexec's own
+ * segment placement uses, kexec_walk_memblock()) becomes conventional
+ * memory; the rest is in use (add_in_use()).  MEMBLOCK_NONE leaves out
+ * no-map, hotpluggable-on-demand and driver-managed memory.
+ *
+ * A crash kernel gets only what lies in the crashkernel= reservation (which
+ * memblock counts as reserved): the rest of RAM is the dump, so it is left
+ * out of the map, and the next kernel learns the same from the DT's
  * linux,usable-memory-range and linux,elfcorehdr.
  */
-static void add_free(struct kexec_pe_ctx *ctx, u64 start, u64 end, u64 attr)
+static void add_usable(struct kexec_pe_ctx *ctx, u64 start, u64 end, u64 attr)
 {
+	phys_addr_t fs, fe;
+	u64 pos = start, i;
+
 #ifdef CONFIG_CRASH_DUMP
 	const struct resource *crash[] = { &crashk_res, &crashk_low_res };
 	u64 s, e;
-	int i;
+	int j;
 
 	if (ctx->image->type == KEXEC_TYPE_CRASH) {
-		for (i = 0; i < ARRAY_SIZE(crash); i++) {
-			if (crash[i]->end <= crash[i]->start)
+		for (j = 0; j < ARRAY_SIZE(crash); j++) {
+			if (crash[j]->end <= crash[j]->start)
 				continue;
 			s = max_t(u64, start,
-				  ALIGN(crash[i]->start, EFI_PAGE_SIZE));
+				  ALIGN(crash[j]->start, EFI_PAGE_SIZE));
 			e = min_t(u64, end,
-				  ALIGN_DOWN(crash[i]->end + 1, EFI_PAGE_SIZE));
+				  ALIGN_DOWN(crash[j]->end + 1, EFI_PAGE_SIZE));
 			add_desc(ctx, EFI_CONVENTIONAL_MEMORY, s, e, 0, attr);
 		}
 		return;
 	}
 #endif
-	add_desc(ctx, EFI_CONVENTIONAL_MEMORY, start, end, 0, attr);
-}
-
-static int add_ram(struct resource *res, void *arg)
-{
-	add_free(arg, ALIGN(res->start, EFI_PAGE_SIZE),
-		 ALIGN_DOWN(res->end + 1, EFI_PAGE_SIZE), EFI_MEMORY_WB);
-	return 0;
+	for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_NONE, &fs, &fe,
+				NULL) {
+		fs = max_t(u64, ALIGN(fs, EFI_PAGE_SIZE), start);
+		fe = min_t(u64, ALIGN_DOWN(fe, EFI_PAGE_SIZE), end);
+		if (fs >= fe)
+			continue;
+		add_in_use(ctx, pos, fs, attr);
+		add_desc(ctx, EFI_CONVENTIONAL_MEMORY, fs, fe, 0, attr);
+		pos = fe;
+	}
+	add_in_use(ctx, pos, end, attr);
 }
 
 /*
  * After a boot through EFI the firmware's map is the truth: runtime
- * regions keep their type and the virtual address the first boot gave
- * them, ACPI and reserved memory stay what they are, and whatever boot
- * services and loaders used is free again.
+ * regions keep their type and, when their services are passed on, the
+ * virtual address the first boot gave them (the emulator maps them there);
+ * ACPI and reserved memory stay what they are, and what boot services and
+ * loaders used is usable RAM again when the kernel used it as such
+ * (is_usable_memory() in efi-init.c: write-back, and not soft-reserved
+ * EFI_MEMORY_SP memory).  Other memory of those types keeps its type and
+ * attributes; the emulator hands out only write-back memory without
+ * EFI_MEMORY_SP.
  */
 static void add_efi_map(struct kexec_pe_ctx *ctx)
 {
@@ -184,13 +280,42 @@ static void add_efi_map(struct kexec_pe_ctx *ctx)
 		case EFI_BOOT_SERVICES_CODE:
 		case EFI_BOOT_SERVICES_DATA:
 		case EFI_CONVENTIONAL_MEMORY:
-			add_free(ctx, md->phys_addr, end, md->attribute);
-			break;
+			if (md->attribute & EFI_MEMORY_WB &&
+			    !(efi_soft_reserve_enabled() &&
+			      md->attribute & EFI_MEMORY_SP)) {
+				add_usable(ctx, md->phys_addr, end,
+					   md->attribute);
+				break;
+			}
+			fallthrough;
 		default:
 			add_desc(ctx, md->type, md->phys_addr, end,
+				 ctx->runtime &&
 				 md->attribute & EFI_MEMORY_RUNTIME ?
 				 md->virt_addr : 0, md->attribute);
 		}
+	}
+}
+
+/*
+ * Without EFI, memblock's memory is the map: no-map regions reserved,
+ * driver-managed memory (virtio-mem, dax/kmem) left to its driver in the
+ * next kernel, as on the Image path.
+ */
+static void add_memblock(struct kexec_pe_ctx *ctx)
+{
+	struct memblock_region *r;
+	u64 s, e;
+
+	for_each_mem_region(r) {
+		if (r->flags & MEMBLOCK_DRIVER_MANAGED)
+			continue;
+		s = ALIGN(r->base, EFI_PAGE_SIZE);
+		e = ALIGN_DOWN(r->base + r->size, EFI_PAGE_SIZE);
+		if (memblock_is_nomap(r))
+			add_desc(ctx, EFI_RESERVED_TYPE, s, e, 0, EFI_MEMORY_WB);
+		else
+			add_usable(ctx, s, e, EFI_MEMORY_WB);
 	}
 }
 
@@ -199,23 +324,91 @@ static void add_memory(struct kexec_pe_ctx *ctx)
 	if (efi_enabled(EFI_MEMMAP))
 		add_efi_map(ctx);
 	else
-		walk_system_ram_res(0, ULONG_MAX, ctx, add_ram);
+		add_memblock(ctx);
 }
 
 /*
- * The memory the emulator may use: the EFI memory map of the running
- * system if it booted through EFI, else System RAM as the kernel sees it
- * (reserved and no-map memory is not System RAM, so it is not offered).
- * The segments and page tables are marked later.
+ * The memory map the emulator starts from: the EFI memory map of the
+ * running system if it booted through EFI, else memblock's memory, with
+ * only what memblock has free offered as conventional memory.  The
+ * segments and page tables are marked later.  The first walk counts,
+ * the second fills; memory hotplug is held off in between, and the second
+ * walk never writes past what the first counted.
  */
 static int collect_ram(struct kexec_pe_ctx *ctx)
 {
+	int ret = 0;
+
+	get_online_mems();
 	add_memory(ctx);
-	ctx->ram = kcalloc(ctx->nr_ram, sizeof(*ctx->ram), GFP_KERNEL);
-	if (!ctx->ram)
-		return -ENOMEM;
-	ctx->nr_ram = 0;
-	add_memory(ctx);
+	ctx->max_ram = ctx->nr_ram;
+	ctx->ram = kcalloc(ctx->max_ram, sizeof(*ctx->ram), GFP_KERNEL);
+	if (ctx->ram) {
+		ctx->nr_ram = 0;
+		add_memory(ctx);
+	} else {
+		ret = -ENOMEM;
+	}
+	put_online_mems();
+	if (!ret && ctx->ram_overflow) {
+		pr_err("the memory map changed while it was read\n");
+		ret = -EBUSY;
+	}
+	return ret;
+}
+
+/*
+ * The virtual addresses the generic EFI stub (libstub efi_get_virtmap())
+ * gives runtime regions when it calls SetVirtualAddressMap(): packed from
+ * 512 MiB up in map order, each 64 KiB aligned, or 2 MiB aligned when it
+ * is 2 MiB aligned and at least that large.
+ */
+#define PE_STUB_RT_VIRTUAL_BASE	SZ_512M
+
+/*
+ * Runtime services passed on must keep working in the next kernel.  Mapped
+ * 1:1 by the first boot (its stub did not call SetVirtualAddressMap()),
+ * they work wherever the next one maps them, as long as it does not call
+ * it either.  Mapped elsewhere, they only work at those addresses: the
+ * next stub must lay the regions out exactly as the first one did, which
+ * it does when the emulator's map lists them in the first boot's order,
+ * ahead of any new runtime memory (see emu_get_memory_map()).  Replay that
+ * layout and refuse the load if it does not give the first boot's
+ * addresses (a first boot that used another layout).
+ */
+static int check_runtime_layout(struct kexec_pe_ctx *ctx)
+{
+	u64 base = PE_STUB_RT_VIRTUAL_BASE, pa, size, va;
+	const struct efi_emulator_memdesc *d;
+	bool flat = true;
+	u32 i, n = 0;
+
+	for (i = 0; i < ctx->nr_ram; i++)
+		if (ctx->ram[i].attribute & EFI_MEMORY_RUNTIME)
+			flat &= ctx->ram[i].virt_addr == ctx->ram[i].phys_addr;
+	if (flat)
+		return 0;
+	for (i = 0; i < ctx->nr_ram; i++) {
+		d = &ctx->ram[i];
+		if (!(d->attribute & EFI_MEMORY_RUNTIME))
+			continue;
+		pa = round_down(d->phys_addr, SZ_64K);
+		size = (d->num_pages << EFI_PAGE_SHIFT) + d->phys_addr - pa;
+		if (IS_ALIGNED(d->phys_addr, SZ_2M) && size >= SZ_2M)
+			base = round_up(base, SZ_2M);
+		else
+			base = round_up(base, SZ_64K);
+		va = d->phys_addr + base - pa;
+		base += size;
+		n++;
+		if (va == d->virt_addr)
+			continue;
+		pr_err("EFI runtime region 0x%llx is at 0x%llx since the first boot, the next EFI stub would map it at 0x%llx: its runtime services cannot be passed on\n",
+		       d->phys_addr, d->virt_addr, va);
+		return -EINVAL;
+	}
+	kexec_dprintk("runtime services at the first boot's VAs: %u regions\n",
+		      n);
 	return 0;
 }
 
@@ -231,16 +424,30 @@ static u32 add_tables(struct efi_emulator_table *t)
 	static const efi_guid_t smbios3 = SMBIOS3_TABLE_GUID;
 	static const efi_guid_t memattr = EFI_MEMORY_ATTRIBUTES_TABLE_GUID;
 	static const efi_guid_t memreserve = LINUX_EFI_MEMRESERVE_TABLE_GUID;
+	static const efi_guid_t esrt = EFI_SYSTEM_RESOURCE_TABLE_GUID;
+	static const efi_guid_t tpm_log = LINUX_EFI_TPM_EVENT_LOG_GUID;
+	static const efi_guid_t tpm_final = EFI_TCG2_FINAL_EVENTS_TABLE_GUID;
+	static const efi_guid_t mokvar = LINUX_EFI_MOK_VARIABLE_TABLE_GUID;
+	/*
+	 * The running kernel reserved what these tables occupy in memblock
+	 * (memattr.c, esrt.c, tpm.c, mokvar-table.c), so the map reports it
+	 * in use and nothing overwrites it before the next kernel reserves
+	 * it in turn.
+	 */
 	const struct {
 		const efi_guid_t *guid;
 		unsigned long addr;
-	} list[] = {
+	} list[PE_MAX_TABLES] = {
 		{ &acpi20, efi.acpi20 },
 		{ &smbios, efi.smbios },
 		{ &smbios3, efi.smbios3 },
 		{ &memattr, efi_mem_attr_table },
 		{ &memreserve, efi_memreserve_root_phys() ?:
 			       EFI_INVALID_TABLE_ADDR },
+		{ &esrt, efi.esrt },
+		{ &tpm_log, efi.tpm_log },
+		{ &tpm_final, efi.tpm_final_log },
+		{ &mokvar, efi.mokvar_table },
 	};
 	u32 i, n = 0;
 
@@ -255,8 +462,6 @@ static u32 add_tables(struct efi_emulator_table *t)
 	}
 	return n;
 }
-
-#define PE_MAX_TABLES	5
 
 static int add_rsv(struct pe_memreserve *mr, u64 base, u64 size)
 {
@@ -526,6 +731,54 @@ static int add_segment(struct kimage *image, const void *buf,
 	return 0;
 }
 
+/*
+ * The emulator's runtime block (system table, configuration table array,
+ * runtime services table): 64 KiB, as AArch64 UEFI sizes runtime memory.
+ */
+static int add_rt_segment(struct kimage *image, unsigned long *mem)
+{
+	struct kexec_buf kbuf = { .image = image };
+	int ret;
+
+	kbuf.buffer = NULL;
+	kbuf.bufsz = 0;
+	kbuf.memsz = EFI_EMULATOR_RT_SIZE;
+	kbuf.buf_align = EFI_EMULATOR_RT_SIZE;
+	kbuf.buf_min = 0;
+	kbuf.buf_max = ULONG_MAX;
+	kbuf.top_down = true;
+	kbuf.mem = KEXEC_BUF_MEM_UNKNOWN;
+	ret = kexec_add_buffer(&kbuf);
+	if (ret) {
+		pr_err("no room for the EFI system table\n");
+		return ret;
+	}
+	*mem = kbuf.mem;
+	kexec_dprintk("Loaded EFI runtime block at 0x%lx memsz=0x%lx\n",
+		      kbuf.mem, kbuf.memsz);
+	return 0;
+}
+
+/*
+ * What the emulator's map calls each segment.  Segments the kexec core
+ * added before this loader ran (IMA's measurement list) must outlive the
+ * boot: they become EfiACPIReclaimMemory, which the next kernel maps and
+ * keeps reserved (efi-init.c keeps it "intact for kexec"), where the DT's
+ * /memreserve/ entry that protects them on the Image path is gone (the
+ * stub deletes those) and the DT property naming them stays.
+ */
+static u32 segment_type(const struct kimage *image, u32 i, u32 first,
+			unsigned long emu_mem, unsigned long rt_mem)
+{
+	if (i < first)
+		return EFI_ACPI_RECLAIM_MEMORY;
+	if (image->segment[i].mem == emu_mem)
+		return EFI_BOOT_SERVICES_CODE;
+	if (image->segment[i].mem == rt_mem)
+		return EFI_RUNTIME_SERVICES_DATA;
+	return EFI_BOOT_SERVICES_DATA;
+}
+
 static int fill_cmdline(struct efi_emulator_param *p, u32 off, u32 room,
 			const char *cmdline, unsigned long len)
 {
@@ -550,7 +803,7 @@ static void *pe_load(struct kimage *image, char *kernel,
 {
 	const struct efi_emulator_header *hdr = (const void *)efi_emulator_blob;
 	struct kexec_pe_ctx ctx = { .image = image, .cmdline = cmdline };
-	unsigned long emu_mem, blob_mem, initrd_mem = 0;
+	unsigned long emu_mem, blob_mem, rt_mem, initrd_mem = 0;
 	unsigned long orig_segments = image->nr_segments;
 	struct efi_emulator_param *p = NULL;
 	struct pe_memreserve mr = { };
@@ -567,6 +820,18 @@ static void *pe_load(struct kimage *image, char *kernel,
 			     &image_size);
 	if (ret)
 		return ERR_PTR(ret);
+	/*
+	 * systemd-stub registers its .initrd over LoadFile2 and fails when
+	 * another initrd is there already: at kexec -e, or for kdump after
+	 * the crash.  Say so now.
+	 */
+	if (initrd && kexec_pe_has_section(kernel, kernel_len,
+					   IMAGE_FILE_MACHINE_ARM64, ".linux") &&
+	    kexec_pe_has_section(kernel, kernel_len, IMAGE_FILE_MACHINE_ARM64,
+				 ".initrd")) {
+		pr_err("this Unified Kernel Image brings its own initrd; systemd-stub refuses a second one\n");
+		return ERR_PTR(-EINVAL);
+	}
 	ret = kexec_pe_utf16(cmdline ?: "", cmdline ? cmdline_len : 0, NULL,
 			     &units);
 	if (ret && ret != -ENOSPC) {
@@ -574,7 +839,21 @@ static void *pe_load(struct kimage *image, char *kernel,
 		return ERR_PTR(ret);
 	}
 
+	/*
+	 * The first boot's runtime services, at the virtual addresses it
+	 * gave them.  A crash kernel gets none: other CPUs of the crashed
+	 * system may be inside the firmware, and the crash kernel must not
+	 * depend on it (it runs as with efi=noruntime).  A table that
+	 * supports nothing (as the emulator's stand-in, after a PE kexec
+	 * from a boot without EFI) is not worth passing on.
+	 */
+	ctx.runtime = efi_enabled(EFI_RUNTIME_SERVICES) &&
+		      efi.runtime_supported_mask &&
+		      image->type != KEXEC_TYPE_CRASH;
+
 	ret = collect_ram(&ctx);
+	if (!ret && ctx.runtime)
+		ret = check_runtime_layout(&ctx);
 	if (!ret)
 		ret = collect_memreserve(&mr);
 	if (ret)
@@ -619,6 +898,9 @@ static void *pe_load(struct kimage *image, char *kernel,
 			  "EFI emulator");
 	if (ret)
 		goto out_free;
+	ret = add_rt_segment(image, &rt_mem);
+	if (ret)
+		goto out_free;
 	if (initrd) {
 		ret = add_segment(image, initrd, initrd_len, initrd_len, true,
 				  &initrd_mem, "initrd");
@@ -636,12 +918,11 @@ static void *pe_load(struct kimage *image, char *kernel,
 	if (ret)
 		goto out_free;
 
-	for (i = orig_segments; i < image->nr_segments; i++) {
+	for (i = 0; i < image->nr_segments; i++) {
 		ret = kexec_pe_reserve(&ctx, image->segment[i].mem,
 				       image->segment[i].memsz,
-				       image->segment[i].mem == emu_mem ?
-				       EFI_BOOT_SERVICES_CODE :
-				       EFI_BOOT_SERVICES_DATA);
+				       segment_type(image, i, orig_segments,
+						    emu_mem, rt_mem));
 		if (ret)
 			goto out_free;
 	}
@@ -661,15 +942,10 @@ static void *pe_load(struct kimage *image, char *kernel,
 	p->pe_size = kernel_len;
 	p->initrd_base = initrd_mem;
 	p->initrd_size = initrd ? initrd_len : 0;
-	/*
-	 * The first boot's runtime services, at the virtual addresses it
-	 * gave them: the emulator maps them there, and the next kernel
-	 * keeps that mapping (its stub does not call SetVirtualAddressMap()).
-	 * A table that supports nothing (as the emulator's stand-in, after
-	 * a PE kexec from a boot without EFI) is not worth passing on: its
-	 * code was boot-services memory of the previous emulator.
-	 */
-	if (efi_enabled(EFI_RUNTIME_SERVICES) && efi.runtime_supported_mask) {
+	p->rt_base = rt_mem;
+	if (image->type == KEXEC_TYPE_CRASH)
+		p->flags |= EFI_EMULATOR_F_CRASH;
+	if (ctx.runtime) {
 		p->runtime = (u64)(unsigned long)efi.runtime;
 		p->runtime_supported = efi.runtime_supported_mask;
 	}

@@ -125,27 +125,45 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 }
 
 /*
- * Free memory is identity mapped; runtime regions of the first boot are
+ * RAM is identity mapped; runtime regions of the first boot are
  * mapped where its runtime services expect them (their virtual address),
- * device memory as such.  Nothing else is needed before the payload runs.
+ * device memory as such.  Runtime memory that the first boot moved
+ * elsewhere is mapped at its physical address too: the next stub reads
+ * the tables in it (SMBIOS, where the firmware put it there) by their
+ * physical address.  Nothing else is needed before the payload runs.
  */
 static int map_region(struct pe_pgtable *pt,
 		      const struct efi_emulator_memdesc *d)
 {
 	u64 size = d->num_pages << EFI_PAGE_SHIFT;
 	u64 attrs = pt->ram;
+	int ret;
 
-	if (d->type == EFI_CONVENTIONAL_MEMORY)
+	switch (d->type) {
+	case EFI_CONVENTIONAL_MEMORY:
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BOOT_SERVICES_CODE:
+	case EFI_BOOT_SERVICES_DATA:
+	case EFI_ACPI_RECLAIM_MEMORY:
+		/* RAM the kernel maps: the emulator reads the memreserve list. */
+		if (!(d->attribute & EFI_MEMORY_WB))
+			return 0;
 		return pt_map(pt, pt->root, 0, d->phys_addr, d->phys_addr,
 			      size, pt->ram);
+	default:
+		break;
+	}
 	if (!(d->attribute & EFI_MEMORY_RUNTIME) || !d->virt_addr)
 		return 0;
 	if (d->type == EFI_MEMORY_MAPPED_IO ||
 	    d->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE ||
 	    !(d->attribute & EFI_MEMORY_WB))
 		attrs = pt->dev;
-	return pt_map(pt, pt->root, 0, d->virt_addr, d->phys_addr, size,
-		      attrs);
+	ret = pt_map(pt, pt->root, 0, d->virt_addr, d->phys_addr, size, attrs);
+	if (ret || d->virt_addr == d->phys_addr || attrs == pt->dev)
+		return ret;
+	return pt_map(pt, pt->root, 0, d->phys_addr, d->phys_addr, size, attrs);
 }
 
 static void pt_clean(u64 *table, int level)
