@@ -52,7 +52,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,payloads}
 cp "$busybox" "$root/bin/busybox"
 for applet in sh mount poweroff cat echo sleep cpio find rm mkdir head \
-	dmesg grep sed ls od hexdump basename wc; do
+	dmesg grep sed ls od hexdump basename wc chmod tr; do
 	ln -s busybox "$root/bin/$applet"
 done
 "${STRIP:-aarch64-linux-gnu-strip}" -o "$root/sbin/kexec" "$kexec"
@@ -63,6 +63,22 @@ mkcpio "$root" "$out/base.cpio"
 for p in "$@"; do
 	cp -r "$p" "$root/payloads/"
 done
+
+# vmlinuz-corrupt.efi: the zboot image with the first byte of its gzip
+# payload (offset in the zboot header at 8) destroyed.  It loads; its stub
+# fails after kexec -e, which exercises the emulator's reset path.
+if [ -f "$root/payloads/vmlinuz.efi" ]; then
+	python3 - "$root/payloads/vmlinuz.efi" \
+		"$root/payloads/vmlinuz-corrupt.efi" <<-'EOP'
+		import struct, sys
+		b = bytearray(open(sys.argv[1], 'rb').read())
+		assert b[4:8] == b'zimg'
+		off = struct.unpack_from('<I', b, 8)[0]
+		assert b[off:off + 2] == b'\x1f\x8b'
+		b[off] ^= 0xff
+		open(sys.argv[2], 'wb').write(b)
+	EOP
+fi
 
 if [ -n "$stub" ]; then
 	u=$out/uki

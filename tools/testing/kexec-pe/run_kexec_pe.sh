@@ -71,6 +71,7 @@ CASES=(
 	"uki-zboot-uefi-sys   uefi   check_uki"
 	"uki-append-direct    direct check_uki_append"
 	"uki-initrd-refused   direct check_uki_refused"
+	"pe-stub-fails-direct direct check_stub_fails"
 	"kdump-image-direct   direct check_kdump"
 	"kdump-pe-direct      direct check_kdump"
 	"kdump-pe-uefi        uefi   check_kdump"
@@ -90,7 +91,14 @@ CASES=(
 	"pe-zboot-uefi-acpi   uefi   check_pe_kexec"
 	"uki-uefi-acpi        uefi   check_uki"
 	"kdump-pe-uefi-acpi   uefi   check_kdump"
-	"uki-initrd-refused-acpi uefi check_uki_refused"
+	"pe-stub-fails-acpi   uefi   check_stub_fails"
+	"pe-zboot-uefi-vamap  uefi   check_pe_kexec"
+	"uki-uefi-vamap       uefi   check_uki"
+	"kdump-pe-uefi-noruntime uefi check_kdump"
+	"image-reserved-direct direct check_kexec"
+	"pe-reserved-direct   direct check_pe_kexec"
+	"pe-ima-direct        direct check_pe_kexec"
+	"pe-gic3-late-cpu     uefi   check_pe_kexec"
 )
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
@@ -106,8 +114,10 @@ first_boot_args() {
 	case "$1" in
 	kdump-*-min) echo "crashkernel=$CRASHKERNEL_MIN" ;;
 	kdump-*-toosmall) echo "crashkernel=$CRASHKERNEL_TOOSMALL" ;;
-	kdump-*) echo "crashkernel=$CRASHKERNEL" ;;
+	kdump-* | uki-initrd-refused) echo "crashkernel=$CRASHKERNEL" ;;
 	sig-*) echo "lockdown=integrity" ;;
+	*-ima-*) echo "ima_policy=tcb" ;;
+	*-late-cpu) echo "maxcpus=1" ;;
 	esac
 }
 
@@ -243,20 +253,156 @@ check_uki_append() {
 		check_uki "$1"
 }
 
-# kexec --initrd with a UKI: systemd-stub (252) will not register its
-# .initrd over one that is already there and returns an error.  This is
-# the emulator's failure path on real hardware terms: the reason on the
-# console, then a PSCI reset (QEMU exits on it with -no-reboot).
+# kexec --initrd with a UKI that has its own .initrd: systemd-stub would
+# refuse to register its initrd over ours at kexec -e (for kdump: after
+# the crash), so the load fails now, with EINVAL and the reason, for
+# kexec-tools and the raw syscall, as a kernel and as a crash kernel; a
+# kexec -e afterwards has nothing to run.
 check_uki_refused() {
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "kexec-tools load refused" has "KEXECPE: uki-initrd kexec-rc=[1-9]"
+	expect "raw syscall refused with EINVAL" \
+		has "KEXECPE: uki-initrd kexec_file_load: errno=22 "
+	expect "crash kernel refused with EINVAL" \
+		has "KEXECPE: uki-initrd-crash kexec_file_load: errno=22 "
+	expect "nothing loaded" has "KEXECPE: loaded=0 crash-loaded=0"
+	expect "dmesg says why" has "KEXECPE: dmesg: .*kexec_file\\(PE\\): this Unified Kernel Image brings its own initrd"
+	expect "kexec -e has nothing to run" has "KEXECPE: kexec-e-rc=[1-9]"
+	expect "emulator never started" eval '! has "efi-emu: starting"'
+	expect "clean end" has "KEXECPE: done"
+}
+
+# The payload's stub fails after kexec -e (vmlinuz-corrupt.efi: the zboot
+# image with its gzip magic destroyed, which no load-time check reads):
+# the emulator prints the failure and resets through PSCI, with the
+# conduit from the DT or, in -acpi, from the FADT (QEMU's PSCI is SMCCC
+# 1.0, which does not say); QEMU exits on the reset with -no-reboot.
+check_stub_fails() {
 	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
 	expect "kexec -e reached" has "KEXECPE: kexec-e"
 	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
-	expect "systemd-stub refuses the second initrd" \
-		has "Error registering initrd: Already started"
+	expect "the stub fails to decompress" \
+		has "EFI decompressor: Not a gzip file"
 	expect "emulator reports and resets" \
-		has "efi-emu: the PE image did not boot \(status 0x8000000000000014\); resetting"
+		has "efi-emu: the PE image did not boot \(status 0x8[0-9a-f]+\); resetting"
 	expect "QEMU exited on the reset" has "HOST: qemu-exit rc=0"
 	expect "no stage 2" eval '! has "KEXECPE: stage=2"'
+}
+
+# -vamap cases: QEMU's SMBIOS says Ampere Altra, so the first boot's stub
+# calls SetVirtualAddressMap() and the firmware then runs only at compact
+# virtual addresses from 512 MiB.  The next stub (the same quirk) must be
+# allowed to keep exactly that mapping, and the next kernel must use the
+# firmware's runtime services (efivarfs lists variables) without a fault.
+check_vamap() {
+	local s2
+	s2=$(sed -n '/KEXECPE: kexec-e/,$p' <<<"$TEXT")
+	expect "both stubs work around SetVirtualAddressMap()" test "$(grep -c \
+		'Working around broken SetVirtualAddressMap()' <<<"$TEXT")" = 2
+	expect "emulator keeps the first boot's runtime mapping" \
+		grep -qE "efi-emu: SetVirtualAddressMap\(\): first boot's map of [1-9][0-9]* kept" <<<"$s2"
+	expect "no fault in stage 2" \
+		eval '! grep -qE "Unable to handle|Internal error|efi: .*(invalid|not be available)" <<<"$s2"'
+}
+
+# The stage-2 EFI map (efi=debug) as "start end type" lines.
+stage2_map() {
+	sed -n '/KEXECPE: kexec-e/,$p' <<<"$TEXT" |
+		sed -n 's/.*efi: *\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) \[\([A-Za-z ]*\)|.*/\1 \2 \3/p'
+}
+
+# Does every entry of the stage-2 map overlapping [START, START+SIZE) have
+# a type matching TYPES (an extended regex), and is the range covered?
+map_covers() {
+	local start=$(($1)) end=$(($1 + $2)) types=$3 a b t cov=0 bad=0
+	while read -r a b t; do
+		((b + 1 <= start || a >= end)) && continue
+		if grep -qE "^($types)" <<<"$t"; then
+			cov=$((cov + (b + 1 < end ? b + 1 : end) - (a > start ? a : start)))
+		else
+			echo "# $a-$b [$t] overlaps $1+$2"
+			bad=1
+		fi
+	done < <(stage2_map)
+	[ $bad = 0 ] && [ $cov = $(($2)) ]
+}
+
+# -reserved cases: the first kernel's /memreserve/ entry, ramoops region
+# and no-map region survive.  Stage 1 writes a token to /dev/pmsg0; stage 2
+# must read it from pstore.  Through the emulator, the next kernel's EFI
+# map must report the /memreserve/ and no-map ranges reserved (the stub
+# deleted /memreserve/ from the DT) and the ramoops range as memory that
+# was never free (the DT node reserves it in the next kernel).
+check_reserved() {
+	local s2
+	s2=$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")
+	expect "stage 1 ramoops in the reserved region" \
+		has "ramoops: using 0x100000@0x61000000"
+	expect "stage 1 wrote the pmsg token" has "KEXECPE: pmsg-written=1"
+	expect "stage 2 reads the token from pstore" \
+		grep -q "KEXECPE: pmsg=kexecpe-$ITOKEN\$" <<<"$s2"
+	[[ "$NAME" == pe-* ]] || return 0
+	expect "stage 2 EFI map printed" test -n "$(stage2_map)"
+	expect "/memreserve/ range reserved in the EFI map" \
+		map_covers $RSV_MEMRESERVE Reserved
+	expect "no-map range reserved in the EFI map" \
+		map_covers $RSV_NOMAP Reserved
+	expect "ramoops range never free in the EFI map" \
+		map_covers $RSV_RAMOOPS "Boot Data|Reserved"
+}
+
+# pe-ima-direct: stage 1 ran a script named after the initrd token under
+# ima_policy=tcb; stage 2's measurement list has its entry, and the buffer
+# it came in (the segment the kexec core added for it, in stage 1's
+# kexec_file debug output) is kept (EfiACPIReclaimMemory) in the next
+# kernel's map.
+check_ima() {
+	local s2 buf addr
+	s2=$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")
+	addr=$(sed -n 's/.*KEXECPE: seg: .*measurement buffer for the loaded kernel at \(0x[0-9a-f]*\).*/\1/p' \
+		<<<"$TEXT" | head -n 1)
+	[ -n "$addr" ] && buf=$(sed -n "s/.*KEXECPE: seg: .*segment\[[0-9]*\]: .* mem=$addr memsz=\(0x[0-9a-f]*\).*/$addr \1/p" \
+		<<<"$TEXT" | head -n 1)
+	expect "stage 1 measured the token script" has "KEXECPE: ima-entries=[1-9]"
+	expect "stage 2 has stage 1's measurement" \
+		grep -q "KEXECPE: ima-entries=[1-9]" <<<"$s2"
+	expect "stage 2 restored the list without error" \
+		eval '! grep -qiE "ima: .*(error|beyond memory)" <<<"$s2"'
+	expect "stage 1 placed the IMA buffer ($buf)" test -n "$buf"
+	[ -n "$buf" ] && expect "IMA buffer kept in the EFI map" \
+		map_covers $buf "ACPI Reclaim"
+}
+
+# pe-gic3-late-cpu: CPU1 comes online after kexec -l and reserves its LPI
+# pending table in the memreserve list then; the emulator must keep that
+# table out of what it hands out, so the next kernel's map has it in use
+# (Boot Data), and the next kernel finds both tables reserved.
+check_late_cpu() {
+	local s2 pend
+	s2=$(sed -n '/KEXECPE: kexec-e/,$p' <<<"$TEXT")
+	pend=$(sed -n '/KEXECPE: cpu1-online/,$s/.*GICv3: CPU1: using allocated LPI pending table @\(0x[0-9a-f]*\).*/\1/p' \
+		<<<"$TEXT" | head -n 1)
+	expect "CPU1 onlined after the load, with a new pending table ($pend)" \
+		test -n "$pend"
+	[ -n "$pend" ] && expect "CPU1's pending table in use in the next map" \
+		map_covers "$pend" 0x10000 "Boot Data"
+	expect "next kernel: both pending tables reserved" \
+		test "$(grep -c 'using reserved LPI pending table' <<<"$s2")" = 2
+	expect "no unreserved LPI table" \
+		eval '! grep -qE "Expected reserved range|memory probably corrupted" <<<"$s2"'
+}
+
+# kexec -s -p after a boot through AAVMF: the crash kernel gets the
+# emulator's stand-in runtime services, never the crashed system's.
+check_noruntime() {
+	local s2
+	s2=$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")
+	expect "emulator withholds the crashed system's runtime services" \
+		has "efi-emu: crash kernel: runtime services withheld"
+	expect "stage 1 had EFI variables" has "KEXECPE: efivars=[1-9]"
+	# efivarfs needs the variable services RTPROP would have to offer.
+	expect "crash kernel has no EFI variables" \
+		grep -q "KEXECPE: efivars=none" <<<"$s2"
 }
 
 # kdump: the first kernel crashes (sysrq c) with a crash kernel loaded in
@@ -412,9 +558,8 @@ check_gic3() {
 # -acpi cases: AAVMF boots the first kernel with ACPI and no DT, so the
 # console is the SPCR table's, and so must be the emulator's: with no
 # /chosen/stdout-path its banner can only come from the SPCR UART.  Both
-# kernels must have run on ACPI.  (uki-initrd-refused-acpi has no second
-# kernel: its emulator resets through the PSCI conduit the FADT names,
-# QEMU's PSCI being SMCCC 1.0, which does not say.)
+# kernels must have run on ACPI.  (pe-stub-fails-acpi has no second
+# kernel: its emulator resets through the PSCI conduit the FADT names.)
 check_acpi() {
 	local s1 s2
 	s1=$(sed -n '1,/KEXECPE: stage=2/p' <<<"$TEXT")
@@ -422,7 +567,7 @@ check_acpi() {
 	expect "stage 1 on ACPI" grep -q "KEXECPE: acpi=yes" <<<"$s1"
 	expect "stage 1 console from SPCR" \
 		grep -q "ACPI: SPCR: console: pl011" <<<"$s1"
-	[[ "$NAME" == *-refused-* ]] && return
+	[[ "$NAME" == pe-stub-fails-* ]] && return
 	expect "stage 2 on ACPI" grep -q "KEXECPE: acpi=yes" <<<"$s2"
 }
 
@@ -435,6 +580,47 @@ stamp() {
 		printf '%s %s\n' "$EPOCHREALTIME" "$line" >>"$LOG"
 		[ $VERBOSE = 1 ] && printf '%s\n' "$line" >/dev/tty
 	done
+}
+
+# The ranges the -reserved cases' DT keeps (RAM is 0x40000000 up).
+RSV_MEMRESERVE="0x60000000 0x10000"
+RSV_RAMOOPS="0x61000000 0x100000"
+RSV_NOMAP="0x62000000 0x10000"
+
+reserved_dtb() {
+	local base=$OUT/$NAME.base.dtb dts=$OUT/$NAME.dts
+	"$QEMU" -M "$1,dumpdtb=$base" -cpu "$CPU" -smp "$SMP" -m "$MEM" \
+		-display none -nic none >/dev/null 2>&1 &&
+		dtc -q -I dtb -O dts -o "$dts" "$base" || {
+		FAILS+=("cannot make the DTB")
+		return 1
+	}
+	set -- $RSV_MEMRESERVE $RSV_RAMOOPS $RSV_NOMAP
+	sed -i "s|^/dts-v1/;|&\\n/memreserve/ $1 $2;|" "$dts"
+	cat >>"$dts" <<-EOD
+	/ {
+		reserved-memory {
+			#address-cells = <2>;
+			#size-cells = <2>;
+			ranges;
+			ramoops@${3#0x} {
+				compatible = "ramoops";
+				reg = <0x0 $3 0x0 $4>;
+				record-size = <0x4000>;
+				console-size = <0x4000>;
+				pmsg-size = <0x10000>;
+			};
+			nomap@${5#0x} {
+				reg = <0x0 $5 0x0 $6>;
+				no-map;
+			};
+		};
+	};
+	EOD
+	dtc -q -I dts -O dtb -o "$OUT/$NAME.dtb" "$dts" || {
+		FAILS+=("cannot compile the DTB")
+		return 1
+	}
 }
 
 run_qemu() {
@@ -460,7 +646,20 @@ run_qemu() {
 	case "$NAME" in *-el2) machine+=,virtualization=on ;; esac
 	# -gic3 cases: GICv3 with an ITS, whose LPI tables stay in use across
 	# kexec and must stay reserved (the EFI memreserve list).
-	case "$NAME" in *-gic3) machine+=,gic-version=3,its=on ;; esac
+	case "$NAME" in
+	*-gic3 | *-gic3-*) machine+=,gic-version=3,its=on ;;
+	esac
+	# -vamap cases: an SMBIOS processor ID of Ampere Altra, for which the
+	# EFI stub calls SetVirtualAddressMap() (libstub/arm64.c).
+	case "$NAME" in
+	*-vamap) fw+=(-smbios type=4,processor-id=0x0a160001) ;;
+	esac
+	# -reserved cases: QEMU's own DT plus a /memreserve/ entry and a
+	# /reserved-memory with a ramoops region and a no-map region.
+	case "$NAME" in
+	*-reserved-*) reserved_dtb "$machine" || return 0
+		fw+=(-dtb "$OUT/$NAME.dtb") ;;
+	esac
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-start" >"$LOG"
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$CPU" -smp "$SMP" \
 		-m "$MEM" -display none -monitor none -serial stdio -nic none \
@@ -500,6 +699,11 @@ for c in "${SEL[@]}"; do
 		[[ "$NAME" == *-el2 ]] && check_el2
 		[[ "$NAME" == *-gic3 ]] && check_gic3
 		[[ "$NAME" == *-acpi ]] && check_acpi
+		[[ "$NAME" == *-vamap ]] && check_vamap
+		[[ "$NAME" == *-noruntime ]] && check_noruntime
+		[[ "$NAME" == *-reserved-* ]] && check_reserved
+		[[ "$NAME" == *-ima-* ]] && check_ima
+		[[ "$NAME" == *-late-cpu ]] && check_late_cpu
 		if [ ${#FAILS[@]} -eq 0 ] && [ -z "$reason" ]; then
 			echo "ok $n $NAME"
 			pass=$((pass + 1))
