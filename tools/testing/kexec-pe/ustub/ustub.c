@@ -282,23 +282,37 @@ static void check_memory_map(void *fdt, int chosen)
 	u64 dsize = prop_u64(fdt, chosen, "linux,uefi-mmap-desc-size", &f3);
 	u64 ver = prop_u64(fdt, chosen, "linux,uefi-mmap-desc-ver", &f4);
 	u64 prev_end = 0, i;
+	bool seen_runtime = false;
 
 	tap(f1 && f2 && f3 && f4, "DT has linux,uefi-mmap-{start,size,desc-size,desc-ver}");
 	tap(dsize == EMU_DESC_SIZE && ver == 1 && size == m->count * dsize,
 	    "memory map in DT: %llu descriptors of %llu bytes, version %llu",
 	    (unsigned long long)(dsize ? size / dsize : 0),
 	    (unsigned long long)dsize, (unsigned long long)ver);
+	/*
+	 * Every region once, the rest in address order, runtime memory last
+	 * (emu_get_memory_map()).
+	 */
 	for (i = 0; f1 && dsize && i < size / dsize; i++) {
+		bool runtime;
 		efi_memory_desc_t d;
+		u32 j;
 
 		memcpy(&d, (u8 *)emu_ptr(start) + i * dsize, sizeof(d));
-		if (d.phys_addr < prev_end || !d.num_pages ||
-		    d.phys_addr != m->map[i].start ||
-		    d.num_pages != m->map[i].pages || d.type != m->map[i].type)
+		runtime = d.attribute & EFI_MEMORY_RUNTIME;
+		for (j = 0; j < m->count; j++)
+			if (m->map[j].start == d.phys_addr)
+				break;
+		if (!d.num_pages || j == m->count ||
+		    d.num_pages != m->map[j].pages ||
+		    d.type != m->map[j].type || (!runtime && seen_runtime) ||
+		    (!runtime && d.phys_addr < prev_end))
 			ok = 0;
-		prev_end = d.phys_addr + d.num_pages * EFI_PAGE_SIZE;
+		seen_runtime |= runtime;
+		if (!runtime)
+			prev_end = d.phys_addr + d.num_pages * EFI_PAGE_SIZE;
 	}
-	tap(ok, "final memory map sorted, disjoint and equal to the emulator's");
+	tap(ok, "final memory map equal to the emulator's, in address order, runtime memory last");
 }
 
 /* Find the decompressed arm64 Image the stub will jump to. */
