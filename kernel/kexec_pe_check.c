@@ -11,10 +11,13 @@
 #include <linux/efi_emulator.h>
 #include <linux/errno.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include "../drivers/firmware/efi/efi_emulator/pe.c"
 #include "../drivers/firmware/efi/efi_emulator/lib.c"
+#include "../drivers/firmware/efi/efi_emulator/memory.c"
+#include "../drivers/firmware/efi/efi_emulator/param.c"
 
 /**
  * kexec_pe_check() - validate a PE image as the emulator will load it
@@ -55,6 +58,50 @@ int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 	}
 	*image_size = pe.image_size;
 	return 0;
+}
+
+/**
+ * kexec_pe_check_map() - seed the emulator's memory map from the blob
+ * @param:	the parameter blob, complete
+ *
+ * The emulator does the same after kexec -e (param.c); what it would
+ * refuse then is refused now.
+ *
+ * Return: 0, -EINVAL for a map it would refuse, -ENOMEM.
+ */
+int kexec_pe_check_map(const struct efi_emulator_param *param)
+{
+	const struct efi_emulator_memdesc *d;
+	struct emu_memory m;
+	struct emu_region *regions;
+	efi_status_t status;
+	bool reserved;
+	u32 bad;
+
+	regions = kvcalloc(EMU_MAX_REGIONS, sizeof(*regions), GFP_KERNEL);
+	if (!regions)
+		return -ENOMEM;
+	emu_mem_init(&m, regions, EMU_MAX_REGIONS);
+	status = emu_seed_memory(&m, param, &bad);
+	kvfree(regions);
+	if (status == EFI_SUCCESS)
+		return 0;
+	reserved = bad >= param->memmap_count;
+	if (reserved)
+		bad -= param->memmap_count;
+	d = (const void *)((const u8 *)param + (reserved ?
+						param->reserved_offset :
+						param->memmap_offset));
+	if (status == EFI_OUT_OF_RESOURCES)
+		pr_err("the memory map needs more than the emulator's %u regions\n",
+		       EMU_MAX_REGIONS);
+	else if (reserved)
+		pr_err("in-use range 0x%llx (%llu pages, type %u) is not inside one free region\n",
+		       d[bad].phys_addr, d[bad].num_pages, d[bad].type);
+	else
+		pr_err("memory map entry 0x%llx (%llu pages, type %u) overlaps another or is malformed\n",
+		       d[bad].phys_addr, d[bad].num_pages, d[bad].type);
+	return -EINVAL;
 }
 
 /**

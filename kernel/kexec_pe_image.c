@@ -706,8 +706,9 @@ static int check_room(struct kexec_pe_ctx *ctx, const char *kernel,
  * its own segments above it (arm64 puts the DTB above the "kernel").
  */
 static int add_segment(struct kimage *image, const void *buf,
-		       unsigned long bufsz, unsigned long memsz, bool top_down,
-		       unsigned long *mem, const char *what)
+		       unsigned long bufsz, unsigned long memsz,
+		       unsigned long align, bool top_down, unsigned long *mem,
+		       const char *what)
 {
 	struct kexec_buf kbuf = { .image = image };
 	int ret;
@@ -715,7 +716,7 @@ static int add_segment(struct kimage *image, const void *buf,
 	kbuf.buffer = (void *)buf;
 	kbuf.bufsz = bufsz;
 	kbuf.memsz = ALIGN(memsz, PAGE_SIZE);
-	kbuf.buf_align = SZ_64K;
+	kbuf.buf_align = align;
 	kbuf.buf_min = 0;
 	kbuf.buf_max = ULONG_MAX;
 	kbuf.top_down = top_down;
@@ -728,34 +729,6 @@ static int add_segment(struct kimage *image, const void *buf,
 	*mem = kbuf.mem;
 	kexec_dprintk("Loaded %s at 0x%lx bufsz=0x%lx memsz=0x%lx\n", what,
 		      kbuf.mem, kbuf.bufsz, kbuf.memsz);
-	return 0;
-}
-
-/*
- * The emulator's runtime block (system table, configuration table array,
- * runtime services table): 64 KiB, as AArch64 UEFI sizes runtime memory.
- */
-static int add_rt_segment(struct kimage *image, unsigned long *mem)
-{
-	struct kexec_buf kbuf = { .image = image };
-	int ret;
-
-	kbuf.buffer = NULL;
-	kbuf.bufsz = 0;
-	kbuf.memsz = EFI_EMULATOR_RT_SIZE;
-	kbuf.buf_align = EFI_EMULATOR_RT_SIZE;
-	kbuf.buf_min = 0;
-	kbuf.buf_max = ULONG_MAX;
-	kbuf.top_down = true;
-	kbuf.mem = KEXEC_BUF_MEM_UNKNOWN;
-	ret = kexec_add_buffer(&kbuf);
-	if (ret) {
-		pr_err("no room for the EFI system table\n");
-		return ret;
-	}
-	*mem = kbuf.mem;
-	kexec_dprintk("Loaded EFI runtime block at 0x%lx memsz=0x%lx\n",
-		      kbuf.mem, kbuf.memsz);
 	return 0;
 }
 
@@ -887,30 +860,37 @@ static void *pe_load(struct kimage *image, char *kernel,
 	ctx.max_reserved = PE_MAX_RESERVED + mr.count;
 	ctx.param = p;
 
-	ret = add_segment(image, kernel, kernel_len, kernel_len, false,
+	ret = add_segment(image, kernel, kernel_len, kernel_len, SZ_64K, false,
 			  &ctx.pe_mem, "PE image");
 	if (ret)
 		goto out_free;
 	ctx.pe_size = kernel_len;
 	ret = add_segment(image, efi_emulator_blob,
 			  efi_emulator_blob_end - efi_emulator_blob,
-			  le64_to_cpu(hdr->mem_size), true, &emu_mem,
+			  le64_to_cpu(hdr->mem_size), SZ_64K, true, &emu_mem,
 			  "EFI emulator");
 	if (ret)
 		goto out_free;
-	ret = add_rt_segment(image, &rt_mem);
+	/*
+	 * The emulator's runtime block (system table, configuration table
+	 * array, runtime services table): 64 KiB, as AArch64 UEFI sizes
+	 * runtime memory.
+	 */
+	ret = add_segment(image, NULL, 0, EFI_EMULATOR_RT_SIZE,
+			  EFI_EMULATOR_RT_SIZE, true, &rt_mem,
+			  "EFI runtime block");
 	if (ret)
 		goto out_free;
 	if (initrd) {
-		ret = add_segment(image, initrd, initrd_len, initrd_len, true,
-				  &initrd_mem, "initrd");
+		ret = add_segment(image, initrd, initrd_len, initrd_len,
+				  SZ_64K, true, &initrd_mem, "initrd");
 		if (ret)
 			goto out_free;
 	}
 	ret = arch_kexec_pe_segments(&ctx);
 	if (ret)
 		goto out_free;
-	ret = add_segment(image, p, size, size, true, &blob_mem,
+	ret = add_segment(image, p, size, size, SZ_64K, true, &blob_mem,
 			  "parameters");
 	if (ret)
 		goto out_free;
@@ -932,6 +912,9 @@ static void *pe_load(struct kimage *image, char *kernel,
 	p->reserved_count = ctx.nr_reserved;
 
 	ret = check_room(&ctx, kernel, kernel_len, image_size, initrd_len);
+	if (ret)
+		goto out_free;
+	ret = kexec_pe_check_map(p);
 	if (ret)
 		goto out_free;
 

@@ -67,6 +67,27 @@ enum efi_emulator_conduit {
 	EFI_EMULATOR_CONDUIT_SMC,
 };
 
+/*
+ * Memory types the kernel maps 1:1 for the emulator when write-back: free
+ * memory and RAM the running kernel had in use.  The emulator may read
+ * them (the memreserve list, SMBIOS); reserved memory it never touches.
+ * EFI memory type numbers (UEFI 2.10, 7.2).
+ */
+static inline bool efi_emulator_ram_type(__u32 type)
+{
+	switch (type) {
+	case 1:		/* EfiLoaderCode */
+	case 2:		/* EfiLoaderData */
+	case 3:		/* EfiBootServicesCode */
+	case 4:		/* EfiBootServicesData */
+	case 7:		/* EfiConventionalMemory */
+	case 9:		/* EfiACPIReclaimMemory */
+		return true;
+	default:
+		return false;
+	}
+}
+
 struct efi_emulator_param {
 	__u64 magic;			/* EFI_EMULATOR_PARAM_MAGIC */
 	__u32 version;			/* EFI_EMULATOR_VERSION */
@@ -163,6 +184,7 @@ int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 		   u32 *image_size);
 bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
 			  const char *name);
+int kexec_pe_check_map(const struct efi_emulator_param *param);
 int kexec_pe_utf16(const char *s, size_t len, u16 *out, size_t *out_len);
 #endif
 

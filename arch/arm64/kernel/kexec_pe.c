@@ -139,21 +139,11 @@ static int map_region(struct pe_pgtable *pt,
 	u64 attrs = pt->ram;
 	int ret;
 
-	switch (d->type) {
-	case EFI_CONVENTIONAL_MEMORY:
-	case EFI_LOADER_CODE:
-	case EFI_LOADER_DATA:
-	case EFI_BOOT_SERVICES_CODE:
-	case EFI_BOOT_SERVICES_DATA:
-	case EFI_ACPI_RECLAIM_MEMORY:
-		/* RAM the kernel maps: the emulator reads the memreserve list. */
-		if (!(d->attribute & EFI_MEMORY_WB))
-			return 0;
-		return pt_map(pt, pt->root, 0, d->phys_addr, d->phys_addr,
-			      size, pt->ram);
-	default:
-		break;
-	}
+	/* RAM the kernel maps: the emulator reads the memreserve list. */
+	if (efi_emulator_ram_type(d->type))
+		return d->attribute & EFI_MEMORY_WB ?
+		       pt_map(pt, pt->root, 0, d->phys_addr, d->phys_addr,
+			      size, pt->ram) : 0;
 	if (!(d->attribute & EFI_MEMORY_RUNTIME) || !d->virt_addr)
 		return 0;
 	if (d->type == EFI_MEMORY_MAPPED_IO ||

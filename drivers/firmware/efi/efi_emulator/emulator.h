@@ -114,6 +114,15 @@ efi_status_t emu_allocate_pool(struct emu_memory *m, u32 type,
 			       unsigned long size, void **buf);
 efi_status_t emu_free_pool(struct emu_memory *m, void *buf);
 
+/* The regions the emulator's map holds at most. */
+#define EMU_MAX_REGIONS 1024
+
+/* param.c: the blob's memory map (include/linux/efi_emulator.h) */
+struct efi_emulator_param;
+
+efi_status_t emu_seed_memory(struct emu_memory *m,
+			     const struct efi_emulator_param *p, u32 *bad);
+
 /* pe.c: PE/COFF validation, loading and base relocation */
 struct emu_pe_info {
 	u16 machine;

@@ -13,6 +13,7 @@
  * checks.  Allocation is top-down, as in EDK2, so the low memory the next
  * kernel's stub is likely to ask for by address stays free.
  */
+#include <linux/efi_emulator.h>
 #include "emulator.h"
 
 #define PAGES_MAX	(~0ULL >> EFI_PAGE_SHIFT)
@@ -264,20 +265,12 @@ bool emu_mem_readable(struct emu_memory *m, u64 pa, u64 len)
 		if (len > (r->pages << EFI_PAGE_SHIFT) - (pa - r->start) ||
 		    !(r->attr & EFI_MEMORY_WB))
 			return false;
-		switch (r->type) {
-		case EFI_CONVENTIONAL_MEMORY:
-		case EFI_LOADER_CODE:
-		case EFI_LOADER_DATA:
-		case EFI_BOOT_SERVICES_CODE:
-		case EFI_BOOT_SERVICES_DATA:
-		case EFI_ACPI_RECLAIM_MEMORY:
+		if (efi_emulator_ram_type(r->type))
 			return true;
-		case EFI_RUNTIME_SERVICES_CODE:
-		case EFI_RUNTIME_SERVICES_DATA:
+		if (r->type == EFI_RUNTIME_SERVICES_CODE ||
+		    r->type == EFI_RUNTIME_SERVICES_DATA)
 			return r->virt || !r->rt_order;
-		default:
-			return false;
-		}
+		return false;
 	}
 	return false;
 }

@@ -387,10 +387,17 @@ struct test_rsv {
 	} entry[2];
 };
 
+/* Can the page at @addr be allocated (it then is)? */
+static bool page_free(struct emulator *e, u64 addr)
+{
+	return emu_allocate_pages(&e->mem, EFI_ALLOCATE_ADDRESS,
+				  EFI_LOADER_DATA, 1, &addr) == EFI_SUCCESS;
+}
+
 /* The memreserve list is read again when the emulator starts. */
 TEST_F(boot, memreserve_list_kept)
 {
-	u64 ram = emu_addr(self->ram), a;
+	u64 ram = emu_addr(self->ram);
 	struct test_rsv *n1 = emu_ptr(ram + 0x1000);
 	struct test_rsv *n2 = emu_ptr(ram + 0x3010);
 
@@ -401,29 +408,15 @@ TEST_F(boot, memreserve_list_kept)
 	*n2 = (struct test_rsv){ .size = 1, .count = 5,
 		.entry = { { ram + 0x300800, 0x800 }, { ram + 0x400000, 0 } } };
 	ASSERT_EQ(EFI_SUCCESS, emu_keep_memreserve(&self->e, emu_addr(n1)));
-	a = ram + 0x101000;
-	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
-		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
-	a = ram + 0x200000;
-	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
-		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
-	a = ram + 0x300000;
-	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
-		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
-	/* the nodes themselves */
-	a = ram + 0x1000;
-	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
-		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
-	a = ram + 0x3000;
-	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&self->e.mem,
-		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	/* the ranges, then the nodes themselves */
+	EXPECT_FALSE(page_free(&self->e, ram + 0x101000));
+	EXPECT_FALSE(page_free(&self->e, ram + 0x200000));
+	EXPECT_FALSE(page_free(&self->e, ram + 0x300000));
+	EXPECT_FALSE(page_free(&self->e, ram + 0x1000));
+	EXPECT_FALSE(page_free(&self->e, ram + 0x3000));
 	/* what no entry names stays free */
-	a = ram + 0x400000;
-	EXPECT_EQ(EFI_SUCCESS, emu_allocate_pages(&self->e.mem,
-		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
-	a = ram + 0x102000;
-	EXPECT_EQ(EFI_SUCCESS, emu_allocate_pages(&self->e.mem,
-		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &a));
+	EXPECT_TRUE(page_free(&self->e, ram + 0x400000));
+	EXPECT_TRUE(page_free(&self->e, ram + 0x102000));
 	/* Walking it again changes nothing. */
 	EXPECT_EQ(EFI_SUCCESS, emu_keep_memreserve(&self->e, emu_addr(n1)));
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/efi_emulator.h>
 #include "emulator.h"
 #include "kselftest_harness.h"
 
@@ -514,6 +515,66 @@ TEST(keep_takes_only_free_parts)
 					    EFI_BOOT_SERVICES_DATA));
 	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_mem_keep(&m, ~0ULL - 0x100, 0x1000,
 						      EFI_BOOT_SERVICES_DATA));
+}
+
+/* The blob's map, seeded as the emulator and the kernel's check do. */
+struct test_blob {
+	struct efi_emulator_param p;
+	struct efi_emulator_memdesc map[3];
+	struct efi_emulator_memdesc rsv[1];
+};
+
+static void blob_init(struct test_blob *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->p.memmap_offset = offsetof(struct test_blob, map);
+	b->p.memmap_count = 3;
+	b->p.reserved_offset = offsetof(struct test_blob, rsv);
+	b->p.reserved_count = 1;
+	b->map[0] = (struct efi_emulator_memdesc){ .type = EFI_CONVENTIONAL_MEMORY,
+		.phys_addr = 0x40000000, .num_pages = 0x100,
+		.attribute = EFI_MEMORY_WB };
+	b->map[1] = (struct efi_emulator_memdesc){ .type = EFI_CONVENTIONAL_MEMORY,
+		.phys_addr = 0x40100000, .num_pages = 0x100,
+		.attribute = EFI_MEMORY_WB | EFI_MEMORY_SP };
+	b->map[2] = (struct efi_emulator_memdesc){
+		.type = EFI_RUNTIME_SERVICES_CODE, .phys_addr = 0x50000000,
+		.num_pages = 0x10, .virt_addr = 0x20000000,
+		.attribute = EFI_MEMORY_WB | EFI_MEMORY_RUNTIME };
+	b->rsv[0] = (struct efi_emulator_memdesc){
+		.type = EFI_BOOT_SERVICES_DATA, .phys_addr = 0x40080000,
+		.num_pages = 0x10 };
+}
+
+TEST(seed_from_blob)
+{
+	struct emu_region storage[EMU_MAX_REGIONS];
+	struct emu_memory m;
+	struct test_blob b;
+	u32 bad = ~0U;
+
+	blob_init(&b);
+	emu_mem_init(&m, storage, EMU_MAX_REGIONS);
+	ASSERT_EQ(EFI_SUCCESS, emu_seed_memory(&m, &b.p, &bad));
+	EXPECT_EQ(5, m.count);
+	EXPECT_EQ(EFI_BOOT_SERVICES_DATA, m.map[1].type);
+	/* Overlapping descriptors: the second one is named. */
+	blob_init(&b);
+	b.map[2].phys_addr = 0x40180000;
+	emu_mem_init(&m, storage, EMU_MAX_REGIONS);
+	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_seed_memory(&m, &b.p, &bad));
+	EXPECT_EQ(2, bad);
+	/* A segment across two regions of different attributes. */
+	blob_init(&b);
+	b.rsv[0].phys_addr = 0x400f8000;
+	emu_mem_init(&m, storage, EMU_MAX_REGIONS);
+	EXPECT_EQ(EFI_NOT_FOUND, emu_seed_memory(&m, &b.p, &bad));
+	EXPECT_EQ(3, bad);
+	/* More regions than the emulator holds. */
+	blob_init(&b);
+	emu_mem_init(&m, storage, 2);
+	EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_seed_memory(&m, &b.p, &bad));
+	EXPECT_EQ(2, bad);
 }
 
 /* Pool tests need real memory at the addresses in the map. */

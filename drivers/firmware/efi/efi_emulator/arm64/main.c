@@ -13,8 +13,6 @@
 #include "../emulator.h"
 #include "arm64.h"
 
-#define EMU_MAX_REGIONS		1024
-
 #define PL011_DR		0x00
 #define PL011_FR		0x18
 #define PL011_FR_TXFF		BIT(5)
@@ -159,31 +157,24 @@ static u64 current_el(void)
 
 static void seed_memory_map(const struct efi_emulator_param *p)
 {
-	const struct efi_emulator_memdesc *d = (const void *)((const u8 *)p +
-					       p->memmap_offset);
+	const struct efi_emulator_memdesc *d;
 	efi_status_t status;
-	u32 i;
+	bool reserved;
+	u32 bad;
 
 	emu_mem_init(&state.mem, regions, EMU_MAX_REGIONS);
-	for (i = 0; i < p->memmap_count; i++) {
-		status = emu_mem_add(&state.mem, d[i].phys_addr, d[i].num_pages,
-				     d[i].type, d[i].attribute, d[i].virt_addr);
-		if (status != EFI_SUCCESS) {
-			emu_printf("efi-emu: memory map entry %u: %llx+%llx pages\n",
-				   i, d[i].phys_addr, d[i].num_pages);
-			fatal("bad memory map from the kernel", status);
-		}
-	}
-	d = (const void *)((const u8 *)p + p->reserved_offset);
-	for (i = 0; i < p->reserved_count; i++) {
-		status = emu_mem_reserve(&state.mem, d[i].phys_addr,
-					 d[i].num_pages, d[i].type);
-		if (status != EFI_SUCCESS) {
-			emu_printf("efi-emu: reserved range %u: %llx+%llx pages\n",
-				   i, d[i].phys_addr, d[i].num_pages);
-			fatal("reserved range outside free memory", status);
-		}
-	}
+	status = emu_seed_memory(&state.mem, p, &bad);
+	if (status == EFI_SUCCESS)
+		return;
+	reserved = bad >= p->memmap_count;
+	if (reserved)
+		bad -= p->memmap_count;
+	d = (const void *)((const u8 *)p + (reserved ? p->reserved_offset :
+						       p->memmap_offset));
+	emu_printf("efi-emu: %s %u: %llx+%llx pages\n",
+		   reserved ? "reserved range" : "memory map entry", bad,
+		   d[bad].phys_addr, d[bad].num_pages);
+	fatal("bad memory map from the kernel", status);
 }
 
 /*
