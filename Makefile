@@ -18,15 +18,19 @@ KOBJ     := $(B)/kernel
 KFRAG    := tools/testing/kexec-pe/config
 KOBJZ    := $(B)/kernel-zstd
 KFRAGZ   := tools/testing/kexec-pe/config.zstd
+KOBJ39   := $(B)/kernel-va39
+KFRAG39  := tools/testing/kexec-pe/config.va39
 KMAKE0   := $(MAKE) -C $(KSRC) ARCH=arm64 CROSS_COMPILE=$(CROSS) -j$(NPROC)
 KMAKE    := $(KMAKE0) O=$(abspath $(KOBJ))
 KMAKEZ   := $(KMAKE0) O=$(abspath $(KOBJZ))
+KMAKE39  := $(KMAKE0) O=$(abspath $(KOBJ39))
 KDIRS    := kernel drivers arch include Documentation
 KFILES   := $(shell find $(KDIRS) -type f 2>/dev/null)
 KPATCHES := patches/linux/series $(wildcard patches/linux/*.patch)
 IMAGE    := $(KOBJ)/arch/arm64/boot/Image
 ZBOOT    := $(KOBJ)/arch/arm64/boot/vmlinuz.efi
 ZBOOTZ   := $(KOBJZ)/arch/arm64/boot/vmlinuz.efi
+ZBOOT39  := $(KOBJ39)/arch/arm64/boot/vmlinuz.efi
 KT       := $(B)/kexec-tools
 KEXEC    := $(KT)/src/build/sbin/kexec
 KTPATCH  := patches/kexec-tools/series $(wildcard patches/kexec-tools/*.patch)
@@ -82,11 +86,17 @@ $(KOBJZ)/.config: $(KFRAG) $(KFRAGZ) $(KEYS)/config $(STAMP)/tree \
 		mk/check-config.sh
 	$(call kconfig,$(KOBJZ),$(KFRAG) $(KFRAGZ) $(KEYS)/config)
 
+# The -va39 cases' first kernel: only the zboot image AAVMF starts.
+$(KOBJ39)/.config: $(KFRAG) $(KFRAG39) $(KEYS)/config $(STAMP)/tree \
+		mk/check-config.sh
+	$(call kconfig,$(KOBJ39),$(KFRAG) $(KFRAG39) $(KEYS)/config)
+
 # Kbuild decides what to rebuild; a no-op run takes about two seconds.
-kernel: $(KOBJ)/.config $(KOBJZ)/.config
+kernel: $(KOBJ)/.config $(KOBJZ)/.config $(KOBJ39)/.config
 	+$(KMAKE) -s Image vmlinuz.efi
 	+$(KMAKEZ) -s vmlinuz.efi
-	@ls -l $(IMAGE) $(ZBOOT) $(ZBOOTZ)
+	+$(KMAKE39) -s vmlinuz.efi
+	@ls -l $(IMAGE) $(ZBOOT) $(ZBOOTZ) $(ZBOOT39)
 
 # ---- kexec-tools ------------------------------------------------------
 $(STAMP)/kexec-tools-src: $(KTPATCH) mk/prepare-tree.sh | $(STAMP)/deps
@@ -196,6 +206,6 @@ bench: guest
 	$(TDIR)/bench.sh -b $(B) -n 5 | tee $(B)/bench.txt
 
 clean:
-	rm -rf $(KOBJ) $(KOBJZ) $(GUEST) $(B)/e2e $(B)/results $(B)/unit $(B)/ustub
+	rm -rf $(KOBJ) $(KOBJZ) $(KOBJ39) $(GUEST) $(B)/e2e $(B)/results $(B)/unit $(B)/ustub
 distclean:
 	rm -rf $(B)
