@@ -32,8 +32,8 @@
 #include <linux/vmalloc.h>
 #include <linux/unaligned.h>
 
-/* Room for reserved ranges besides the segments: the page tables. */
-#define PE_MAX_RESERVED		(KEXEC_SEGMENT_MAX + 64)
+/* Room for reserved ranges: the segments. */
+#define PE_MAX_RESERVED		KEXEC_SEGMENT_MAX
 
 /*
  * What booting needs beyond the images: the arm64 stub's copy of the FDT
@@ -49,6 +49,7 @@
 
 struct pe_loader_data {
 	struct efi_emulator_param *param;
+	void *arch_buf;
 };
 
 struct pe_range {
@@ -101,7 +102,8 @@ static int pe_probe(const char *buf, unsigned long len)
  *
  * Return: 0, or -ENOSPC when the table is full.
  */
-int kexec_pe_reserve(struct kexec_pe_ctx *ctx, u64 start, u64 size, u32 type)
+static int kexec_pe_reserve(struct kexec_pe_ctx *ctx, u64 start, u64 size,
+			    u32 type)
 {
 	struct efi_emulator_memdesc *d;
 	u64 end = ALIGN(start + size, EFI_PAGE_SIZE);
@@ -936,6 +938,7 @@ static void *pe_load(struct kimage *image, char *kernel,
 	kfree(ctx.ram);
 	kfree(mr.range);
 	data->param = p;
+	data->arch_buf = ctx.arch_buf;
 	return data;
 
 out_free:
@@ -944,6 +947,7 @@ out_free:
 	kfree(mr.range);
 	kfree(p);
 	kfree(data);
+	vfree(ctx.arch_buf);
 	return ERR_PTR(ret);
 }
 
@@ -952,8 +956,10 @@ static int pe_cleanup(void *loader_data)
 {
 	struct pe_loader_data *data = loader_data;
 
-	if (data)
+	if (data) {
 		kfree(data->param);
+		vfree(data->arch_buf);
+	}
 	return 0;
 }
 

@@ -142,6 +142,9 @@ struct efi_emulator_param {
 	__u64 rt_base;
 	__u32 flags;			/* EFI_EMULATOR_F_* */
 	__u32 pad3;
+	/* The page tables (a segment, written with the MMU off). */
+	__u64 pt_base;
+	__u64 pt_size;
 };
 
 #define EFI_EMULATOR_RT_SIZE		0x10000	/* 64 KiB, as AArch64 UEFI */
@@ -167,12 +170,12 @@ struct kexec_pe_ctx {
 	struct efi_emulator_memdesc *reserved;	/* in use inside that memory */
 	u32 nr_reserved;
 	u32 max_reserved;
+	void *arch_buf;				/* vmalloc()ed segment data */
 	unsigned long pe_mem;			/* the PE file segment */
 	unsigned long pe_size;
 	char *cmdline;
 };
 
-int kexec_pe_reserve(struct kexec_pe_ctx *ctx, u64 start, u64 size, u32 type);
 
 /* Provided by the architecture (arch/arm64/kernel/kexec_pe.c). */
 int arch_kexec_pe_segments(struct kexec_pe_ctx *ctx);

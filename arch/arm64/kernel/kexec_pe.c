@@ -7,9 +7,8 @@
  * image->arch.dtb_mem, so the emulator is the entry and the parameter blob
  * takes the DTB's place in x0.
  *
- * The page tables live in kexec control pages, which relocation never
- * overwrites.  They use the 4K granule whatever the kernel's page size:
- * UEFI mandates it.  RAM is mapped normal write-back and executable (the
+ * The page tables live in a segment of their own, placed last.  They use
+ * the 4K granule whatever the kernel's page size: UEFI mandates it.  RAM is mapped normal write-back and executable (the
  * emulator loads code anywhere in it), the console UART as device memory.
  *
  * A kernel booted at EL2 (VHE, or at EL1 with the hyp stub) enters the
@@ -28,6 +27,8 @@
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/psci.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
 #include <asm/kexec.h>
@@ -56,43 +57,63 @@
 #define PT_RAM	(PT_ATTRIDX(MAIR_IDX_NORMAL) | PT_SH_INNER | PT_AF)
 #define PT_DEV	(PT_ATTRIDX(MAIR_IDX_DEVICE) | PT_AF)
 
+/*
+ * The tables are built in pages of their own, each known by its offset in
+ * the segment they end up in (entries hold that offset until the segment
+ * is placed), then laid out one after the other in that segment.
+ */
+#define PT_MAX_PAGES		2048	/* 8 MiB of tables */
+
 struct pe_pgtable {
-	struct kexec_pe_ctx *ctx;
-	u64 *root;
-	int nr_tables;
+	u64 *root;		/* pages[0] */
+	u64 **pages;
+	u8 *level;
+	int nr;
 	u64 ram, dev;		/* attributes for the entry level */
 };
 
-static u64 *pt_alloc(struct pe_pgtable *pt, phys_addr_t *phys)
+/* A new, empty table; *@off is its offset in the segment. */
+static u64 *pt_alloc(struct pe_pgtable *pt, int level, u64 *off)
 {
-	struct page *page = kimage_alloc_control_pages(pt->ctx->image, 0);
-	void *va;
+	u64 *table;
 
-	if (!page)
+	if (pt->nr == PT_MAX_PAGES)
 		return NULL;
-	va = page_address(page);
-	memset(va, 0, PAGE_SIZE);
-	*phys = page_to_phys(page);
-	if (kexec_pe_reserve(pt->ctx, *phys, PAGE_SIZE, EFI_BOOT_SERVICES_DATA))
+	table = (u64 *)get_zeroed_page(GFP_KERNEL);
+	if (!table)
 		return NULL;
-	pt->nr_tables++;
-	return va;
+	*off = (u64)pt->nr * PT_SIZE;
+	pt->level[pt->nr] = level;
+	pt->pages[pt->nr++] = table;
+	return table;
+}
+
+static void pt_free(struct pe_pgtable *pt)
+{
+	int i;
+
+	for (i = 0; i < pt->nr; i++)
+		free_page((unsigned long)pt->pages[i]);
+	kfree(pt->pages);
+	kfree(pt->level);
 }
 
 /*
  * Map [va, va + size) to pa at @level (0: 512 GiB entries ... 3: 4 KiB),
  * with blocks where alignment allows.  Level 0 has no blocks, level 3
- * only pages.
+ * only pages.  The tables hold 48-bit addresses.
  */
 static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 		  u64 pa, u64 size, u64 attrs)
 {
 	int shift = 39 - 9 * level;
-	u64 span = 1ULL << shift, n;
-	phys_addr_t next_pa;
+	u64 span = 1ULL << shift, n, off;
 	u64 *next;
 	int idx, ret;
 
+	if ((va | pa | (size ? va + size - 1 : 0) |
+	     (size ? pa + size - 1 : 0)) >> 48)
+		return -ERANGE;
 	while (size) {
 		idx = (va >> shift) & (PT_ENTRIES - 1);
 		n = min(size, span - (va & (span - 1)));
@@ -105,14 +126,14 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 			table[idx] = (pa & PT_ADDR_MASK) | attrs | PT_BLOCK;
 		} else {
 			if (!table[idx]) {
-				next = pt_alloc(pt, &next_pa);
+				next = pt_alloc(pt, level + 1, &off);
 				if (!next)
 					return -ENOMEM;
-				table[idx] = next_pa | PT_TABLE;
+				table[idx] = off | PT_TABLE;
 			} else if ((table[idx] & 3) != PT_TABLE) {
 				return -EEXIST;
 			}
-			next = phys_to_virt(table[idx] & PT_ADDR_MASK);
+			next = pt->pages[(table[idx] & PT_ADDR_MASK) / PT_SIZE];
 			ret = pt_map(pt, next, level + 1, va, pa, n, attrs);
 			if (ret)
 				return ret;
@@ -156,17 +177,45 @@ static int map_region(struct pe_pgtable *pt,
 	return pt_map(pt, pt->root, 0, d->phys_addr, d->phys_addr, size, attrs);
 }
 
-static void pt_clean(u64 *table, int level)
+/*
+ * Place the tables in a segment of their own: kexec keeps segments where
+ * they were put, kdump's hibernation support saves them with the crash
+ * kernel (crash_is_nosave()), and the loader reserves them in the map the
+ * payload sees.  Table entries become physical addresses in it.
+ */
+static int pt_place(struct kexec_pe_ctx *ctx, struct pe_pgtable *pt,
+		    unsigned long *mem)
 {
-	int i;
+	struct kexec_buf kbuf = { .image = ctx->image };
+	u64 *e;
+	int i, j, ret;
 
-	if (level < 3)
-		for (i = 0; i < PT_ENTRIES; i++)
-			if ((table[i] & 3) == PT_TABLE)
-				pt_clean(phys_to_virt(table[i] & PT_ADDR_MASK),
-					 level + 1);
-	dcache_clean_inval_poc((unsigned long)table,
-			       (unsigned long)table + PT_SIZE);
+	kbuf.bufsz = (unsigned long)pt->nr * PT_SIZE;
+	kbuf.memsz = ALIGN(kbuf.bufsz, PAGE_SIZE);
+	kbuf.buffer = vzalloc(kbuf.memsz);
+	if (!kbuf.buffer)
+		return -ENOMEM;
+	kbuf.buf_align = PAGE_SIZE;
+	kbuf.buf_max = ULONG_MAX;
+	kbuf.top_down = true;
+	kbuf.mem = KEXEC_BUF_MEM_UNKNOWN;
+	ret = kexec_add_buffer(&kbuf);
+	if (ret) {
+		vfree(kbuf.buffer);
+		return ret;
+	}
+	for (i = 0; i < pt->nr; i++) {
+		e = pt->pages[i];
+		for (j = 0; pt->level[i] < 3 && j < PT_ENTRIES; j++)
+			if ((e[j] & 3) == PT_TABLE)
+				e[j] = (e[j] & ~PT_ADDR_MASK) |
+				       ((kbuf.mem + (e[j] & PT_ADDR_MASK)) &
+					PT_ADDR_MASK);
+		memcpy(kbuf.buffer + i * PT_SIZE, e, PT_SIZE);
+	}
+	ctx->arch_buf = kbuf.buffer;
+	*mem = kbuf.mem;
+	return 0;
 }
 
 /* The console of a DT system: /chosen/stdout-path. */
@@ -375,42 +424,57 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 			unsigned long blob_mem)
 {
 	struct efi_emulator_param *p = ctx->param;
-	struct pe_pgtable pt = { .ctx = ctx };
+	struct pe_pgtable pt = { };
 	/* kexec enters the next image at EL2 whenever EL2 is ours. */
 	bool el2 = is_hyp_mode_available();
-	phys_addr_t root;
+	unsigned long mem;
+	u64 off;
 	u32 i;
-	int ret;
+	int ret = -ENOMEM;
 
 	pt.ram = PT_RAM | (el2 ? 0 : PT_UXN);
 	pt.dev = PT_DEV | (el2 ? PT_XN_EL2 : PT_PXN | PT_UXN);
-	pt.root = pt_alloc(&pt, &root);
+	pt.pages = kcalloc(PT_MAX_PAGES, sizeof(*pt.pages), GFP_KERNEL);
+	pt.level = kcalloc(PT_MAX_PAGES, sizeof(*pt.level), GFP_KERNEL);
+	pt.root = pt.pages && pt.level ? pt_alloc(&pt, 0, &off) : NULL;
 	if (!pt.root)
-		return -ENOMEM;
+		goto out;
 	for (i = 0; i < ctx->nr_ram; i++) {
 		ret = map_region(&pt, &ctx->ram[i]);
 		if (ret) {
 			pr_err("cannot map 0x%llx for the emulator: %d\n",
 			       ctx->ram[i].phys_addr, ret);
-			return ret;
+			goto out;
 		}
 	}
 	find_console(&p->con);
 	if (p->con.type != EFI_EMULATOR_CON_NONE) {
 		ret = pt_map(&pt, pt.root, 0, p->con.base & ~(PT_SIZE - 1),
 			     p->con.base & ~(PT_SIZE - 1), PT_SIZE, pt.dev);
-		if (ret)
-			return ret;
+		if (ret) {
+			pr_err("cannot map the console at 0x%llx: %d\n",
+			       p->con.base, ret);
+			goto out;
+		}
 	}
-	pt_clean(pt.root, 0);
+	ret = pt_place(ctx, &pt, &mem);
+	if (ret) {
+		pr_err("no room for %d pages of emulator page tables\n", pt.nr);
+		goto out;
+	}
 
-	p->ttbr0 = root;
+	/* The root is the first table. */
+	p->ttbr0 = mem;
+	p->pt_base = mem;
+	p->pt_size = (u64)pt.nr * PT_SIZE;
 	mmu_values(p, el2);
 	p->psci_conduit = psci_conduit(el2);
 
 	ctx->image->start = emu_mem;
 	ctx->image->arch.dtb_mem = blob_mem;
-	kexec_dprintk("emulator page tables: %d pages, root 0x%llx, EL%u\n",
-		      pt.nr_tables, (u64)root, p->entry_el);
-	return 0;
+	kexec_dprintk("emulator page tables: %d pages at 0x%lx, EL%u\n",
+		      pt.nr, mem, p->entry_el);
+out:
+	pt_free(&pt);
+	return ret;
 }

@@ -248,6 +248,7 @@ void emu_arm64_main(struct efi_emulator_param *p)
 	 */
 	emu_arm64_dcache_inval(emu_addr(emu_head), emu_addr(_end));
 	emu_arm64_dcache_inval(emu_addr(p), emu_addr(p) + p->size);
+	emu_arm64_dcache_inval(p->pt_base, p->pt_base + p->pt_size);
 	emu_arm64_mmu_on(p->mair, p->tcr, p->ttbr0, p->sctlr);
 
 	emu_printf("efi-emu: starting a %llu byte PE image at EL%u\n",
