@@ -20,7 +20,9 @@ KOBJZ    := $(B)/kernel-zstd
 KFRAGZ   := tools/testing/kexec-pe/config.zstd
 KOBJ39   := $(B)/kernel-va39
 KFRAG39  := tools/testing/kexec-pe/config.va39
-KMAKE0   := $(MAKE) -C $(KSRC) ARCH=arm64 CROSS_COMPILE=$(CROSS) -j$(NPROC)
+# gawk: certs/ checks the blacklist hash list with gawk's match().
+KMAKE0   := $(MAKE) -C $(KSRC) ARCH=arm64 CROSS_COMPILE=$(CROSS) -j$(NPROC) \
+	    AWK=gawk
 KMAKE    := $(KMAKE0) O=$(abspath $(KOBJ))
 KMAKEZ   := $(KMAKE0) O=$(abspath $(KOBJZ))
 KMAKE39  := $(KMAKE0) O=$(abspath $(KOBJ39))
@@ -78,8 +80,20 @@ $(KEYS)/config: | $(STAMP)/deps
 		-out $(KEYS)/cert.pem 2>/dev/null
 	echo 'CONFIG_SYSTEM_TRUSTED_KEYS="$(abspath $(KEYS))/cert.pem"' >$@
 
-$(KOBJ)/.config: $(KFRAG) $(KEYS)/config $(STAMP)/tree mk/check-config.sh
-	$(call kconfig,$(KOBJ),$(KFRAG) $(KEYS)/config)
+# The first kernel's blacklist revokes a copy of the zstd kernel's zboot
+# image (8 bytes longer: a digest of its own) by its Authenticode digest
+# ("bin:" hash, as UEFI dbx entries are loaded): the sig-lockdown case
+# loads it signed and expects EKEYREJECTED.  Copy and list are written
+# after the zstd build (kernel:), and only when they changed.
+BLIST    := $(KEYS)/blacklist-hashes
+REVOKED  := $(KEYS)/vmlinuz-revoked.efi
+$(KEYS)/blacklist.config: | $(KEYS)/config
+	printf '%s\n' CONFIG_SYSTEM_BLACKLIST_KEYRING=y \
+		'CONFIG_SYSTEM_BLACKLIST_HASH_LIST="$(abspath $(BLIST))"' >$@
+
+$(KOBJ)/.config: $(KFRAG) $(KEYS)/config $(KEYS)/blacklist.config \
+		$(STAMP)/tree mk/check-config.sh
+	$(call kconfig,$(KOBJ),$(KFRAG) $(KEYS)/config $(KEYS)/blacklist.config)
 
 # The zstd-compressed zboot image comes from a second build of its own.
 $(KOBJZ)/.config: $(KFRAG) $(KFRAGZ) $(KEYS)/config $(STAMP)/tree \
@@ -93,8 +107,9 @@ $(KOBJ39)/.config: $(KFRAG) $(KFRAG39) $(KEYS)/config $(STAMP)/tree \
 
 # Kbuild decides what to rebuild; a no-op run takes about two seconds.
 kernel: $(KOBJ)/.config $(KOBJZ)/.config $(KOBJ39)/.config
-	+$(KMAKE) -s Image vmlinuz.efi
 	+$(KMAKEZ) -s vmlinuz.efi
+	$(TDIR)/pehash.py -o $(BLIST) -r $(REVOKED) $(ZBOOTZ)
+	+$(KMAKE) -s Image vmlinuz.efi
 	+$(KMAKE39) -s vmlinuz.efi
 	@ls -l $(IMAGE) $(ZBOOT) $(ZBOOTZ) $(ZBOOT39)
 
@@ -137,7 +152,7 @@ guest: kernel $(STAMP)/debs $(KEXEC) $(GUEST)/kexec-file-load
 	$(TDIR)/mkguest.sh -u $(STUB) -k $(KEYS) $(GUEST) \
 		$(B)/arm64-root/bin/busybox $(KEXEC) \
 		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) \
-		$(GUEST)/vmlinuz-zstd.efi $(GUEST)/bad
+		$(GUEST)/vmlinuz-zstd.efi $(REVOKED) $(GUEST)/bad
 
 # ---- tests ------------------------------------------------------------
 RUNNER := $(TDIR)/run_kexec_pe.sh

@@ -27,6 +27,7 @@
 #include <linux/memory_hotplug.h>
 #include <linux/of_fdt.h>
 #include <linux/pe.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -771,6 +772,28 @@ static int fill_cmdline(struct efi_emulator_param *p, u32 off, u32 room,
 	return 0;
 }
 
+/*
+ * systemd-stub lets LoadOptions replace a UKI's .cmdline unless Secure
+ * Boot is on.  Under lockdown the kernel stands where Secure Boot would:
+ * the signed command line must be the one that boots, so a load that
+ * passes another is refused now rather than silently overridden (or
+ * silently ignored, had the emulator reported Secure Boot to the stub).
+ */
+static int check_uki_cmdline(const char *kernel, unsigned long kernel_len,
+			     const char *cmdline, unsigned long cmdline_len)
+{
+	if (!cmdline || !strnlen(cmdline, cmdline_len) ||
+	    !kexec_pe_has_section(kernel, kernel_len, IMAGE_FILE_MACHINE_ARM64,
+				  ".linux") ||
+	    !kexec_pe_has_section(kernel, kernel_len, IMAGE_FILE_MACHINE_ARM64,
+				  ".cmdline"))
+		return 0;
+	if (!security_locked_down(LOCKDOWN_KEXEC))
+		return 0;
+	pr_err("the kernel is locked down: this Unified Kernel Image boots with its signed .cmdline, not another\n");
+	return -EPERM;
+}
+
 static void *pe_load(struct kimage *image, char *kernel,
 		     unsigned long kernel_len, char *initrd,
 		     unsigned long initrd_len, char *cmdline,
@@ -793,6 +816,12 @@ static void *pe_load(struct kimage *image, char *kernel,
 	}
 	ret = kexec_pe_check(kernel, kernel_len, IMAGE_FILE_MACHINE_ARM64,
 			     &image_size);
+	if (!ret)
+		ret = kexec_pe_check_revoked(kernel, kernel_len,
+					     IMAGE_FILE_MACHINE_ARM64);
+	if (!ret)
+		ret = check_uki_cmdline(kernel, kernel_len, cmdline,
+					cmdline_len);
 	if (ret)
 		return ERR_PTR(ret);
 	/*

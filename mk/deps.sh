@@ -19,7 +19,7 @@ HOST_PKGS=(
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm qemu-efi-aarch64 linux-source-6.12
 	clang libclang-rt-14-dev qemu-user openssl sbsigntool
-	device-tree-compiler
+	device-tree-compiler gawk
 )
 
 log() { printf 'deps: %s\n' "$*" >&2; }

@@ -176,7 +176,6 @@ struct kexec_pe_ctx {
 	char *cmdline;
 };
 
-
 /* Provided by the architecture (arch/arm64/kernel/kexec_pe.c). */
 int arch_kexec_pe_segments(struct kexec_pe_ctx *ctx);
 int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
@@ -188,6 +187,7 @@ int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
 			  const char *name);
 int kexec_pe_check_map(const struct efi_emulator_param *param);
+int kexec_pe_check_revoked(const void *buf, unsigned long len, u16 machine);
 int kexec_pe_utf16(const char *s, size_t len, u16 *out, size_t *out_len);
 #endif
 

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Write malformed variants of a real PE image for the pe-bad-input case.
 
-Each variant breaks one thing in an otherwise valid vmlinuz.efi; the
-guest feeds every one to kexec_file_load() and expects -ENOEXEC, the
-reason in dmesg, and no oops or WARN.  The file NAME.why holds the reason
+Each variant breaks one thing in an otherwise valid vmlinuz.efi (or makes
+it a PE file that is not a Linux boot image); the guest feeds every one
+to kexec_file_load() and expects -ENOEXEC, the reason in dmesg, and no
+oops or WARN.  The file NAME.why holds the reason
 the kernel must print ("-" when the probe refuses silently).
 
 Usage: mkbadpe.py VMLINUZ_EFI OUTDIR
@@ -61,6 +62,17 @@ def main():
     variants['bad-relocation'] = (b, 'unsupported relocation type')
 
     variants['not-pe'] = (b'#!/bin/sh\necho not a kernel\n' * 64, '-')
+
+    # Well-formed EFI applications that are not Linux boot images: the
+    # zboot header's image type cleared, or a compression no kernel uses.
+    b = bytearray(good)
+    b[4:8] = b'\0\0\0\0'
+    variants['efi-application'] = (b, 'an EFI application, not a Linux kernel')
+
+    b = bytearray(good)
+    b[0x18:0x20] = b'brotli\0\0'
+    variants['zboot-unknown-compression'] = (
+        b, 'zboot image of an unknown compression')
 
     os.makedirs(out, exist_ok=True)
     for name, (data, why) in variants.items():

@@ -13,9 +13,14 @@
 #                   OUT/uki.cmdline and OUT/uki.itoken keep what the tests
 #                   expect; the tokens are made once per build directory.
 #   OUT/signed/     (with -k) vmlinuz.efi, uki.efi and Image signed with
-#                   KEYDIR/key.pem and cert.pem by sbsign, and
+#                   KEYDIR/key.pem and cert.pem by sbsign;
 #                   vmlinuz-tampered.efi: the signed vmlinuz.efi with one
-#                   byte of its signed content flipped
+#                   byte of its signed content flipped; with -u as well,
+#                   stub-alone.efi (systemd-stub without a kernel: an EFI
+#                   application, not a Linux image), and with a
+#                   vmlinuz-revoked.efi payload (which the first kernel's
+#                   blacklist revokes) that image and uki-revoked.efi, a
+#                   UKI whose .linux it is
 # Archives are replaced only when their content changed, so a rerun with
 # nothing new leaves them (and whatever depends on them) alone.
 #
@@ -64,9 +69,11 @@ for p in "$@"; do
 	cp -r "$p" "$root/payloads/"
 done
 
-# vmlinuz-corrupt.efi: the zboot image with the first byte of its gzip
-# payload (offset in the zboot header at 8) destroyed.  It loads; its stub
-# fails after kexec -e, which exercises the emulator's reset path.
+# vmlinuz-corrupt.efi: the zboot image whose gzip payload (offset in the
+# zboot header at 8) starts a deflate block of the reserved type 3 right
+# after its 10-byte header.  It loads (the payload still looks like gzip);
+# its stub fails to decompress after kexec -e, which exercises the
+# emulator's reset path.
 if [ -f "$root/payloads/vmlinuz.efi" ]; then
 	python3 - "$root/payloads/vmlinuz.efi" \
 		"$root/payloads/vmlinuz-corrupt.efi" <<-'EOP'
@@ -74,8 +81,8 @@ if [ -f "$root/payloads/vmlinuz.efi" ]; then
 		b = bytearray(open(sys.argv[1], 'rb').read())
 		assert b[4:8] == b'zimg'
 		off = struct.unpack_from('<I', b, 8)[0]
-		assert b[off:off + 2] == b'\x1f\x8b'
-		b[off] ^= 0xff
+		assert b[off:off + 4] == b'\x1f\x8b\x08\x00'
+		b[off + 10] |= 0x06
 		open(sys.argv[2], 'wb').write(b)
 	EOP
 fi
@@ -99,18 +106,28 @@ if [ -n "$stub" ]; then
 			.linux="$root/payloads/${k#*=}" .initrd="$u/initrd"
 		cp "$root/payloads/${k%=*}" "$out/"
 	done
+	cp "$stub" "$out/stub-alone.efi"
+	if [ -f "$root/payloads/vmlinuz-revoked.efi" ]; then
+		"$here/mkuki.sh" "$out/uki-revoked.efi" "$stub" \
+			.osrel="$u/os-release" .cmdline="$out/uki.cmdline" \
+			.linux="$root/payloads/vmlinuz-revoked.efi"
+	fi
 fi
 # sbsign puts a signing time in the signature: sign only what changed.
 if [ -n "$keys" ]; then
 	mkdir -p "$out/signed" "$out/signed.sum"
-	for f in vmlinuz.efi uki.efi Image; do
-		sum=$(cat "$root/payloads/$f" "$keys/cert.pem" | sha256sum)
+	for f in vmlinuz.efi uki.efi Image vmlinuz-revoked.efi stub-alone.efi \
+		uki-revoked.efi; do
+		src=$root/payloads/$f
+		[ -f "$src" ] || src=$out/$f
+		[ -f "$src" ] || continue
+		sum=$(cat "$src" "$keys/cert.pem" | sha256sum)
 		[ -s "$out/signed/$f" ] &&
 			[ "$(cat "$out/signed.sum/$f" 2>/dev/null)" = "$sum" ] &&
 			continue
 		rm -f "$out/signed/$f"
 		sbsign --key "$keys/key.pem" --cert "$keys/cert.pem" \
-			--output "$out/signed/$f" "$root/payloads/$f" 2>&1 |
+			--output "$out/signed/$f" "$src" 2>&1 |
 			grep -v '^Signing Unsigned' || true
 		[ -s "$out/signed/$f" ] || exit 1
 		echo "$sum" >"$out/signed.sum/$f"

@@ -118,7 +118,7 @@ first_boot_args() {
 	kdump-*-min) echo "crashkernel=$CRASHKERNEL_MIN" ;;
 	kdump-*-toosmall) echo "crashkernel=$CRASHKERNEL_TOOSMALL" ;;
 	kdump-* | uki-initrd-refused) echo "crashkernel=$CRASHKERNEL" ;;
-	sig-*) echo "lockdown=integrity" ;;
+	sig-*) echo "lockdown=integrity crashkernel=$CRASHKERNEL" ;;
 	*-ima-*) echo "ima_policy=tcb" ;;
 	*-late-cpu) echo "maxcpus=1" ;;
 	esac
@@ -286,7 +286,7 @@ check_stub_fails() {
 	expect "kexec -e reached" has "KEXECPE: kexec-e"
 	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
 	expect "the stub fails to decompress" \
-		has "EFI decompressor: Not a gzip file"
+		has "EFI decompressor: uncompression error"
 	expect "emulator reports and resets" \
 		has "efi-emu: the PE image did not boot \(status 0x8[0-9a-f]+\); resetting"
 	expect "QEMU exited on the reset" has "HOST: qemu-exit rc=0"
@@ -533,6 +533,27 @@ check_sig() {
 	expect "dmesg: unsigned, three times" test "$(grep -c \
 		"KEXECPE: dmesg: .*PEFILE: Unsigned PE binary" <<<"$TEXT")" = 3
 	expect "dmesg: tampered" has "KEXECPE: dmesg: .*PEFILE: Digest mismatch"
+	expect "signed EFI application, not Linux: ENOEXEC" \
+		has "KEXECPE: sig signed/stub-alone.efi kexec_file_load: errno=8 "
+	expect "dmesg: systemd-stub alone is no Linux image" \
+		has "KEXECPE: dmesg: .*refusing PE image: an EFI application, not a Linux kernel"
+	expect "signed, revoked by hash: EKEYREJECTED" \
+		has "KEXECPE: sig signed/vmlinuz-revoked.efi kexec_file_load: errno=129 "
+	expect "dmesg: the revoked digest" \
+		has "KEXECPE: dmesg: .*the image is revoked: its Authenticode SHA-256 $(cat "$BUILD/keys/blacklist-hashes" | tr -d '"' | sed 's/^bin://') is blacklisted"
+	expect "signed UKI of a revoked .linux: EKEYREJECTED" \
+		has "KEXECPE: sig signed/uki-revoked.efi kexec_file_load: errno=129 "
+	expect "dmesg: the UKI's .linux is revoked" \
+		has "KEXECPE: dmesg: .*the image's .linux section is revoked"
+	expect "signed UKI with a command line: EPERM" \
+		has "KEXECPE: sig signed/uki.efi\\+cmdline kexec_file_load: errno=1 "
+	expect "signed UKI with a command line, kdump: EPERM" \
+		has "KEXECPE: sig signed/uki.efi-crash\\+cmdline kexec_file_load: errno=1 "
+	expect "dmesg: the signed .cmdline stays, twice" test "$(grep -c \
+		"KEXECPE: dmesg: .*locked down: this Unified Kernel Image boots with its signed .cmdline" \
+		<<<"$TEXT")" = 2
+	expect "signed UKI without a command line loads" \
+		has "KEXECPE: sig signed/uki.efi-nocmdline kexec_file_load: ok"
 	expect "signed UKI loads" has "KEXECPE: sig signed/uki.efi loaded"
 	expect "signed Image loads" has "KEXECPE: sig signed/Image loaded"
 	check_pe_kexec "$1"

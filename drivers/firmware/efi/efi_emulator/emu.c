@@ -61,7 +61,7 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 /**
  * emu_boot() - load the payload and start it
  * @e:		the emulator, after emu_init()
- * @pe:		the PE file
+ * @pe:		the PE file, a Linux boot image (emu_pe_linux_kind())
  * @size:	its size
  * @cmdline:	the command line in UTF-16, NUL-terminated, or NULL
  * @cmdline_size: its size in bytes including the NUL
@@ -79,8 +79,14 @@ efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 	efi_loaded_image_t *li;
 	efi_handle_t handle;
 	efi_status_t status;
+	const char *why = "";
 	void *opts = NULL;
 
+	/* The kexec loader refused anything else already (kexec_pe_check()). */
+	if (!emu_pe_linux_kind(pe, size, EMU_PE_MACHINE, &why)) {
+		emu_printf("efi-emu: refusing image: %s\n", why);
+		return EFI_UNSUPPORTED;
+	}
 	status = emu_load_image_buffer(NULL, pe, size, NULL, &handle);
 	if (status != EFI_SUCCESS)
 		return status;

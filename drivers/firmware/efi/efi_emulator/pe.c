@@ -361,3 +361,120 @@ efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 		return status;
 	return walk_relocs(image, pe, delta, true, why);
 }
+
+/*
+ * What marks a Linux boot image.  libstub's zboot header
+ * (drivers/firmware/efi/libstub/zboot-header.S) fills the DOS header:
+ * "zimg" at 4, the payload's offset and size at 8 and 12, the compression
+ * as a string at 0x18 and LINUX_PE_MAGIC at 0x38.  The payload starts with
+ * the magic of its format; every kernel since 6.1 names one of these.
+ */
+#define ZBOOT_TYPE		4
+#define ZBOOT_PAYLOAD		8
+#define ZBOOT_COMP		0x18
+#define LINUX_MAGIC_AT		0x38
+#define UKI_MAX_DEPTH		3	/* a UKI whose .linux is a UKI, at most */
+
+static const struct {
+	char name[8];
+	u8 magic[6];
+	u8 len;
+} zboot_formats[] = {
+	{ "gzip", { 0x1f, 0x8b, 0x08 }, 3 },
+	{ "zstd", { 0x28, 0xb5, 0x2f, 0xfd }, 4 },
+	{ "zstd22", { 0x28, 0xb5, 0x2f, 0xfd }, 4 },
+	{ "xzkern", { 0xfd, '7', 'z', 'X', 'Z', 0 }, 6 },
+	{ "lz4", { 0x02, 0x21, 0x4c, 0x18 }, 4 },
+	{ "lzo", { 0x89, 'L', 'Z', 'O' }, 4 },
+	{ "lzma", { 0x5d, 0, 0 }, 3 },
+	{ "bzip2", { 'B', 'Z', 'h' }, 3 },
+};
+
+static u32 get_le32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static bool is_zboot(const u8 *file, u64 size, const char **why)
+{
+	const char *comp = (const char *)file + ZBOOT_COMP;
+	u32 off, len, i;
+
+	if (get_le32(file + LINUX_MAGIC_AT) != LINUX_PE_MAGIC) {
+		*why = "zboot header without the Linux PE magic";
+		return false;
+	}
+	off = get_le32(file + ZBOOT_PAYLOAD);
+	len = get_le32(file + ZBOOT_PAYLOAD + 4);
+	for (i = 0; i < EMU_ARRAY_SIZE(zboot_formats); i++)
+		if (!memcmp(comp, zboot_formats[i].name,
+			    sizeof(zboot_formats[i].name)))
+			break;
+	if (i == EMU_ARRAY_SIZE(zboot_formats)) {
+		*why = "zboot image of an unknown compression";
+		return false;
+	}
+	if (off > size || len > size - off || len < zboot_formats[i].len ||
+	    memcmp(file + off, zboot_formats[i].magic, zboot_formats[i].len)) {
+		*why = "zboot payload missing or not in its compression format";
+		return false;
+	}
+	return true;
+}
+
+static const char *linux_kind(const u8 *file, u64 size, u16 machine,
+			      u32 depth, const char **why)
+{
+	struct emu_pe_info pe;
+	u32 off, len;
+
+	if (emu_pe_parse(file, size, machine, &pe, why) != EFI_SUCCESS)
+		return NULL;
+	/* The arm64 Image header, whose EFI stub is the kernel's own. */
+	if (machine == IMAGE_FILE_MACHINE_ARM64 &&
+	    !memcmp(file + LINUX_MAGIC_AT, "ARM\x64", 4))
+		return "Linux kernel with EFI stub";
+	if (!memcmp(file + ZBOOT_TYPE, "zimg", 4))
+		return is_zboot(file, size, why) ? "EFI zboot image" : NULL;
+	if (emu_pe_find_section(file, &pe, ".linux", &off, &len)) {
+		if (depth + 1 == UKI_MAX_DEPTH) {
+			*why = "Unified Kernel Images nested too deep";
+			return NULL;
+		}
+		if (!linux_kind(file + off, len, machine, depth + 1, why))
+			return NULL;
+		return "Unified Kernel Image";
+	}
+	if (emu_pe_find_section(file, &pe, ".sdmagic", &off, &len))
+		*why = "systemd-stub without a .linux section, not a Linux kernel";
+	else
+		*why = "an EFI application, not a Linux kernel";
+	return NULL;
+}
+
+/**
+ * emu_pe_linux_kind() - is a PE file a Linux boot image, and which kind?
+ * @file:	the file
+ * @size:	its size
+ * @machine:	the only machine type accepted (IMAGE_FILE_MACHINE_*)
+ * @why:	out: why it is none; for a UKI, the reason its .linux (or the
+ *		.linux of a nested one) was refused
+ *
+ * The emulator boots Linux and nothing else: an EFI zboot image, a kernel
+ * image with the kernel's EFI stub, or a Unified Kernel Image whose .linux
+ * is one of these.  The marks checked are the ones Linux puts there, as
+ * the kexec Image loader checks the arm64 magic; they say what the signed
+ * object is, not that its code is benign, which the signature does.
+ *
+ * Return: a name for the kind, or NULL.
+ */
+const char *emu_pe_linux_kind(const void *file, u64 size, u16 machine,
+			      const char **why)
+{
+	const char *dummy;
+
+	return linux_kind(file, size, machine, 0, why ? why : &dummy);
+}

@@ -592,4 +592,226 @@ TEST(relocate_refuses_target_past_image)
 		      (10 << 12) | 0xffc, EFI_LOAD_ERROR, "target outside");
 }
 
+/* ---- which Linux boot image a file is (emu_pe_linux_kind()) ---------- */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* The default image: an EFI application, and nothing Linux about it. */
+static uint8_t *plain_app(size_t *size)
+{
+	struct pb_spec s;
+
+	pb_default(&s);
+	return pb_build(&s, size);
+}
+
+/* An arm64 Image: the default image with the arm64 magic at 0x38. */
+static uint8_t *arm64_image(size_t *size)
+{
+	uint8_t *f = plain_app(size);
+
+	memcpy(f + 0x38, "ARM\x64", 4);
+	return f;
+}
+
+/* A zboot header whose payload is .text's file data, starting MAGIC. */
+static uint8_t *zboot(const char *comp, const char *magic, size_t mlen,
+		      size_t *size)
+{
+	uint8_t *f = plain_app(size);
+
+	memcpy(f + 4, "zimg", 4);
+	put32(f + 8, 0x400);
+	put32(f + 12, 0x200);
+	strncpy((char *)f + 0x18, comp, 0x38 - 0x18);
+	put32(f + 0x38, LINUX_PE_MAGIC);
+	memcpy(f + 0x400, magic, mlen);
+	return f;
+}
+
+/* The default image with a third section NAME holding INNER. */
+static uint8_t *with_section(const char *name, const uint8_t *inner,
+			     size_t inner_size, size_t *size)
+{
+	uint32_t raw = (inner_size + 0x1ff) & ~0x1ffU;
+	uint32_t rrva = 0x3000 + ((raw + 0xfff) & ~0xfffU);
+	struct pb_spec s;
+	uint8_t *f;
+
+	pb_default(&s);
+	s.nr_sections = s.nr_sect = 3;
+	s.sect[2] = s.sect[1];
+	s.sect[2].rva = rrva;
+	s.sect[2].file_off = 0x600 + raw;
+	s.sect[1] = (struct pb_section){ "", 0x3000, inner_size, raw, 0x600,
+					 0, 0 };
+	strncpy(s.sect[1].name, name, sizeof(s.sect[1].name));
+	s.reloc_rva = rrva;
+	s.image_size = rrva + 0x1000;
+	s.file_size = 0x600 + raw + 0x200;
+	f = pb_build(&s, size);
+	memcpy(f + 0x600, inner, inner_size);
+	return f;
+}
+
+/* Wrap F (freed) in a UKI-like image N times. */
+static uint8_t *uki(uint8_t *f, size_t *size, int n)
+{
+	uint8_t *outer;
+
+	while (n--) {
+		outer = with_section(".linux", f, *size, size);
+		free(f);
+		f = outer;
+	}
+	return f;
+}
+
+static const char *kind_of(uint8_t *f, size_t size, const char **why)
+{
+	const char *kind;
+
+	*why = "";
+	kind = emu_pe_linux_kind(f, size, ARM64, why);
+	free(f);
+	return kind;
+}
+
+#define KIND(build, name) do {						\
+		const char *why_, *kind_;				\
+		size_t size_;						\
+		uint8_t *f_ = build;					\
+		kind_ = kind_of(f_, size_, &why_);			\
+		ASSERT_NE(NULL, kind_) {				\
+			TH_LOG("refused: '%s'", why_);			\
+		}							\
+		ASSERT_STREQ(name, kind_);				\
+	} while (0)
+
+#define NOT_LINUX(build, text) do {					\
+		const char *why_;					\
+		size_t size_;						\
+		uint8_t *f_ = build;					\
+		ASSERT_EQ(NULL, kind_of(f_, size_, &why_));		\
+		ASSERT_NE(NULL, strstr(why_, text)) {			\
+			TH_LOG("reason was '%s'", why_);		\
+		}							\
+	} while (0)
+
+TEST(kind_efi_application_refused)
+{
+	NOT_LINUX(plain_app(&size_), "an EFI application, not a Linux kernel");
+}
+
+TEST(kind_systemd_stub_alone_refused)
+{
+	static const uint8_t magic[] = "#### LoaderInfo: systemd-stub ####";
+
+	NOT_LINUX(with_section(".sdmagic", magic, sizeof(magic), &size_),
+		  "systemd-stub without a .linux section");
+}
+
+TEST(kind_arm64_image)
+{
+	KIND(arm64_image(&size_), "Linux kernel with EFI stub");
+}
+
+TEST(kind_zboot_gzip_and_zstd)
+{
+	KIND(zboot("gzip", "\x1f\x8b\x08", 3, &size_), "EFI zboot image");
+	KIND(zboot("zstd", "\x28\xb5\x2f\xfd", 4, &size_), "EFI zboot image");
+	KIND(zboot("zstd22", "\x28\xb5\x2f\xfd", 4, &size_),
+	     "EFI zboot image");
+}
+
+TEST(kind_zboot_unknown_compression)
+{
+	NOT_LINUX(zboot("brotli", "\x1f\x8b\x08", 3, &size_),
+		  "unknown compression");
+	/* A name is matched whole, not as a prefix. */
+	NOT_LINUX(zboot("gzipx", "\x1f\x8b\x08", 3, &size_),
+		  "unknown compression");
+}
+
+TEST(kind_zboot_payload_not_compressed)
+{
+	NOT_LINUX(zboot("gzip", "\x28\xb5\x2f\xfd", 4, &size_),
+		  "not in its compression format");
+}
+
+TEST(kind_zboot_payload_outside_file)
+{
+	uint8_t *f;
+	size_t size_;
+	const char *why;
+
+	f = zboot("gzip", "\x1f\x8b\x08", 3, &size_);
+	put32(f + 12, 0x7fffffff);
+	ASSERT_EQ(NULL, kind_of(f, size_, &why));
+	ASSERT_NE(NULL, strstr(why, "payload missing"));
+	f = zboot("gzip", "\x1f\x8b\x08", 3, &size_);
+	put32(f + 8, size_ - 2);
+	put32(f + 12, 2);
+	ASSERT_EQ(NULL, kind_of(f, size_, &why));
+}
+
+TEST(kind_zboot_without_linux_magic)
+{
+	uint8_t *f;
+	size_t size_;
+	const char *why;
+
+	f = zboot("gzip", "\x1f\x8b\x08", 3, &size_);
+	put32(f + 0x38, 0);
+	ASSERT_EQ(NULL, kind_of(f, size_, &why));
+	ASSERT_NE(NULL, strstr(why, "without the Linux PE magic"));
+}
+
+TEST(kind_uki_of_image_and_of_zboot)
+{
+	KIND(uki(arm64_image(&size_), &size_, 1), "Unified Kernel Image");
+	KIND(uki(zboot("gzip", "\x1f\x8b\x08", 3, &size_), &size_, 1),
+	     "Unified Kernel Image");
+}
+
+TEST(kind_uki_of_efi_application_refused)
+{
+	NOT_LINUX(uki(plain_app(&size_), &size_, 1),
+		  "an EFI application, not a Linux kernel");
+}
+
+TEST(kind_uki_whose_linux_is_malformed_refused)
+{
+	uint8_t *f;
+	size_t size_;
+	const char *why;
+
+	f = arm64_image(&size_);
+	put32(f + 0x3c, 0x7ffffff8);	/* e_lfanew */
+	f = uki(f, &size_, 1);
+	ASSERT_EQ(NULL, kind_of(f, size_, &why));
+	ASSERT_NE(NULL, strstr(why, "e_lfanew"));
+}
+
+TEST(kind_uki_nesting_is_bounded)
+{
+	KIND(uki(arm64_image(&size_), &size_, 2), "Unified Kernel Image");
+	NOT_LINUX(uki(arm64_image(&size_), &size_, 3), "nested too deep");
+}
+
+TEST(kind_foreign_machine_refused)
+{
+	const char *why = "";
+	size_t size;
+	uint8_t *f = zboot("gzip", "\x1f\x8b\x08", 3, &size);
+
+	ASSERT_EQ(NULL, emu_pe_linux_kind(f, size, IMAGE_FILE_MACHINE_AMD64,
+					  &why));
+	ASSERT_NE(NULL, strstr(why, "AARCH64"));
+	free(f);
+}
+
 TEST_HARNESS_MAIN

@@ -72,7 +72,7 @@ static int check_one(struct __test_metadata *_metadata, const char *pe_path,
 	struct section_header sh;
 	struct emu_pe_info pe;
 	struct objdump od;
-	const char *why = "";
+	const char *why = "", *kind;
 	size_t size;
 	u8 *file, *img;
 	int i;
@@ -104,6 +104,17 @@ static int check_one(struct __test_metadata *_metadata, const char *pe_path,
 	}
 	/* Position independent: no relocations, any base will do. */
 	EXPECT_EQ(EFI_SUCCESS, emu_pe_relocate(img, &pe, 0x40000000, &why));
+
+	/* The build's kernels are Linux boot images; systemd-stub alone is not. */
+	kind = emu_pe_linux_kind(file, size, IMAGE_FILE_MACHINE_ARM64, &why);
+	if (strstr(pe_path, "linuxaa64.efi.stub")) {
+		EXPECT_EQ(NULL, kind);
+		EXPECT_NE(NULL, strstr(why, "not a Linux kernel"));
+	} else if (strstr(pe_path, "vmlinuz")) {
+		EXPECT_STREQ("EFI zboot image", kind ?: why);
+	} else {
+		EXPECT_STREQ("Linux kernel with EFI stub", kind ?: why);
+	}
 	free(img);
 	free(file);
 	return 0;
