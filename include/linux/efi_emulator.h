@@ -15,18 +15,22 @@
 #include <linux/types.h>
 
 #define EFI_EMULATOR_PARAM_MAGIC	0x4d52415045554d45ULL	/* "EMUEPARM" */
-#define EFI_EMULATOR_VERSION		2
+#define EFI_EMULATOR_VERSION		3
 
 /*
  * The emulator binary starts with this header: a branch to its entry,
  * then the size it needs in memory (image, BSS and stack), so the kernel
- * can size its segment without knowing anything else about it.
+ * can size its segment without knowing anything else about it, and where
+ * its permissions change, so the kernel can map it W^X: text (read-only,
+ * executable), read-only data, then data, BSS and stack (writable,
+ * non-executable), each starting on a 4 KiB page.
  */
 struct efi_emulator_header {
 	__le32 branch;			/* b to the entry code */
-	__le32 reserved;
+	__le32 text_size;		/* bytes from the start, page aligned */
 	__le64 magic;			/* EFI_EMULATOR_IMAGE_MAGIC */
 	__le64 mem_size;		/* bytes from the start, page aligned */
+	__le64 data_offset;		/* end of read-only data, page aligned */
 };
 
 #define EFI_EMULATOR_IMAGE_MAGIC	0x41454d554c494645ULL	/* "EFILUMEA" */

@@ -8,13 +8,19 @@
  * takes the DTB's place in x0.
  *
  * The page tables live in a segment of their own, placed last.  They use
- * the 4K granule whatever the kernel's page size: UEFI mandates it.  RAM is mapped normal write-back and executable (the
- * emulator loads code anywhere in it), the console UART as device memory.
+ * the 4K granule whatever the kernel's page size: UEFI mandates it.  No
+ * page is writable and executable: RAM is mapped normal write-back and
+ * non-executable, the console UART as device memory, the emulator in 4 KiB
+ * pages with its text read-only and executable and the rest of it
+ * non-executable; the emulator then makes what it loads executable as
+ * the image's sections ask (drivers/firmware/efi/efi_emulator/memattr.c).
+ * The first boot's runtime code stays executable and writable, as the
+ * kernel maps it without a memory attributes table.
  *
  * A kernel booted at EL2 (VHE, or at EL1 with the hyp stub) enters the
  * next image at EL2, so the emulator then runs at EL2 and gets tables and
  * register values in the EL2 (E2H = 0) format: one XN bit instead of
- * PXN/UXN, PS instead of IPS, SCTLR_EL2's RES1 bits.
+ * PXN/UXN, AP[1] RES1, PS instead of IPS, SCTLR_EL2's RES1 bits.
  */
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
@@ -43,6 +49,8 @@
 #define PT_PAGE			3ULL
 #define PT_ATTRIDX(n)		((u64)(n) << 2)
 #define PT_SH_INNER		(3ULL << 8)
+#define PT_AP1_EL2		BIT_ULL(6)	/* AP[1]: RES1 at EL2 (E2H = 0) */
+#define PT_RDONLY		BIT_ULL(7)	/* AP[2] */
 #define PT_AF			BIT_ULL(10)
 #define PT_PXN			BIT_ULL(53)
 #define PT_UXN			BIT_ULL(54)
@@ -69,7 +77,9 @@ struct pe_pgtable {
 	u64 **pages;
 	u8 *level;
 	int nr;
-	u64 ram, dev;		/* attributes for the entry level */
+	/* attributes for the entry level: data, code, read-only, device */
+	u64 ram, exec, text, rodata, dev;
+	u64 hole, hole_end;	/* the emulator: mapped on its own */
 };
 
 /* A new, empty table; *@off is its offset in the segment. */
@@ -145,6 +155,51 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 	return 0;
 }
 
+/* Identity map RAM, around the emulator's segment. */
+static int map_ram(struct pe_pgtable *pt, u64 start, u64 size, u64 attrs)
+{
+	u64 end = start + size;
+	int ret;
+
+	if (end <= pt->hole || start >= pt->hole_end)
+		return pt_map(pt, pt->root, 0, start, start, size, attrs);
+	if (start < pt->hole) {
+		ret = pt_map(pt, pt->root, 0, start, start, pt->hole - start,
+			     attrs);
+		if (ret)
+			return ret;
+	}
+	if (end <= pt->hole_end)
+		return 0;
+	return pt_map(pt, pt->root, 0, pt->hole_end, pt->hole_end,
+		      end - pt->hole_end, attrs);
+}
+
+/*
+ * The emulator at @base: text read-only and executable, read-only data,
+ * then data, BSS and stack writable, in 4 KiB pages (it splits blocks of
+ * the rest of the map, but never its own).
+ */
+static int map_emulator(struct pe_pgtable *pt, u64 base)
+{
+	const struct efi_emulator_header *hdr = (const void *)efi_emulator_blob;
+	u64 text = le32_to_cpu(hdr->text_size);
+	u64 data = le64_to_cpu(hdr->data_offset);
+	u64 end = le64_to_cpu(hdr->mem_size), va;
+	int ret = 0;
+
+	if (!text || text > data || data > end ||
+	    (text | data | end) & (PT_SIZE - 1))
+		return -EINVAL;
+	for (va = 0; va < end && !ret; va += PT_SIZE)
+		ret = pt_map(pt, pt->root, 0, base + va, base + va, PT_SIZE,
+			     va < text ? pt->text :
+			     va < data ? pt->rodata : pt->ram);
+	pt->hole = base;
+	pt->hole_end = base + end;
+	return ret;
+}
+
 /*
  * RAM is identity mapped; runtime regions of the first boot are
  * mapped where its runtime services expect them (their virtual address),
@@ -163,14 +218,15 @@ static int map_region(struct pe_pgtable *pt,
 	/* RAM the kernel maps: the emulator reads the memreserve list. */
 	if (efi_emulator_ram_type(d->type))
 		return d->attribute & EFI_MEMORY_WB ?
-		       pt_map(pt, pt->root, 0, d->phys_addr, d->phys_addr,
-			      size, pt->ram) : 0;
+		       map_ram(pt, d->phys_addr, size, pt->ram) : 0;
 	if (!(d->attribute & EFI_MEMORY_RUNTIME) || !d->virt_addr)
 		return 0;
 	if (d->type == EFI_MEMORY_MAPPED_IO ||
 	    d->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE ||
 	    !(d->attribute & EFI_MEMORY_WB))
 		attrs = pt->dev;
+	else if (d->type == EFI_RUNTIME_SERVICES_CODE)
+		attrs = pt->exec;
 	ret = pt_map(pt, pt->root, 0, d->virt_addr, d->phys_addr, size, attrs);
 	if (ret || d->virt_addr == d->phys_addr || attrs == pt->dev)
 		return ret;
@@ -428,17 +484,28 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 	/* kexec enters the next image at EL2 whenever EL2 is ours. */
 	bool el2 = is_hyp_mode_available();
 	unsigned long mem;
+	/* EL1: privileged execute-never, and never executable at EL0. */
+	u64 xn = el2 ? PT_XN_EL2 : PT_PXN | PT_UXN;
+	u64 ap1 = el2 ? PT_AP1_EL2 : 0;
 	u64 off;
 	u32 i;
 	int ret = -ENOMEM;
 
-	pt.ram = PT_RAM | (el2 ? 0 : PT_UXN);
-	pt.dev = PT_DEV | (el2 ? PT_XN_EL2 : PT_PXN | PT_UXN);
+	pt.ram = PT_RAM | ap1 | xn;
+	pt.exec = PT_RAM | ap1 | (el2 ? 0 : PT_UXN);
+	pt.text = pt.exec | PT_RDONLY;
+	pt.rodata = pt.ram | PT_RDONLY;
+	pt.dev = PT_DEV | ap1 | xn;
 	pt.pages = kcalloc(PT_MAX_PAGES, sizeof(*pt.pages), GFP_KERNEL);
 	pt.level = kcalloc(PT_MAX_PAGES, sizeof(*pt.level), GFP_KERNEL);
 	pt.root = pt.pages && pt.level ? pt_alloc(&pt, 0, &off) : NULL;
 	if (!pt.root)
 		goto out;
+	ret = map_emulator(&pt, emu_mem);
+	if (ret) {
+		pr_err("cannot map the emulator at 0x%lx: %d\n", emu_mem, ret);
+		goto out;
+	}
 	for (i = 0; i < ctx->nr_ram; i++) {
 		ret = map_region(&pt, &ctx->ram[i]);
 		if (ret) {

@@ -87,6 +87,33 @@ if [ -f "$root/payloads/vmlinuz.efi" ]; then
 	EOP
 fi
 
+# vmlinuz-nx.efi: the zboot image with its entry point moved into its
+# writable data section, where a "ret" waits.  It loads; the emulator maps
+# that section non-executable, so the jump to it must fault and reset
+# (with the data executable, the payload would return instead).
+if [ -f "$root/payloads/vmlinuz.efi" ]; then
+	python3 - "$root/payloads/vmlinuz.efi" \
+		"$root/payloads/vmlinuz-nx.efi" <<-'EOP'
+		import struct, sys
+		b = bytearray(open(sys.argv[1], 'rb').read())
+		pe = struct.unpack_from('<I', b, 0x3c)[0]
+		nsec = struct.unpack_from('<H', b, pe + 6)[0]
+		opt = pe + 24
+		sect = opt + struct.unpack_from('<H', b, pe + 20)[0]
+		for i in range(nsec):
+		    s = sect + 40 * i
+		    rva, raw, off, flags = struct.unpack_from('<III', b, s + 12) + \
+		        struct.unpack_from('<I', b, s + 36)
+		    if flags & 0x80000000 and not flags & 0x20000000 and raw >= 0x200:
+		        break
+		else:
+		    sys.exit('no writable data section')
+		struct.pack_into('<I', b, off + 0x100, 0xd65f03c0)	# ret
+		struct.pack_into('<I', b, opt + 16, rva + 0x100)
+		open(sys.argv[2], 'wb').write(b)
+	EOP
+fi
+
 if [ -n "$stub" ]; then
 	u=$out/uki
 	mkdir -p "$u/root/etc/kexecpe"

@@ -73,6 +73,8 @@ CASES=(
 	"uki-append-direct    direct check_uki_append"
 	"uki-initrd-refused   direct check_uki_refused"
 	"pe-stub-fails-direct direct check_stub_fails"
+	"pe-nx-direct         direct check_nx"
+	"pe-nx-el2            direct check_nx"
 	"kdump-image-direct   direct check_kdump"
 	"kdump-pe-direct      direct check_kdump"
 	"kdump-pe-uefi        uefi   check_kdump"
@@ -197,6 +199,20 @@ check_pe_kexec() {
 	expect "EFI stub ran to ExitBootServices" \
 		has "EFI stub: Exiting boot services"
 	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
+	# The kernel's stub maps the kernel it decompressed W^X through
+	# EFI_MEMORY_ATTRIBUTE_PROTOCOL (efi_remap_image()): one query (the
+	# EfiLoaderCode it allocated is executable), the code made read-only,
+	# the rest non-executable.
+	[[ "$NAME" == pe-zboot-* || "$NAME" == pe-zstd-* ]] &&
+		expect "stub used the memory attribute protocol" \
+			has "efi-emu: memory attributes: get 1, set 2, clear 0"
+	# W^X as the payload leaves it at ExitBootServices().
+	expect "map: the stub's code r-x" has "efi-emu: map: payload entry r-x"
+	expect "map: the PE file rw-" has "efi-emu: map: PE file rw-"
+	expect "map: free RAM rw-" has "efi-emu: map: free RAM rw-"
+	expect "map: emulator text r-x" has "efi-emu: map: emulator text r-x"
+	expect "map: emulator stack rw-" has "efi-emu: map: emulator stack rw-"
+	expect "map: console rw- device" has "efi-emu: map: console rw- device"
 }
 
 # Three PE kexecs in a row in one guest: stages 2, 3 and 4 each report
@@ -289,6 +305,21 @@ check_stub_fails() {
 		has "EFI decompressor: uncompression error"
 	expect "emulator reports and resets" \
 		has "efi-emu: the PE image did not boot \(status 0x8[0-9a-f]+\); resetting"
+	expect "QEMU exited on the reset" has "HOST: qemu-exit rc=0"
+	expect "no stage 2" eval '! has "KEXECPE: stage=2"'
+}
+
+# -nx cases: the image's entry point lies in its writable data section.
+# The emulator maps it non-executable: the first instruction fetch there
+# is an instruction abort (EC 0x21, a permission fault) at the entry
+# itself, reported and followed by a reset; nothing of the payload runs.
+check_nx() {
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "kexec -e reached" has "KEXECPE: kexec-e"
+	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
+	expect "instruction abort at the entry, in data" \
+		has "efi-emu: exception [0-9]+: ESR 0x860000[0-9a-f][0-9a-f] ELR (0x[0-9a-f]+) FAR \\1\r?\$"
+	expect "the data never ran" eval '! has "efi-emu: payload returned"'
 	expect "QEMU exited on the reset" has "HOST: qemu-exit rc=0"
 	expect "no stage 2" eval '! has "KEXECPE: stage=2"'
 }
@@ -580,8 +611,11 @@ check_bad_input() {
 # -el2 cases: both kernels ran at EL2, and so did the emulator between
 # them if there was one (kexec enters the next image at EL2).
 check_el2() {
-	expect "both kernels at EL2" test "$(grep -c \
-		'CPU: All CPU(s) started at EL2' <<<"$TEXT")" = 2
+	local kernels=2
+	# The -nx cases reset in the emulator: no second kernel.
+	[[ "$NAME" == pe-nx-* ]] && kernels=1
+	expect "every kernel at EL2" test "$(grep -c \
+		'CPU: All CPU(s) started at EL2' <<<"$TEXT")" = $kernels
 	[[ "$NAME" == image-* ]] ||
 		expect "emulator at EL2" \
 			has "efi-emu: starting a [0-9]+ byte PE image at EL2"

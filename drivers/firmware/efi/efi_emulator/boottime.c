@@ -89,17 +89,28 @@ static void restore_tpl(unsigned long old_tpl)
 	emu->tpl = old_tpl;
 }
 
+/* Allocations are executable only for the code types (memattr.c). */
 static efi_status_t allocate_pages(int type, int mem_type, unsigned long pages,
 				   u64 *addr)
 {
+	efi_status_t status;
+
 	emu_called(allocate_pages);
-	return emu_allocate_pages(&emu->mem, type, mem_type, pages, addr);
+	status = emu_allocate_pages(&emu->mem, type, mem_type, pages, addr);
+	if (status == EFI_SUCCESS)
+		emu_protect_allocation(*addr, pages, mem_type);
+	return status;
 }
 
 static efi_status_t free_pages(u64 addr, unsigned long pages)
 {
+	efi_status_t status;
+
 	emu_called(free_pages);
-	return emu_free_pages(&emu->mem, addr, pages);
+	status = emu_free_pages(&emu->mem, addr, pages);
+	if (status == EFI_SUCCESS)
+		emu_protect_allocation(addr, pages, EFI_CONVENTIONAL_MEMORY);
+	return status;
 }
 
 static efi_status_t get_memory_map(unsigned long *size, efi_memory_desc_t *map,
@@ -113,14 +124,29 @@ static efi_status_t get_memory_map(unsigned long *size, efi_memory_desc_t *map,
 
 static efi_status_t allocate_pool(int mem_type, unsigned long size, void **buf)
 {
+	efi_status_t status;
+	u64 base, pages;
+
 	emu_called(allocate_pool);
-	return emu_allocate_pool(&emu->mem, mem_type, size, buf);
+	status = emu_allocate_pool(&emu->mem, mem_type, size, buf);
+	if (status == EFI_SUCCESS &&
+	    emu_pool_pages(&emu->mem, *buf, &base, &pages))
+		emu_protect_allocation(base, pages, mem_type);
+	return status;
 }
 
 static efi_status_t free_pool(void *buf)
 {
+	u64 base, pages;
+	bool known;
+
 	emu_called(free_pool);
-	return emu_free_pool(&emu->mem, buf);
+	known = emu_pool_pages(&emu->mem, buf, &base, &pages);
+	if (emu_free_pool(&emu->mem, buf) != EFI_SUCCESS)
+		return EFI_INVALID_PARAMETER;
+	if (known)
+		emu_protect_allocation(base, pages, EFI_CONVENTIONAL_MEMORY);
+	return EFI_SUCCESS;
 }
 
 static struct emu_event *get_event(efi_event_t ev)
@@ -293,6 +319,7 @@ static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 	emu_called(exit_boot_services);
 	if (key != emu->mem.key)
 		return EFI_INVALID_PARAMETER;
+	emu_memattr_report(emu);
 	for (ev = emu->events; ev; ev = ev->next)
 		if (ev->exit_boot_services)
 			signal_one(ev);

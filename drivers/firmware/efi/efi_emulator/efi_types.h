@@ -34,6 +34,7 @@ typedef u64 efi_physical_addr_t;
 #define EFI_VOLUME_CORRUPTED EFI_ERR(10)
 #define EFI_NOT_FOUND EFI_ERR(14)
 #define EFI_ACCESS_DENIED EFI_ERR(15)
+#define EFI_NO_MAPPING EFI_ERR(23)
 #define EFI_SECURITY_VIOLATION EFI_ERR(26)
 
 #define EFI_ERROR(s) ((long)(s) < 0)
@@ -73,6 +74,9 @@ enum {
 };
 
 #define EFI_MEMORY_WB 0x0000000000000008ULL
+#define EFI_MEMORY_RP 0x0000000000002000ULL
+#define EFI_MEMORY_XP 0x0000000000004000ULL
+#define EFI_MEMORY_RO 0x0000000000020000ULL
 #define EFI_MEMORY_SP 0x0000000000040000ULL
 #define EFI_MEMORY_RUNTIME 0x8000000000000000ULL
 
@@ -378,6 +382,21 @@ struct efi_rng_protocol {
 				unsigned long len, u8 *out);
 };
 
+/* EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10, 37.7) */
+typedef struct efi_memory_attribute_protocol efi_memory_attribute_protocol_t;
+
+struct efi_memory_attribute_protocol {
+	efi_status_t (*get_memory_attributes)(efi_memory_attribute_protocol_t *this,
+					      efi_physical_addr_t base, u64 len,
+					      u64 *attrs);
+	efi_status_t (*set_memory_attributes)(efi_memory_attribute_protocol_t *this,
+					      efi_physical_addr_t base, u64 len,
+					      u64 attrs);
+	efi_status_t (*clear_memory_attributes)(efi_memory_attribute_protocol_t *this,
+						efi_physical_addr_t base,
+						u64 len, u64 attrs);
+};
+
 /* EFI_SMBIOS_PROTOCOL (UEFI PI 1.8, volume 5, 6.2) */
 typedef struct efi_smbios_protocol efi_smbios_protocol_t;
 
@@ -421,6 +440,9 @@ struct efi_smbios_protocol {
 #define EFI_LOAD_FILE2_PROTOCOL_GUID                                       \
 	EFI_GUID(0x4006c0c1, 0xfcb3, 0x403e, 0x99, 0x6d, 0x4a, 0x6c, 0x87, \
 		 0x24, 0xe0, 0x6d)
+#define EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID                                 \
+	EFI_GUID(0xf4560cf6, 0x40ec, 0x4b4a, 0xa1, 0x92, 0xbf, 0x1d, 0x57, \
+		 0xd0, 0xb1, 0x89)
 #define EFI_RNG_PROTOCOL_GUID                                              \
 	EFI_GUID(0x3152bca5, 0xeade, 0x433d, 0x86, 0x2e, 0xc0, 0x1c, 0xdc, \
 		 0x29, 0x1f, 0x44)

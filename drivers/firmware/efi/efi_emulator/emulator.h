@@ -113,6 +113,7 @@ efi_status_t emu_get_memory_map(struct emu_memory *m, unsigned long *size,
 efi_status_t emu_allocate_pool(struct emu_memory *m, u32 type,
 			       unsigned long size, void **buf);
 efi_status_t emu_free_pool(struct emu_memory *m, void *buf);
+bool emu_pool_pages(struct emu_memory *m, void *buf, u64 *base, u64 *pages);
 
 /* The regions the emulator's map holds at most. */
 #define EMU_MAX_REGIONS 1024
@@ -152,6 +153,8 @@ bool emu_pe_find_section(const void *file, const struct emu_pe_info *pe,
 			 const char *name, u32 *offset, u32 *size);
 const char *emu_pe_linux_kind(const void *file, u64 size, u16 machine,
 			      const char **why);
+void emu_pe_section(const void *file, const struct emu_pe_info *pe, u32 i,
+		    u32 *rva, u32 *size, u32 *flags);
 
 /* console.c */
 struct emulator;
@@ -281,6 +284,14 @@ void emu_boottime_init(struct emulator *e);
 /* load_file2.c, rng.c and smbios.c */
 efi_status_t emu_install_initrd(struct emulator *e, u64 base, u64 size);
 efi_status_t emu_install_rng(struct emulator *e);
+
+/* memattr.c: page permissions and EFI_MEMORY_ATTRIBUTE_PROTOCOL */
+efi_status_t emu_mem_protect(u64 base, u64 size, u64 attrs);
+void emu_protect_allocation(u64 base, u64 pages, u32 type);
+void emu_protect_image(u64 base, u64 pages, const void *file,
+		       const struct emu_pe_info *pe);
+efi_status_t emu_install_memattr(struct emulator *e);
+void emu_memattr_report(struct emulator *e);
 efi_status_t emu_install_smbios(struct emulator *e);
 
 /*
@@ -298,6 +309,16 @@ struct emu_platform_ops {
 	void (*delay_us)(unsigned long us);
 	/* ExitBootServices() succeeded: the payload owns the machine now. */
 	void (*exit_boot_services)(struct emulator *e);
+	/*
+	 * Page permissions, as EFI_MEMORY_RP, _RO and _XP bits, of whole
+	 * mapped pages: set_attrs() sets @set and clears @clear on every
+	 * page of the range; get_attrs() fails with EFI_NO_MAPPING unless
+	 * all of them are mapped alike.  Both NULL: permissions stay as
+	 * the platform made them and EFI_MEMORY_ATTRIBUTE_PROTOCOL is not
+	 * offered.
+	 */
+	efi_status_t (*set_attrs)(u64 base, u64 size, u64 set, u64 clear);
+	efi_status_t (*get_attrs)(u64 base, u64 size, u64 *attrs);
 };
 
 /*
@@ -385,6 +406,8 @@ struct emulator {
 	u64 initrd_base;
 	u64 initrd_size;
 	efi_rng_protocol_t rng;
+	efi_memory_attribute_protocol_t memattr;
+	u32 memattr_calls[3];	/* get, set, clear */
 	/* EFI_SMBIOS_PROTOCOL over the first boot's table (smbios.c) */
 	struct {
 		efi_smbios_protocol_t proto;

@@ -42,6 +42,7 @@ static void free_image(struct emu_image *img)
 	}
 	emu_uninstall_protocol(img->handle, &li_guid, img);
 	emu_free_pages(&emu->mem, img->base, img->pages);
+	emu_protect_allocation(img->base, img->pages, EFI_CONVENTIONAL_MEMORY);
 	img->magic = 0;
 	emu_free_pool(&emu->mem, img);
 }
@@ -116,6 +117,7 @@ efi_status_t emu_load_image_buffer(efi_handle_t parent, const void *buf,
 	}
 	if (emu->ops->sync_code)
 		emu->ops->sync_code(emu_ptr(base), pe.image_size);
+	emu_protect_image(base, pages, buf, &pe);
 
 	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA,
 				   sizeof(*img), (void **)&img);
@@ -152,6 +154,7 @@ efi_status_t emu_load_image_buffer(efi_handle_t parent, const void *buf,
 
 free_pages:
 	emu_free_pages(&emu->mem, base, pages);
+	emu_protect_allocation(base, pages, EFI_CONVENTIONAL_MEMORY);
 	return status;
 }
 

@@ -529,6 +529,27 @@ efi_status_t emu_allocate_pool(struct emu_memory *m, u32 type,
 	return EFI_SUCCESS;
 }
 
+/*
+ * The header of pool buffer @buf, read only once the map says its page
+ * was allocated here; NULL for anything else.
+ */
+static struct pool_hdr *pool_header(struct emu_memory *m, void *buf)
+{
+	u64 addr = emu_addr(buf) - sizeof(struct pool_hdr);
+	struct pool_hdr *h = emu_ptr(addr);
+	int i;
+
+	if (!buf || addr & (EFI_PAGE_SIZE - 1))
+		return NULL;
+	i = find_region(m, addr, 1);
+	if (i < 0 || !(m->map[i].flags & EMU_REGION_OWNED) ||
+	    h->magic != POOL_MAGIC)
+		return NULL;
+	if (find_region(m, addr, h->pages) != i)
+		return NULL;
+	return h;
+}
+
 /**
  * emu_free_pool() - implements FreePool() (UEFI 2.10, 7.2)
  * @m:		memory map
@@ -542,18 +563,30 @@ efi_status_t emu_allocate_pool(struct emu_memory *m, u32 type,
  */
 efi_status_t emu_free_pool(struct emu_memory *m, void *buf)
 {
-	u64 addr = emu_addr(buf) - sizeof(struct pool_hdr);
-	struct pool_hdr *h = emu_ptr(addr);
-	int i;
+	struct pool_hdr *h = pool_header(m, buf);
 
-	if (!buf || addr & (EFI_PAGE_SIZE - 1))
-		return EFI_INVALID_PARAMETER;
-	i = find_region(m, addr, 1);
-	if (i < 0 || !(m->map[i].flags & EMU_REGION_OWNED) ||
-	    h->magic != POOL_MAGIC)
-		return EFI_INVALID_PARAMETER;
-	if (find_region(m, addr, h->pages) != i)
+	if (!h)
 		return EFI_INVALID_PARAMETER;
 	h->magic = 0;
-	return emu_free_pages(m, addr, h->pages);
+	return emu_free_pages(m, emu_addr(h), h->pages);
+}
+
+/**
+ * emu_pool_pages() - the pages behind a pool buffer
+ * @m:		memory map
+ * @buf:	a buffer from emu_allocate_pool()
+ * @base:	out: its first page
+ * @pages:	out: how many
+ *
+ * Return: true if @buf is a live pool buffer.
+ */
+bool emu_pool_pages(struct emu_memory *m, void *buf, u64 *base, u64 *pages)
+{
+	struct pool_hdr *h = pool_header(m, buf);
+
+	if (!h)
+		return false;
+	*base = emu_addr(h);
+	*pages = h->pages;
+	return true;
 }

@@ -144,6 +144,26 @@ bool emu_pe_find_section(const void *file, const struct emu_pe_info *pe,
 }
 
 /**
+ * emu_pe_section() - where a section goes and what it may do
+ * @file:	the image, as emu_pe_parse() checked it
+ * @pe:		what emu_pe_parse() found
+ * @i:		section index, below pe->nr_sections
+ * @rva:	out: its RVA
+ * @size:	out: its size in memory
+ * @flags:	out: its Characteristics (IMAGE_SCN_*)
+ */
+void emu_pe_section(const void *file, const struct emu_pe_info *pe, u32 i,
+		    u32 *rva, u32 *size, u32 *flags)
+{
+	struct section_header sh;
+
+	read_section(file, pe, i, &sh);
+	*rva = sh.virtual_address;
+	*size = section_mem_size(&sh);
+	*flags = sh.flags;
+}
+
+/**
  * emu_pe_parse() - validate a PE/COFF image and describe it
  * @file:	the image as read from the file
  * @size:	its size in bytes

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/pe.h>
 #include "emulator.h"
 #include "pe_builder.h"
 #include "kselftest_harness.h"
@@ -700,6 +701,281 @@ TEST_F(boot, load_start_exit_unload)
 	EXPECT_EQ(2, entered);
 	/* Everything given back: the map is as before the first load. */
 	EXPECT_EQ(regions, self->e.mem.count);
+}
+
+/*
+ * Page permissions: a model of the platform's page tables (one attribute
+ * word per page of the test RAM, all non-executable at the start, as the
+ * kernel maps RAM), and what the boot services, LoadImage() and
+ * EFI_MEMORY_ATTRIBUTE_PROTOCOL do to it.
+ */
+#define ATTR_PAGES	(RAM_SIZE / EFI_PAGE_SIZE)
+
+static u64 model[ATTR_PAGES];
+static u64 model_base;
+
+static efi_status_t model_set(u64 base, u64 size, u64 set, u64 clear)
+{
+	u64 i;
+
+	if (base < model_base || base + size > model_base + RAM_SIZE)
+		return EFI_NO_MAPPING;
+	for (i = (base - model_base) / EFI_PAGE_SIZE;
+	     i < (base + size - model_base) / EFI_PAGE_SIZE; i++)
+		model[i] = (model[i] & ~clear) | set;
+	return EFI_SUCCESS;
+}
+
+static efi_status_t model_get(u64 base, u64 size, u64 *attrs)
+{
+	u64 i, first = (base - model_base) / EFI_PAGE_SIZE;
+
+	if (base < model_base || base + size > model_base + RAM_SIZE)
+		return EFI_NO_MAPPING;
+	for (i = first; i < (base + size - model_base) / EFI_PAGE_SIZE; i++)
+		if (model[i] != model[first])
+			return EFI_NO_MAPPING;
+	*attrs = model[first];
+	return EFI_SUCCESS;
+}
+
+static const struct emu_platform_ops attr_ops = {
+	.write = host_write,
+	.set_attrs = model_set,
+	.get_attrs = model_get,
+};
+
+FIXTURE(attrs) {
+	struct emu_region storage[128];
+	struct emulator e;
+	void *ram;
+	efi_boot_services_t *bs;
+	efi_memory_attribute_protocol_t *ma;
+};
+
+FIXTURE_SETUP(attrs)
+{
+	efi_guid_t guid = EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID;
+	u64 i;
+
+	self->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->ram);
+	model_base = emu_addr(self->ram);
+	for (i = 0; i < ATTR_PAGES; i++)
+		model[i] = EFI_MEMORY_XP;
+	memset(&self->e, 0, sizeof(self->e));
+	emu_mem_init(&self->e.mem, self->storage,
+		     EMU_ARRAY_SIZE(self->storage));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, model_base,
+		  ATTR_PAGES, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	console_len = 0;
+	console[0] = 0;
+	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &attr_ops,
+					&(struct emu_firmware){ }));
+	self->bs = self->e.systab->boottime;
+	ASSERT_EQ(EFI_SUCCESS, self->bs->locate_protocol(&guid, NULL,
+							 (void **)&self->ma));
+}
+
+FIXTURE_TEARDOWN(attrs)
+{
+	munmap(self->ram, RAM_SIZE);
+}
+
+static u64 page_attrs(u64 addr)
+{
+	return model[(addr - model_base) / EFI_PAGE_SIZE];
+}
+
+TEST(attrs_protocol_absent_without_platform_hooks)
+{
+	efi_guid_t guid = EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID;
+	struct emu_region storage[16];
+	struct emulator e = { };
+	void *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *iface;
+
+	ASSERT_NE(MAP_FAILED, ram);
+	emu_mem_init(&e.mem, storage, EMU_ARRAY_SIZE(storage));
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&e.mem, emu_addr(ram), ATTR_PAGES,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS, emu_init(&e, &host_ops,
+					&(struct emu_firmware){ }));
+	EXPECT_EQ(EFI_NOT_FOUND, e.systab->boottime->locate_protocol(&guid,
+		  NULL, &iface));
+	munmap(ram, RAM_SIZE);
+}
+
+TEST_F(attrs, arguments_checked)
+{
+	efi_memory_attribute_protocol_t *ma = self->ma;
+	u64 a, p = model_base + 0x10000;
+
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  ma->get_memory_attributes(ma, p + 1, 0x1000, &a));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  ma->get_memory_attributes(ma, p, 0x800, &a));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  ma->get_memory_attributes(ma, p, 0, &a));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  ma->get_memory_attributes(ma, p, 0x1000, NULL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  ma->set_memory_attributes(ma, p, 0x1000, 0));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  ma->set_memory_attributes(ma, p, 0x1000, EFI_MEMORY_WB));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  ma->clear_memory_attributes(ma, p, 0x1000,
+					      EFI_MEMORY_XP | EFI_MEMORY_WB));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  ma->set_memory_attributes(ma, ~0xfffULL, 0x2000,
+					    EFI_MEMORY_RO));
+	/* Outside what the platform maps. */
+	EXPECT_EQ(EFI_NO_MAPPING,
+		  ma->get_memory_attributes(ma, 0x1000, 0x1000, &a));
+}
+
+TEST_F(attrs, set_get_clear)
+{
+	efi_memory_attribute_protocol_t *ma = self->ma;
+	u64 a, p;
+
+	ASSERT_EQ(EFI_SUCCESS, self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
+			EFI_LOADER_DATA, 4, &p));
+	ASSERT_EQ(EFI_SUCCESS, ma->get_memory_attributes(ma, p, 0x4000, &a));
+	EXPECT_EQ(EFI_MEMORY_XP, a);
+	ASSERT_EQ(EFI_SUCCESS, ma->set_memory_attributes(ma, p, 0x2000,
+							 EFI_MEMORY_RO));
+	ASSERT_EQ(EFI_SUCCESS, ma->get_memory_attributes(ma, p, 0x2000, &a));
+	EXPECT_EQ(EFI_MEMORY_RO | EFI_MEMORY_XP, a);
+	/* Pages that differ have no one answer. */
+	EXPECT_EQ(EFI_NO_MAPPING,
+		  ma->get_memory_attributes(ma, p, 0x4000, &a));
+	ASSERT_EQ(EFI_SUCCESS, ma->clear_memory_attributes(ma, p, 0x1000,
+							   EFI_MEMORY_XP));
+	EXPECT_EQ(EFI_MEMORY_RO, page_attrs(p));
+	EXPECT_EQ(EFI_MEMORY_RO | EFI_MEMORY_XP, page_attrs(p + 0x1000));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(p + 0x2000));
+	/* Freed memory is plain data again. */
+	ASSERT_EQ(EFI_SUCCESS, self->bs->free_pages(p, 4));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(p));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(p + 0x1000));
+	EXPECT_EQ(3, self->e.memattr_calls[0]);
+	EXPECT_EQ(1, self->e.memattr_calls[1]);
+	EXPECT_EQ(1, self->e.memattr_calls[2]);
+}
+
+TEST_F(attrs, code_allocations_executable_data_not)
+{
+	u64 p, d, base, pages;
+	void *pool;
+
+	ASSERT_EQ(EFI_SUCCESS, self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
+			EFI_LOADER_CODE, 2, &p));
+	EXPECT_EQ(0, page_attrs(p));
+	EXPECT_EQ(0, page_attrs(p + 0x1000));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
+			EFI_BOOT_SERVICES_DATA, 1, &d));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(d));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->free_pages(p, 2));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(p));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(p + 0x1000));
+
+	ASSERT_EQ(EFI_SUCCESS, self->bs->allocate_pool(EFI_BOOT_SERVICES_CODE,
+						       5000, &pool));
+	ASSERT_TRUE(emu_pool_pages(&self->e.mem, pool, &base, &pages));
+	EXPECT_EQ(2, pages);
+	EXPECT_EQ(0, page_attrs(base));
+	EXPECT_EQ(0, page_attrs(base + 0x1000));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->free_pool(pool));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(base));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(base + 0x1000));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, self->bs->free_pool(pool));
+}
+
+TEST_F(attrs, loaded_image_gets_its_sections_permissions)
+{
+	static const efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
+	efi_loaded_image_t *li;
+	struct pb_spec s;
+	efi_handle_t h;
+	size_t size;
+	u64 base;
+	u8 *f;
+
+	/* .text at 0x1000 (0x1800 bytes, code), .reloc at 0x3000 (data). */
+	pb_default(&s);
+	s.sect[1].flags = IMAGE_SCN_MEM_READ;
+	f = pb_build(&s, &size);
+	ASSERT_EQ(EFI_SUCCESS, emu_load_image_buffer(NULL, f, size, NULL, &h));
+	free(f);
+	ASSERT_EQ(EFI_SUCCESS, self->bs->handle_protocol(h,
+			(efi_guid_t *)&li_guid, (void **)&li));
+	base = emu_addr(li->image_base);
+	EXPECT_EQ(EFI_MEMORY_RO | EFI_MEMORY_XP, page_attrs(base));
+	EXPECT_EQ(EFI_MEMORY_RO, page_attrs(base + 0x1000));
+	EXPECT_EQ(EFI_MEMORY_RO, page_attrs(base + 0x2000));
+	EXPECT_EQ(EFI_MEMORY_RO | EFI_MEMORY_XP, page_attrs(base + 0x3000));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->unload_image(h));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(base + 0x1000));
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(base));
+
+	/* A writable data section is writable and not executable. */
+	pb_default(&s);
+	s.sect[1].flags = IMAGE_SCN_MEM_READ | IMAGE_SCN_MEM_WRITE;
+	f = pb_build(&s, &size);
+	ASSERT_EQ(EFI_SUCCESS, emu_load_image_buffer(NULL, f, size, NULL, &h));
+	free(f);
+	ASSERT_EQ(EFI_SUCCESS, self->bs->handle_protocol(h,
+			(efi_guid_t *)&li_guid, (void **)&li));
+	base = emu_addr(li->image_base);
+	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(base + 0x3000));
+	EXPECT_EQ(EFI_MEMORY_RO, page_attrs(base + 0x1000));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->unload_image(h));
+}
+
+TEST_F(attrs, image_without_page_aligned_sections_stays_writable)
+{
+	static const efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
+	efi_loaded_image_t *li;
+	struct pb_spec s;
+	efi_handle_t h;
+	size_t size;
+	u64 base;
+	u8 *f;
+
+	pb_default(&s);
+	s.section_align = 0x200;
+	f = pb_build(&s, &size);
+	ASSERT_EQ(EFI_SUCCESS, emu_load_image_buffer(NULL, f, size, NULL, &h));
+	free(f);
+	ASSERT_EQ(EFI_SUCCESS, self->bs->handle_protocol(h,
+			(efi_guid_t *)&li_guid, (void **)&li));
+	base = emu_addr(li->image_base);
+	EXPECT_EQ(0, page_attrs(base));
+	EXPECT_EQ(0, page_attrs(base + 0x3000));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->unload_image(h));
+}
+
+TEST_F(attrs, reported_at_exit_boot_services_then_refused)
+{
+	efi_memory_attribute_protocol_t *ma = self->ma;
+	unsigned long size = 4096, key, dsize;
+	u8 map[4096];
+	u32 dver;
+	u64 a;
+
+	EXPECT_EQ(EFI_SUCCESS, ma->get_memory_attributes(ma, model_base,
+							 0x1000, &a));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->get_memory_map(&size, (void *)map,
+			&key, &dsize, &dver));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->exit_boot_services(NULL, key));
+	EXPECT_NE(NULL, strstr(console,
+		  "efi-emu: memory attributes: get 1, set 0, clear 0"));
+	EXPECT_EQ(EFI_UNSUPPORTED, ma->set_memory_attributes(ma, model_base,
+							     0x1000,
+							     EFI_MEMORY_RO));
 }
 
 /*

@@ -7,6 +7,7 @@
 #define __EFI_EMULATOR_ARM64_H
 
 #include <linux/types.h>
+#include "../efi_types.h"
 
 struct efi_emulator_param;
 
@@ -15,6 +16,14 @@ void emu_arm64_mmu_on(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr);
 void emu_arm64_dcache_inval(u64 start, u64 end);
 void emu_arm64_sync_code(u64 start, u64 end);
 unsigned long emu_arm64_psci(u64 fn, u64 conduit);
+void emu_arm64_pt_replace(u64 *entry, u64 desc);
+void emu_arm64_tlb_flush(void);
+
+/* mmu.c */
+void emu_arm64_mmu_init(u64 ttbr0, u32 el);
+efi_status_t emu_arm64_set_attrs(u64 base, u64 size, u64 set, u64 clear);
+efi_status_t emu_arm64_get_attrs(u64 base, u64 size, u64 *attrs);
+void emu_arm64_show_map(const char *what, u64 va);
 
 /* Called from head.S */
 void emu_relocate(u64 base);

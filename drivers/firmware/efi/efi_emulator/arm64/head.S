@@ -17,9 +17,10 @@
 	.section .text.head, "ax"
 SYM_CODE_START(emu_head)
 	b	emu_entry			/* efi_emulator_header.branch */
-	.long	0
+	.long	__text_end - emu_head		/* text_size */
 	.quad	0x41454d554c494645		/* EFI_EMULATOR_IMAGE_MAGIC */
 	.quad	_end - emu_head			/* mem_size */
+	.quad	__rodata_end - emu_head		/* data_offset */
 SYM_CODE_END(emu_head)
 
 	.text
@@ -111,6 +112,65 @@ SYM_FUNC_START(emu_arm64_sync_code)
 	isb
 	ret
 SYM_FUNC_END(emu_arm64_sync_code)
+
+/*
+ * void emu_arm64_pt_replace(u64 *entry, u64 desc): write a live table
+ * entry with the MMU off, so that nothing it maps is needed while it
+ * changes (break-before-make without a window in which the code, stack
+ * or tables doing it could be unmapped).  Leaf code: no stack, no memory
+ * access but the one store, which goes to memory as the MMU is off; the
+ * line is cleaned and invalidated before and invalidated after, so no
+ * stale copy of it is left in the caches.
+ */
+SYM_FUNC_START(emu_arm64_pt_replace)
+	dc	civac, x0
+	dsb	sy
+	mrs	x4, CurrentEL
+	cmp	x4, #CURRENTEL_EL2
+	b.eq	1f
+	mrs	x2, sctlr_el1
+	bic	x3, x2, #1			/* SCTLR_ELx.M */
+	pre_disable_mmu_workaround
+	msr	sctlr_el1, x3
+	isb
+	str	x1, [x0]
+	dsb	sy
+	msr	sctlr_el1, x2
+	isb
+	dc	ivac, x0
+	dsb	sy
+	tlbi	vmalle1
+	b	2f
+1:	mrs	x2, sctlr_el2
+	bic	x3, x2, #1
+	pre_disable_mmu_workaround
+	msr	sctlr_el2, x3
+	isb
+	str	x1, [x0]
+	dsb	sy
+	msr	sctlr_el2, x2
+	isb
+	dc	ivac, x0
+	dsb	sy
+	tlbi	alle2
+2:	dsb	sy
+	isb
+	ret
+SYM_FUNC_END(emu_arm64_pt_replace)
+
+/* void emu_arm64_tlb_flush(void): after changing permissions in place */
+SYM_FUNC_START(emu_arm64_tlb_flush)
+	dsb	ishst
+	mrs	x4, CurrentEL
+	cmp	x4, #CURRENTEL_EL2
+	b.eq	1f
+	tlbi	vmalle1
+	b	2f
+1:	tlbi	alle2
+2:	dsb	sy
+	isb
+	ret
+SYM_FUNC_END(emu_arm64_tlb_flush)
 
 /* unsigned long emu_arm64_psci(u64 fn, u64 conduit): 1 hvc, 2 smc */
 SYM_FUNC_START(emu_arm64_psci)

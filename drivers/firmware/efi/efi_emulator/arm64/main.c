@@ -5,7 +5,8 @@
  * kernel's identity map, reads the parameter blob into the generic core,
  * and supplies the platform hooks: the earlycon UART the running system
  * used, the generic timer for Stall(), cache maintenance for loaded code,
- * and PSCI SYSTEM_RESET for every way this can fail.  Nothing may return
+ * page permissions (mmu.c), and PSCI SYSTEM_RESET for every way this can
+ * fail.  Nothing may return
  * from here: a failure is reported on the console and the machine reset.
  */
 #include <linux/bits.h>
@@ -128,9 +129,30 @@ static void __noreturn fatal(const char *what, efi_status_t status)
 	reset();
 }
 
-/* ExitBootServices() succeeded: the payload owns the machine. */
+static const struct efi_emulator_param *param;
+
+/*
+ * ExitBootServices() succeeded: the payload owns the machine.  Say how
+ * the pages it runs on are mapped now: its own entry, a page of the PE
+ * file and of free RAM, the emulator's text and stack, the console.
+ */
 static void exit_boot_services(struct emulator *e)
 {
+	u64 stack = emu_addr(&e);
+	u32 i;
+
+	if (e->running)
+		emu_arm64_show_map("payload entry", emu_addr(e->running->entry));
+	emu_arm64_show_map("PE file", param->pe_base);
+	for (i = 0; i < e->mem.count; i++)
+		if (e->mem.map[i].type == EFI_CONVENTIONAL_MEMORY) {
+			emu_arm64_show_map("free RAM", e->mem.map[i].start);
+			break;
+		}
+	emu_arm64_show_map("emulator text", emu_addr(emu_head));
+	emu_arm64_show_map("emulator stack", stack);
+	if (con.type != EFI_EMULATOR_CON_NONE)
+		emu_arm64_show_map("console", con.base);
 }
 
 static const struct emu_platform_ops arm64_ops = {
@@ -138,6 +160,8 @@ static const struct emu_platform_ops arm64_ops = {
 	.sync_code = sync_code,
 	.delay_us = delay_us,
 	.exit_boot_services = exit_boot_services,
+	.set_attrs = emu_arm64_set_attrs,
+	.get_attrs = emu_arm64_get_attrs,
 };
 
 void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx)
@@ -233,6 +257,7 @@ void emu_arm64_main(struct efi_emulator_param *p)
 		for (;;)
 			asm volatile("wfi");
 	con = p->con;
+	param = p;
 	psci_conduit = p->psci_conduit;
 	emu_set_platform(&state, &arm64_ops);
 	/* The page table and MMU values are for one exception level. */
@@ -250,6 +275,7 @@ void emu_arm64_main(struct efi_emulator_param *p)
 	emu_arm64_dcache_inval(emu_addr(p), emu_addr(p) + p->size);
 	emu_arm64_dcache_inval(p->pt_base, p->pt_base + p->pt_size);
 	emu_arm64_mmu_on(p->mair, p->tcr, p->ttbr0, p->sctlr);
+	emu_arm64_mmu_init(p->ttbr0, p->entry_el);
 
 	emu_printf("efi-emu: starting a %llu byte PE image at EL%u\n",
 		   p->pe_size, p->entry_el);
