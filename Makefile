@@ -171,9 +171,10 @@ FORCE:
 unit: kernel $(STAMP)/debs $(foreach f,$(REAL_PE),$(B)/unit/od/$(notdir $(f)).txt)
 	$(UMAKE) run REAL_PE="$(foreach f,$(REAL_PE),$(abspath $(f))=$(abspath $(B)/unit/od/$(notdir $(f)).txt))"
 
+# A UKI seeds the .linux paths too when the guest has one.
 fuzz: kernel $(STAMP)/debs
 	$(UMAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
-		SEEDS="$(foreach f,$(REAL_PE),$(abspath $(f)))"
+		SEEDS="$(foreach f,$(REAL_PE),$(abspath $(f))) $$(ls $(abspath $(GUEST))/uki-zboot.efi 2>/dev/null)"
 
 # The real zboot stub on the emulator in user space (qemu-aarch64).
 USMAKE := $(MAKE) -s -C $(TDIR)/ustub KSRC=$(abspath $(KSRC)) \

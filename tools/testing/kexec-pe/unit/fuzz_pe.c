@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: everything the PE loader does with an untrusted file.
- * Accepted images are loaded and relocated to a base that differs from
- * their preferred one, so the relocation walker sees every table too.
+ * Accepted images are classified (a UKI's .linux is parsed in turn),
+ * loaded and relocated to a base that differs from their preferred one,
+ * so the relocation walker sees every table too.
  */
 #include <stdlib.h>
 #include <linux/pe.h>
@@ -17,6 +18,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (emu_pe_parse(data, size, IMAGE_FILE_MACHINE_ARM64, &pe, &why) !=
 	    EFI_SUCCESS)
 		return 0;
+	emu_pe_linux_kind(data, size, IMAGE_FILE_MACHINE_ARM64, &why);
 	/* The real images are below 8 MiB; keep each run fast. */
 	if (pe.image_size > (64U << 20))
 		return 0;

@@ -894,25 +894,33 @@ TEST_F(attrs, code_allocations_executable_data_not)
 	EXPECT_EQ(EFI_INVALID_PARAMETER, self->bs->free_pool(pool));
 }
 
-TEST_F(attrs, loaded_image_gets_its_sections_permissions)
+/* Load the crafted image @s describes; its load address, or 0. */
+static u64 load_spec(const struct pb_spec *s, efi_handle_t *h)
 {
 	static const efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
-	efi_loaded_image_t *li;
+	struct emu_image *img;
+	size_t size;
+	u8 *f = pb_build(s, &size);
+	efi_status_t st = emu_load_image_buffer(NULL, f, size, NULL, h);
+
+	free(f);
+	if (st != EFI_SUCCESS)
+		return 0;
+	img = emu_handle_find(emu_handle_get(*h), &li_guid);
+	return img ? img->base : 0;
+}
+
+TEST_F(attrs, loaded_image_gets_its_sections_permissions)
+{
 	struct pb_spec s;
 	efi_handle_t h;
-	size_t size;
 	u64 base;
-	u8 *f;
 
 	/* .text at 0x1000 (0x1800 bytes, code), .reloc at 0x3000 (data). */
 	pb_default(&s);
 	s.sect[1].flags = IMAGE_SCN_MEM_READ;
-	f = pb_build(&s, &size);
-	ASSERT_EQ(EFI_SUCCESS, emu_load_image_buffer(NULL, f, size, NULL, &h));
-	free(f);
-	ASSERT_EQ(EFI_SUCCESS, self->bs->handle_protocol(h,
-			(efi_guid_t *)&li_guid, (void **)&li));
-	base = emu_addr(li->image_base);
+	base = load_spec(&s, &h);
+	ASSERT_NE(0, base);
 	EXPECT_EQ(EFI_MEMORY_RO | EFI_MEMORY_XP, page_attrs(base));
 	EXPECT_EQ(EFI_MEMORY_RO, page_attrs(base + 0x1000));
 	EXPECT_EQ(EFI_MEMORY_RO, page_attrs(base + 0x2000));
@@ -922,14 +930,9 @@ TEST_F(attrs, loaded_image_gets_its_sections_permissions)
 	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(base));
 
 	/* A writable data section is writable and not executable. */
-	pb_default(&s);
 	s.sect[1].flags = IMAGE_SCN_MEM_READ | IMAGE_SCN_MEM_WRITE;
-	f = pb_build(&s, &size);
-	ASSERT_EQ(EFI_SUCCESS, emu_load_image_buffer(NULL, f, size, NULL, &h));
-	free(f);
-	ASSERT_EQ(EFI_SUCCESS, self->bs->handle_protocol(h,
-			(efi_guid_t *)&li_guid, (void **)&li));
-	base = emu_addr(li->image_base);
+	base = load_spec(&s, &h);
+	ASSERT_NE(0, base);
 	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(base + 0x3000));
 	EXPECT_EQ(EFI_MEMORY_RO, page_attrs(base + 0x1000));
 	ASSERT_EQ(EFI_SUCCESS, self->bs->unload_image(h));
@@ -937,22 +940,14 @@ TEST_F(attrs, loaded_image_gets_its_sections_permissions)
 
 TEST_F(attrs, image_without_page_aligned_sections_stays_writable)
 {
-	static const efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
-	efi_loaded_image_t *li;
 	struct pb_spec s;
 	efi_handle_t h;
-	size_t size;
 	u64 base;
-	u8 *f;
 
 	pb_default(&s);
 	s.section_align = 0x200;
-	f = pb_build(&s, &size);
-	ASSERT_EQ(EFI_SUCCESS, emu_load_image_buffer(NULL, f, size, NULL, &h));
-	free(f);
-	ASSERT_EQ(EFI_SUCCESS, self->bs->handle_protocol(h,
-			(efi_guid_t *)&li_guid, (void **)&li));
-	base = emu_addr(li->image_base);
+	base = load_spec(&s, &h);
+	ASSERT_NE(0, base);
 	EXPECT_EQ(0, page_attrs(base));
 	EXPECT_EQ(0, page_attrs(base + 0x3000));
 	ASSERT_EQ(EFI_SUCCESS, self->bs->unload_image(h));
