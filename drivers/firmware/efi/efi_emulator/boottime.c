@@ -72,6 +72,30 @@ static efi_status_t unsupported(enum emu_bs_id id)
 	return EFI_UNSUPPORTED;
 }
 
+/**
+ * emu_bs_enter() - start of a boot service that returns a status
+ * @id: the service
+ *
+ * Counts the call.  After ExitBootServices() boot services are gone (UEFI
+ * 2.10, 7.4): the memory map the OS took is final, so nothing may be
+ * allocated, freed or installed any more.  A payload that calls one
+ * through a pointer it kept is refused, logged once per service.
+ *
+ * Return: true if the service must return EFI_UNSUPPORTED.
+ */
+bool emu_bs_enter(enum emu_bs_id id)
+{
+	emu->calls[id]++;
+	if (!emu->boot_services_exited)
+		return false;
+	if (!(emu->after_exit_logged & (1ULL << id))) {
+		emu->after_exit_logged |= 1ULL << id;
+		emu_printf("efi-emu: %s() called after ExitBootServices()\n",
+			   bs_names[id]);
+	}
+	return true;
+}
+
 /* Implements RaiseTPL() (UEFI 2.10, 7.1); no interrupts exist here. */
 static unsigned long raise_tpl(unsigned long new_tpl)
 {
@@ -95,21 +119,28 @@ static efi_status_t allocate_pages(int type, int mem_type, unsigned long pages,
 {
 	efi_status_t status;
 
-	emu_called(allocate_pages);
+	if (emu_bs_enter(EMU_BS_allocate_pages))
+		return EFI_UNSUPPORTED;
 	status = emu_allocate_pages(&emu->mem, type, mem_type, pages, addr);
 	if (status == EFI_SUCCESS)
-		emu_protect_allocation(*addr, pages, mem_type);
+		emu_protect_allocation(*addr, emu_mem_round(&emu->mem,
+							    mem_type, pages),
+				       mem_type);
 	return status;
 }
 
 static efi_status_t free_pages(u64 addr, unsigned long pages)
 {
+	u32 type = emu_mem_type_at(&emu->mem, addr);
 	efi_status_t status;
 
-	emu_called(free_pages);
+	if (emu_bs_enter(EMU_BS_free_pages))
+		return EFI_UNSUPPORTED;
 	status = emu_free_pages(&emu->mem, addr, pages);
 	if (status == EFI_SUCCESS)
-		emu_protect_allocation(addr, pages, EFI_CONVENTIONAL_MEMORY);
+		emu_protect_allocation(addr, emu_mem_round(&emu->mem, type,
+							   pages),
+				       EFI_CONVENTIONAL_MEMORY);
 	return status;
 }
 
@@ -117,7 +148,8 @@ static efi_status_t get_memory_map(unsigned long *size, efi_memory_desc_t *map,
 				   unsigned long *key, unsigned long *desc_size,
 				   u32 *desc_version)
 {
-	emu_called(get_memory_map);
+	if (emu_bs_enter(EMU_BS_get_memory_map))
+		return EFI_UNSUPPORTED;
 	return emu_get_memory_map(&emu->mem, size, map, key, desc_size,
 				  desc_version);
 }
@@ -127,7 +159,8 @@ static efi_status_t allocate_pool(int mem_type, unsigned long size, void **buf)
 	efi_status_t status;
 	u64 base, pages;
 
-	emu_called(allocate_pool);
+	if (emu_bs_enter(EMU_BS_allocate_pool))
+		return EFI_UNSUPPORTED;
 	status = emu_allocate_pool(&emu->mem, mem_type, size, buf);
 	if (status == EFI_SUCCESS &&
 	    emu_pool_pages(&emu->mem, *buf, &base, &pages))
@@ -140,7 +173,8 @@ static efi_status_t free_pool(void *buf)
 	u64 base, pages;
 	bool known;
 
-	emu_called(free_pool);
+	if (emu_bs_enter(EMU_BS_free_pool))
+		return EFI_UNSUPPORTED;
 	known = emu_pool_pages(&emu->mem, buf, &base, &pages);
 	if (emu_free_pool(&emu->mem, buf) != EFI_SUCCESS)
 		return EFI_INVALID_PARAMETER;
@@ -188,12 +222,28 @@ static efi_status_t new_event(u32 type, efi_event_notify_t notify, void *ctx,
 	return EFI_SUCCESS;
 }
 
+/**
+ * emu_create_event() - an event of the emulator's own, e.g. WaitForKey
+ * @type:	EFI_EVT_* type
+ * @notify:	notification function, for the notify types
+ * @ctx:	its context
+ * @event:	out: the event
+ *
+ * Return: what CreateEvent() returns for the same arguments.
+ */
+efi_status_t emu_create_event(u32 type, efi_event_notify_t notify, void *ctx,
+			      efi_event_t *event)
+{
+	return new_event(type, notify, ctx, false, event);
+}
+
 /* Implements CreateEvent() (UEFI 2.10, 7.1). */
 static efi_status_t create_event(u32 type, unsigned long tpl,
 				 efi_event_notify_t notify, void *ctx,
 				 efi_event_t *event)
 {
-	emu_called(create_event);
+	if (emu_bs_enter(EMU_BS_create_event))
+		return EFI_UNSUPPORTED;
 	return new_event(type, notify, ctx,
 			 type == EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES, event);
 }
@@ -207,7 +257,8 @@ static efi_status_t create_event_ex(u32 type, unsigned long tpl,
 						     0x80, 0x48, 0x74, 0x8f,
 						     0x37, 0xba, 0xa2, 0xdf);
 
-	emu_called(create_event_ex);
+	if (emu_bs_enter(EMU_BS_create_event_ex))
+		return EFI_UNSUPPORTED;
 	/* The group replaces the legacy type; both at once are refused. */
 	if (!group)
 		return new_event(type, notify, (void *)ctx,
@@ -231,7 +282,8 @@ static efi_status_t signal_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event);
 
-	emu_called(signal_event);
+	if (emu_bs_enter(EMU_BS_signal_event))
+		return EFI_UNSUPPORTED;
 	if (!ev)
 		return EFI_INVALID_PARAMETER;
 	signal_one(ev);
@@ -243,7 +295,8 @@ static efi_status_t check_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event);
 
-	emu_called(check_event);
+	if (emu_bs_enter(EMU_BS_check_event))
+		return EFI_UNSUPPORTED;
 	if (!ev || ev->type & EFI_EVT_NOTIFY_SIGNAL)
 		return EFI_INVALID_PARAMETER;
 	if (!ev->signaled)
@@ -263,7 +316,8 @@ static efi_status_t wait_for_event(unsigned long n, efi_event_t *events,
 	struct emu_event *ev;
 	unsigned long i;
 
-	emu_called(wait_for_event);
+	if (emu_bs_enter(EMU_BS_wait_for_event))
+		return EFI_UNSUPPORTED;
 	if (!n || !events || !index)
 		return EFI_INVALID_PARAMETER;
 	for (i = 0; i < n; i++) {
@@ -285,7 +339,8 @@ static efi_status_t close_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event), **pp;
 
-	emu_called(close_event);
+	if (emu_bs_enter(EMU_BS_close_event))
+		return EFI_UNSUPPORTED;
 	if (!ev)
 		return EFI_INVALID_PARAMETER;
 	for (pp = &emu->events; *pp != ev; pp = &(*pp)->next)
@@ -316,7 +371,8 @@ static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 {
 	struct emu_event *ev;
 
-	emu_called(exit_boot_services);
+	if (emu_bs_enter(EMU_BS_exit_boot_services))
+		return EFI_UNSUPPORTED;
 	if (key != emu->mem.key)
 		return EFI_INVALID_PARAMETER;
 	emu_memattr_report(emu);
@@ -341,7 +397,8 @@ static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 /* Implements GetNextMonotonicCount() (UEFI 2.10, 7.5). */
 static efi_status_t get_next_monotonic_count(u64 *count)
 {
-	emu_called(get_next_monotonic_count);
+	if (emu_bs_enter(EMU_BS_get_next_monotonic_count))
+		return EFI_UNSUPPORTED;
 	if (!count)
 		return EFI_INVALID_PARAMETER;
 	*count = ++emu->monotonic;
@@ -351,7 +408,8 @@ static efi_status_t get_next_monotonic_count(u64 *count)
 /* Implements Stall() (UEFI 2.10, 7.5) with the platform's delay. */
 static efi_status_t stall(unsigned long us)
 {
-	emu_called(stall);
+	if (emu_bs_enter(EMU_BS_stall))
+		return EFI_UNSUPPORTED;
 	if (emu->ops->delay_us)
 		emu->ops->delay_us(us);
 	return EFI_SUCCESS;
@@ -361,7 +419,8 @@ static efi_status_t stall(unsigned long us)
 static efi_status_t set_watchdog_timer(unsigned long timeout, u64 code,
 				       unsigned long size, efi_char16_t *data)
 {
-	emu_called(set_watchdog_timer);
+	if (emu_bs_enter(EMU_BS_set_watchdog_timer))
+		return EFI_UNSUPPORTED;
 	return EFI_SUCCESS;
 }
 
@@ -369,7 +428,8 @@ static efi_status_t set_watchdog_timer(unsigned long timeout, u64 code,
 static efi_status_t calculate_crc32(const void *data, unsigned long size,
 				    u32 *crc)
 {
-	emu_called(calculate_crc32);
+	if (emu_bs_enter(EMU_BS_calculate_crc32))
+		return EFI_UNSUPPORTED;
 	if (!data || !size || !crc)
 		return EFI_INVALID_PARAMETER;
 	*crc = emu_crc32(0, data, size);

@@ -182,16 +182,43 @@ static efi_status_t con_enable_cursor(efi_simple_text_output_protocol_t *this,
 	return visible ? EFI_UNSUPPORTED : EFI_SUCCESS;
 }
 
+/*
+ * ConIn (UEFI 2.10, 12.3): the console is write-only.  After kexec -e, and
+ * above all after a crash, no one is there to answer a prompt, and the
+ * UART's receive side belongs to the next kernel: no key is ever pending.
+ * Reset() succeeds, ReadKeyStroke() says EFI_NOT_READY, and WaitForKey is
+ * never signalled (CheckEvent() says EFI_NOT_READY; WaitForEvent() on it
+ * alone fails rather than wait forever), as a console with an empty
+ * keyboard buffer would answer.
+ */
+static efi_status_t con_in_reset(struct efi_simple_text_input_protocol *this,
+				 bool extended)
+{
+	return this ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+}
+
+static efi_status_t con_in_read(struct efi_simple_text_input_protocol *this,
+				efi_input_key_t *key)
+{
+	if (!this || !key)
+		return EFI_INVALID_PARAMETER;
+	return EFI_NOT_READY;
+}
+
 /**
- * emu_console_init() - set up ConOut and StdErr and their handle
- * @e: the emulator
+ * emu_console_init() - set up ConIn, ConOut and StdErr and their handle
+ * @e: the emulator, with its memory map seeded
  *
  * A serial line has one 80x25 mode, no cursor control and no colours;
- * the protocol says so rather than pretending.
+ * the protocol says so rather than pretending.  Input: see con_in_read().
+ *
+ * Return: EFI_SUCCESS, or EFI_OUT_OF_RESOURCES for the WaitForKey event.
  */
-void emu_console_init(struct emulator *e)
+efi_status_t emu_console_init(struct emulator *e)
 {
 	static const efi_guid_t guid = EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID;
+	static const efi_guid_t in_guid = EFI_SIMPLE_TEXT_INPUT_PROTOCOL_GUID;
+	efi_status_t status;
 
 	e->con_mode = (efi_simple_text_output_mode_t){ .max_mode = 1 };
 	e->con_out = (efi_simple_text_output_protocol_t){
@@ -208,4 +235,12 @@ void emu_console_init(struct emulator *e)
 	};
 	e->con_handle = NULL;
 	emu_install_protocol(&e->con_handle, &guid, &e->con_out);
+	e->con_in = (struct efi_simple_text_input_protocol){
+		.reset = con_in_reset,
+		.read_keystroke = con_in_read,
+	};
+	status = emu_create_event(0, NULL, NULL, &e->con_in.wait_for_key);
+	if (status != EFI_SUCCESS)
+		return status;
+	return emu_install_protocol(&e->con_handle, &in_guid, &e->con_in);
 }

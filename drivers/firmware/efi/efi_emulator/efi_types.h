@@ -292,6 +292,19 @@ typedef struct {
 	u8 cursor_visible;
 } efi_simple_text_output_mode_t;
 
+typedef struct {
+	u16 scan_code;
+	efi_char16_t unicode_char;
+} efi_input_key_t;
+
+struct efi_simple_text_input_protocol {
+	efi_status_t (*reset)(struct efi_simple_text_input_protocol *this,
+			      bool extended);
+	efi_status_t (*read_keystroke)(struct efi_simple_text_input_protocol *this,
+				       efi_input_key_t *key);
+	efi_event_t wait_for_key;
+};
+
 struct efi_simple_text_output_protocol {
 	efi_status_t (*reset)(efi_simple_text_output_protocol_t *this,
 			      bool extended);
@@ -320,7 +333,7 @@ struct efi_system_table {
 	efi_char16_t *fw_vendor;
 	u32 fw_revision;
 	efi_handle_t con_in_handle;
-	void *con_in;
+	struct efi_simple_text_input_protocol *con_in;
 	efi_handle_t con_out_handle;
 	efi_simple_text_output_protocol_t *con_out;
 	efi_handle_t stderr_handle;
@@ -437,6 +450,9 @@ struct efi_smbios_protocol {
 #define EFI_DEVICE_PATH_PROTOCOL_GUID                                      \
 	EFI_GUID(0x09576e91, 0x6d3f, 0x11d2, 0x8e, 0x39, 0x00, 0xa0, 0xc9, \
 		 0x69, 0x72, 0x3b)
+#define EFI_LOAD_FILE_PROTOCOL_GUID                                        \
+	EFI_GUID(0x56ec3091, 0x954c, 0x11d2, 0x8e, 0x3f, 0x00, 0xa0, 0xc9, \
+		 0x69, 0x72, 0x3b)
 #define EFI_LOAD_FILE2_PROTOCOL_GUID                                       \
 	EFI_GUID(0x4006c0c1, 0xfcb3, 0x403e, 0x99, 0x6d, 0x4a, 0x6c, 0x87, \
 		 0x24, 0xe0, 0x6d)
@@ -446,6 +462,9 @@ struct efi_smbios_protocol {
 #define EFI_RNG_PROTOCOL_GUID                                              \
 	EFI_GUID(0x3152bca5, 0xeade, 0x433d, 0x86, 0x2e, 0xc0, 0x1c, 0xdc, \
 		 0x29, 0x1f, 0x44)
+#define EFI_SIMPLE_TEXT_INPUT_PROTOCOL_GUID                                \
+	EFI_GUID(0x387477c1, 0x69c7, 0x11d2, 0x8e, 0x39, 0x00, 0xa0, 0xc9, \
+		 0x69, 0x72, 0x3b)
 #define EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID                               \
 	EFI_GUID(0x387477c2, 0x69c7, 0x11d2, 0x8e, 0x39, 0x00, 0xa0, 0xc9, \
 		 0x69, 0x72, 0x3b)

@@ -46,14 +46,16 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 	e->monotonic = 0;
 	e->boot_services_exited = false;
 	e->unsupported_logged = 0;
+	e->after_exit_logged = 0;
 	memset(e->calls, 0, sizeof(e->calls));
 	memset(e->guids, 0, sizeof(e->guids));
 	e->initrd_size = 0;
 	memset(e->memattr_calls, 0, sizeof(e->memattr_calls));
 
 	emu_boottime_init(e);
-	emu_console_init(e);
-	status = emu_systab_init(e, fw);
+	status = emu_console_init(e);
+	if (status == EFI_SUCCESS)
+		status = emu_systab_init(e, fw);
 	if (status == EFI_SUCCESS)
 		status = emu_install_rng(e);
 	if (status == EFI_SUCCESS)

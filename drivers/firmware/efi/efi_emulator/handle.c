@@ -14,7 +14,6 @@
 #include "emulator.h"
 
 #define HANDLE_MAGIC 0x454c444e48554d45ULL /* "EMUHNDLE" */
-#define MAX_PATH_SIZE 4096
 
 struct emu_handle *emu_handle_get(efi_handle_t h)
 {
@@ -35,6 +34,19 @@ static struct emu_protocol *find_proto(struct emu_handle *h,
 		if (emu_guid_eq(&h->proto[i].guid, guid))
 			return &h->proto[i];
 	return NULL;
+}
+
+/**
+ * emu_handle_proto() - a protocol entry of a handle, with its owner
+ * @h:		the handle
+ * @guid:	the protocol
+ *
+ * Return: the entry, or NULL.
+ */
+struct emu_protocol *emu_handle_proto(struct emu_handle *h,
+				      const efi_guid_t *guid)
+{
+	return h ? find_proto(h, guid) : NULL;
 }
 
 void *emu_handle_find(struct emu_handle *h, const efi_guid_t *guid)
@@ -103,6 +115,7 @@ efi_status_t emu_install_protocol(efi_handle_t *handle, const efi_guid_t *guid,
 	}
 	h->proto[h->nr].guid = *guid;
 	h->proto[h->nr].iface = iface;
+	h->proto[h->nr].owner = emu->running;
 	h->nr++;
 	return EFI_SUCCESS;
 }
@@ -142,7 +155,8 @@ efi_status_t emu_install_protocol_interface(efi_handle_t *handle,
 					    efi_guid_t *guid, int type,
 					    void *iface)
 {
-	emu_called(install_protocol_interface);
+	if (emu_bs_enter(EMU_BS_install_protocol_interface))
+		return EFI_UNSUPPORTED;
 	if (type != EFI_NATIVE_INTERFACE)
 		return EFI_INVALID_PARAMETER;
 	return emu_install_protocol(handle, guid, iface);
@@ -156,7 +170,8 @@ efi_status_t emu_reinstall_protocol_interface(efi_handle_t handle,
 	struct emu_handle *h = emu_handle_get(handle);
 	struct emu_protocol *p;
 
-	emu_called(reinstall_protocol_interface);
+	if (emu_bs_enter(EMU_BS_reinstall_protocol_interface))
+		return EFI_UNSUPPORTED;
 	if (!h || !guid)
 		return EFI_INVALID_PARAMETER;
 	p = find_proto(h, guid);
@@ -170,7 +185,8 @@ efi_status_t emu_reinstall_protocol_interface(efi_handle_t handle,
 efi_status_t emu_uninstall_protocol_interface(efi_handle_t handle,
 					      efi_guid_t *guid, void *iface)
 {
-	emu_called(uninstall_protocol_interface);
+	if (emu_bs_enter(EMU_BS_uninstall_protocol_interface))
+		return EFI_UNSUPPORTED;
 	return emu_uninstall_protocol(handle, guid, iface);
 }
 
@@ -197,7 +213,8 @@ static efi_status_t open_proto(efi_handle_t handle, efi_guid_t *guid,
 efi_status_t emu_handle_protocol(efi_handle_t handle, efi_guid_t *guid,
 				 void **iface)
 {
-	emu_called(handle_protocol);
+	if (emu_bs_enter(EMU_BS_handle_protocol))
+		return EFI_UNSUPPORTED;
 	return open_proto(handle, guid, iface,
 			  EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL);
 }
@@ -207,7 +224,8 @@ efi_status_t emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
 			       void **iface, efi_handle_t agent,
 			       efi_handle_t controller, u32 attrs)
 {
-	emu_called(open_protocol);
+	if (emu_bs_enter(EMU_BS_open_protocol))
+		return EFI_UNSUPPORTED;
 	switch (attrs) {
 	case EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL:
 	case EFI_OPEN_PROTOCOL_GET_PROTOCOL:
@@ -232,7 +250,8 @@ efi_status_t emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
 {
 	struct emu_handle *h = emu_handle_get(handle);
 
-	emu_called(close_protocol);
+	if (emu_bs_enter(EMU_BS_close_protocol))
+		return EFI_UNSUPPORTED;
 	if (!h || !guid || !emu_handle_get(agent))
 		return EFI_INVALID_PARAMETER;
 	return find_proto(h, guid) ? EFI_SUCCESS : EFI_NOT_FOUND;
@@ -246,7 +265,8 @@ efi_status_t emu_protocols_per_handle(efi_handle_t handle, efi_guid_t ***guids,
 	efi_status_t status;
 	u32 i;
 
-	emu_called(protocols_per_handle);
+	if (emu_bs_enter(EMU_BS_protocols_per_handle))
+		return EFI_UNSUPPORTED;
 	if (!h || !guids || !count)
 		return EFI_INVALID_PARAMETER;
 	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA,
@@ -316,7 +336,8 @@ static efi_status_t find_handles(int search, efi_guid_t *guid,
 efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
 			       unsigned long *size, efi_handle_t *buffer)
 {
-	emu_called(locate_handle);
+	if (emu_bs_enter(EMU_BS_locate_handle))
+		return EFI_UNSUPPORTED;
 	return find_handles(search, guid, size, buffer, true);
 }
 
@@ -328,7 +349,8 @@ efi_status_t emu_locate_handle_buffer(int search, efi_guid_t *guid,
 	unsigned long size = 0;
 	efi_status_t status;
 
-	emu_called(locate_handle_buffer);
+	if (emu_bs_enter(EMU_BS_locate_handle_buffer))
+		return EFI_UNSUPPORTED;
 	if (!count || !buffer)
 		return EFI_INVALID_PARAMETER;
 	status = find_handles(search, guid, &size, NULL, true);
@@ -350,7 +372,8 @@ efi_status_t emu_locate_protocol(efi_guid_t *guid, void *registration,
 	struct emu_handle *h;
 	void *p;
 
-	emu_called(locate_protocol);
+	if (emu_bs_enter(EMU_BS_locate_protocol))
+		return EFI_UNSUPPORTED;
 	if (!guid || !iface)
 		return EFI_INVALID_PARAMETER;
 	for (h = emu->handles; h; h = h->next) {
@@ -429,19 +452,35 @@ efi_status_t emu_locate_device_path(efi_guid_t *guid,
 				    struct efi_device_path **path,
 				    efi_handle_t *device)
 {
+	if (emu_bs_enter(EMU_BS_locate_device_path))
+		return EFI_UNSUPPORTED;
+	return emu_find_device_path(guid, path, device);
+}
+
+/**
+ * emu_find_device_path() - LocateDevicePath() without the call count
+ * @guid:	protocol the handle must carry
+ * @path:	in: device path; out: what remains after the handle's path
+ * @device:	out: the handle with the longest matching path
+ *
+ * Return: EFI_SUCCESS, EFI_NOT_FOUND or EFI_INVALID_PARAMETER.
+ */
+efi_status_t emu_find_device_path(const efi_guid_t *guid,
+				  struct efi_device_path **path,
+				  efi_handle_t *device)
+{
 	static const efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	struct emu_handle *h, *best = NULL;
 	struct efi_device_path *dp;
 	size_t n, best_n = 0;
 
-	emu_called(locate_device_path);
 	if (!guid || !path || !*path || !device ||
-	    !emu_device_path_size(*path, MAX_PATH_SIZE))
+	    !emu_device_path_size(*path, EMU_MAX_PATH_SIZE))
 		return EFI_INVALID_PARAMETER;
 	for (h = emu->handles; h; h = h->next) {
 		dp = emu_handle_find(h, &dp_guid);
 		if (!dp || !find_proto(h, guid) ||
-		    !emu_device_path_size(dp, MAX_PATH_SIZE))
+		    !emu_device_path_size(dp, EMU_MAX_PATH_SIZE))
 			continue;
 		n = path_prefix(dp, *path);
 		if (n == NO_MATCH)
@@ -467,7 +506,7 @@ efi_status_t emu_locate_device_path(efi_guid_t *guid,
 static bool device_path_taken(const struct efi_device_path *dp)
 {
 	static const efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
-	size_t size = emu_device_path_size(dp, MAX_PATH_SIZE);
+	size_t size = emu_device_path_size(dp, EMU_MAX_PATH_SIZE);
 	struct efi_device_path *other;
 	struct emu_handle *h;
 
@@ -493,7 +532,8 @@ efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
 	void *iface;
 	u32 n = 0, i;
 
-	emu_called(install_multiple_protocol_interfaces);
+	if (emu_bs_enter(EMU_BS_install_multiple_protocol_interfaces))
+		return EFI_UNSUPPORTED;
 	if (!handle)
 		return EFI_INVALID_PARAMETER;
 	orig = *handle;
@@ -535,7 +575,8 @@ efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
 	void *iface;
 	bool ok = true;
 
-	emu_called(uninstall_multiple_protocol_interfaces);
+	if (emu_bs_enter(EMU_BS_uninstall_multiple_protocol_interfaces))
+		return EFI_UNSUPPORTED;
 	if (!h)
 		return EFI_INVALID_PARAMETER;
 	/* All or nothing: check every pair before removing any. */

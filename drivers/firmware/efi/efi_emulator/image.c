@@ -2,14 +2,15 @@
 /*
  * LoadImage(), StartImage(), Exit() and UnloadImage().
  *
- * Images come from memory buffers only: the emulator has no block devices
- * or file systems, and it must not have them, because the signed PE the
- * kernel verified is the only executable input (systemd-stub hands over
- * its embedded .linux from memory too).  Each image gets pages of its own,
- * aligned to its SectionAlignment, and a handle with the loaded image
- * protocol.  StartImage() keeps a jump buffer so Exit() can return to it
- * from any depth; applications are unloaded when they return, as EDK2
- * does.
+ * Images come from memory buffers, or from a LoadFile2 protocol the
+ * calling image installed (an older zboot stub's decompressed kernel): the
+ * emulator has no block devices or file systems, and it must not have
+ * them, because the signed PE the kernel verified is the only executable
+ * input (systemd-stub hands over its embedded .linux from memory too).
+ * Each image gets pages of its own, aligned to its SectionAlignment, and a
+ * handle with the loaded image protocol.  StartImage() keeps a jump
+ * buffer so Exit() can return to it from any depth; applications are
+ * unloaded when they return, as EDK2 does.
  */
 #include "emulator.h"
 
@@ -159,22 +160,96 @@ free_pages:
 }
 
 /*
- * Implements LoadImage() (UEFI 2.10, 7.4) for images in memory.  Loading
- * from a device path would mean a file system the emulator does not have;
- * it answers as firmware without one does.
+ * The EFI_LOAD_FILE2 (else EFI_LOAD_FILE) protocol on the handle whose
+ * device path leads @path, if the image now running installed it itself:
+ * any other source (a device, a file system, the emulator's own initrd
+ * provider) would let bytes run that no signature covered.
+ */
+static efi_load_file2_protocol_t *payload_load_file(struct efi_device_path **path,
+						    bool *lf2)
+{
+	static const efi_guid_t guids[] = { EFI_LOAD_FILE2_PROTOCOL_GUID,
+					    EFI_LOAD_FILE_PROTOCOL_GUID };
+	struct efi_device_path *rest;
+	struct emu_protocol *p;
+	efi_handle_t dev;
+	u32 i;
+
+	for (i = 0; i < EMU_ARRAY_SIZE(guids); i++) {
+		rest = *path;
+		if (emu_find_device_path(&guids[i], &rest, &dev) != EFI_SUCCESS)
+			continue;
+		p = emu_handle_proto(emu_handle_get(dev), &guids[i]);
+		if (!p || !p->owner || p->owner != emu->running)
+			return NULL;
+		*path = rest;
+		*lf2 = !i;
+		return p->iface;
+	}
+	return NULL;
+}
+
+/*
+ * LoadImage() without a buffer (UEFI 2.10, 7.4; EDK2's and U-Boot's
+ * loaders): the file comes from LoadFile() on the handle LocateDevicePath()
+ * finds for @path, in two calls (size, then data).  The 6.1 to 6.3 zboot
+ * stubs hand over their decompressed kernel this way.
+ */
+static efi_status_t load_image_from_path(bool boot_policy, efi_handle_t parent,
+					 struct efi_device_path *path,
+					 efi_handle_t *image)
+{
+	struct efi_device_path *rest = path;
+	efi_load_file2_protocol_t *lf;
+	unsigned long size = 0;
+	efi_status_t status;
+	void *buf = NULL;
+	bool lf2;
+
+	if (!path || !emu_device_path_size(path, EMU_MAX_PATH_SIZE))
+		return EFI_INVALID_PARAMETER;
+	lf = payload_load_file(&rest, &lf2);
+	if (!lf) {
+		emu_printf("efi-emu: %s(): no LoadFile of the caller serves that path: refused\n",
+			   "LoadImage");
+		return EFI_NOT_FOUND;
+	}
+	/* LoadFile2 has no boot policy: it must be FALSE (UEFI 13.2). */
+	if (lf2)
+		boot_policy = false;
+	status = lf->load_file(lf, rest, boot_policy, &size, NULL);
+	if (status != EFI_BUFFER_TOO_SMALL)
+		return status == EFI_SUCCESS ? EFI_LOAD_ERROR : status;
+	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA, size,
+				   &buf);
+	if (status != EFI_SUCCESS)
+		return status;
+	status = lf->load_file(lf, rest, boot_policy, &size, buf);
+	if (status == EFI_SUCCESS) {
+		emu_printf("efi-emu: %s() through the caller's LoadFile%s: %lu bytes\n",
+			   "LoadImage", lf2 ? "2" : "", size);
+		status = emu_load_image_buffer(parent, buf, size, path, image);
+	}
+	emu_free_pool(&emu->mem, buf);
+	return status;
+}
+
+/*
+ * Implements LoadImage() (UEFI 2.10, 7.4): from a memory buffer, or from
+ * a LoadFile2/LoadFile protocol the calling image installed.  Loading from
+ * anything else would mean a device or file system the emulator does not
+ * have; it answers as firmware without one does.
  */
 efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 			    struct efi_device_path *path, void *src,
 			    unsigned long size, efi_handle_t *image)
 {
-	emu_called(load_image);
+	if (emu_bs_enter(EMU_BS_load_image))
+		return EFI_UNSUPPORTED;
 	if (!image || !get_image(parent))
 		return EFI_INVALID_PARAMETER;
-	if (!src) {
-		emu_printf("efi-emu: %s() from a device path is not supported\n",
-			   "LoadImage");
-		return EFI_NOT_FOUND;
-	}
+	if (!src)
+		return load_image_from_path(boot_policy, parent, path, image);
 	return emu_load_image_buffer(parent, src, size, path, image);
 }
 
@@ -182,7 +257,8 @@ efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 efi_status_t emu_start_image(efi_handle_t handle, unsigned long *exit_data_size,
 			     efi_char16_t **exit_data)
 {
-	emu_called(start_image);
+	if (emu_bs_enter(EMU_BS_start_image))
+		return EFI_UNSUPPORTED;
 	return emu_run_image(handle, exit_data_size, exit_data);
 }
 
@@ -230,7 +306,8 @@ efi_status_t emu_exit(efi_handle_t handle, efi_status_t status,
 {
 	struct emu_image *img = get_image(handle);
 
-	emu_called(exit);
+	if (emu_bs_enter(EMU_BS_exit))
+		return EFI_UNSUPPORTED;
 	if (!img)
 		return EFI_INVALID_PARAMETER;
 	if (exit_data)
@@ -253,7 +330,8 @@ efi_status_t emu_unload_image(efi_handle_t handle)
 {
 	struct emu_image *img = get_image(handle);
 
-	emu_called(unload_image);
+	if (emu_bs_enter(EMU_BS_unload_image))
+		return EFI_UNSUPPORTED;
 	if (!img)
 		return EFI_INVALID_PARAMETER;
 	if (img->started)

@@ -122,6 +122,29 @@ efi_status_t emu_utf8_to_utf16(const char *src, size_t len,
 	return out + 1 <= cap ? EFI_SUCCESS : EFI_BUFFER_TOO_SMALL;
 }
 
+/**
+ * emu_us_to_ticks() - timer ticks in a delay, for Stall()
+ * @freq:	timer frequency in Hz
+ * @us:		microseconds
+ *
+ * Rounded up, so a delay is never shorter than asked (also below 1 MHz,
+ * where a per-microsecond rate would be 0), and saturating rather than
+ * wrapping for absurd delays.
+ *
+ * Return: the number of ticks.
+ */
+u64 emu_us_to_ticks(u64 freq, u64 us)
+{
+	u64 whole = us / 1000000, part = us % 1000000, ticks, rest;
+
+	if (freq && whole > ~0ULL / freq)
+		return ~0ULL;
+	ticks = whole * freq;
+	/* part < 10^6 and CNTFRQ fits in 32 bits: no overflow. */
+	rest = (part * (freq & 0xffffffff) + 999999) / 1000000;
+	return ticks > ~0ULL - rest ? ~0ULL : ticks + rest;
+}
+
 #ifdef EMU_FREESTANDING
 /*
  * The compiler may emit calls to these even where the code does not, so

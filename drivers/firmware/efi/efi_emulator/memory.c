@@ -18,6 +18,8 @@
 
 #define PAGES_MAX	(~0ULL >> EFI_PAGE_SHIFT)
 
+static int find_region(struct emu_memory *m, u64 start, u64 pages);
+
 static u64 region_end(const struct emu_region *r)
 {
 	return r->start + (r->pages << EFI_PAGE_SHIFT);
@@ -30,6 +32,58 @@ void emu_mem_init(struct emu_memory *m, struct emu_region *storage, u32 max)
 	m->count = 0;
 	m->key = 1;
 	m->rt_added = 0;
+	m->rt_granule = EMU_RT_GRANULE;
+}
+
+/*
+ * UEFI 2.10, 2.3.6: on AArch64, memory the OS keeps mapped after boot
+ * (runtime code and data, ACPI NVS, reserved) comes in 64 KiB aligned
+ * blocks, so a kernel with 64 KiB pages can map it without taking its
+ * neighbours' attributes.  EDK2 rounds such allocations the same way
+ * (RUNTIME_PAGE_ALLOCATION_GRANULARITY).  Pages of the granule of @type.
+ */
+static u64 granule_pages(const struct emu_memory *m, u32 type)
+{
+	switch (type) {
+	case EFI_RUNTIME_SERVICES_CODE:
+	case EFI_RUNTIME_SERVICES_DATA:
+	case EFI_ACPI_MEMORY_NVS:
+	case EFI_RESERVED_TYPE:
+		return m->rt_granule >> EFI_PAGE_SHIFT;
+	default:
+		return 1;
+	}
+}
+
+/**
+ * emu_mem_round() - how many pages an allocation of @type really takes
+ * @m:		memory map
+ * @type:	EFI memory type
+ * @pages:	pages asked for, no more than a region holds
+ *
+ * Return: @pages rounded up to the runtime granule for runtime and
+ * reserved types, @pages otherwise.
+ */
+u64 emu_mem_round(const struct emu_memory *m, u32 type, u64 pages)
+{
+	u64 g = granule_pages(m, type);
+
+	return (pages + g - 1) & ~(g - 1);
+}
+
+/**
+ * emu_mem_type_at() - the memory type at an address
+ * @m:		memory map
+ * @addr:	physical address
+ *
+ * Return: the type of the region holding @addr, EFI_MAX_MEMORY_TYPE if
+ * none does.
+ */
+u32 emu_mem_type_at(struct emu_memory *m, u64 addr)
+{
+	int i = find_region(m, addr, 1);
+
+	return i < 0 ? EFI_MAX_MEMORY_TYPE : m->map[i].type;
 }
 
 static bool mergeable(const struct emu_region *a, const struct emu_region *b)
@@ -303,7 +357,9 @@ static bool valid_alloc_type(u32 type)
  * @addr:	out: start of the allocation
  *
  * The PE loader needs alignments above a page (an arm64 Image asks for
- * 64 KiB); AllocatePages() uses this with @align = EFI_PAGE_SIZE.
+ * 64 KiB); AllocatePages() uses this with @align = EFI_PAGE_SIZE.  Runtime
+ * and reserved types are rounded to the runtime granule, in size and
+ * alignment (see granule_pages()).
  *
  * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER, or EFI_OUT_OF_RESOURCES
  * when no conventional region can hold it.
@@ -311,12 +367,18 @@ static bool valid_alloc_type(u32 type)
 efi_status_t emu_alloc_aligned(struct emu_memory *m, u32 type, u64 pages,
 			       u64 align, u64 max_addr, u64 *addr)
 {
-	u64 size, top, cand;
+	u64 size, top, cand, g;
 	int i;
 
 	if (!addr || !valid_alloc_type(type) || !pages || pages > PAGES_MAX ||
 	    align < EFI_PAGE_SIZE || (align & (align - 1)))
 		return EFI_INVALID_PARAMETER;
+	g = granule_pages(m, type);
+	if (pages > PAGES_MAX - (g - 1))
+		return EFI_OUT_OF_RESOURCES;
+	pages = (pages + g - 1) & ~(g - 1);
+	if (align < g << EFI_PAGE_SHIFT)
+		align = g << EFI_PAGE_SHIFT;
 	size = pages << EFI_PAGE_SHIFT;
 
 	for (i = m->count - 1; i >= 0; i--) {
@@ -330,7 +392,8 @@ efi_status_t emu_alloc_aligned(struct emu_memory *m, u32 type, u64 pages,
 		top = region_end(r);
 		if (max_addr != ~0ULL && top > max_addr + 1)
 			top = (max_addr + 1) & ~(EFI_PAGE_SIZE - 1);
-		if (top < r->start + size)
+		/* top >= r->start here; r->start + size may wrap. */
+		if (size > top - r->start)
 			continue;
 		cand = (top - size) & ~(align - 1);
 		if (cand < r->start)
@@ -350,13 +413,16 @@ efi_status_t emu_alloc_aligned(struct emu_memory *m, u32 type, u64 pages,
  * @addr:	in: maximum or exact address; out: the allocation
  *
  * An exact address is honoured only when the whole range is free
- * conventional memory; otherwise EFI_NOT_FOUND, as firmware answers.
+ * conventional memory; otherwise EFI_NOT_FOUND, as firmware answers (also
+ * for a runtime type at an address off the runtime granule, as EDK2).
+ * A count larger than any region fails before any address arithmetic.
  *
  * Return: an EFI status.
  */
 efi_status_t emu_allocate_pages(struct emu_memory *m, int alloc_type,
 				u32 mem_type, u64 pages, u64 *addr)
 {
+	u64 g;
 	int i;
 
 	if (!addr || !valid_alloc_type(mem_type) || !pages ||
@@ -371,8 +437,11 @@ efi_status_t emu_allocate_pages(struct emu_memory *m, int alloc_type,
 		return emu_alloc_aligned(m, mem_type, pages, EFI_PAGE_SIZE,
 					 *addr, addr);
 	case EFI_ALLOCATE_ADDRESS:
-		if (*addr & (EFI_PAGE_SIZE - 1))
+		g = granule_pages(m, mem_type);
+		if (*addr & ((g << EFI_PAGE_SHIFT) - 1) ||
+		    pages > PAGES_MAX - (g - 1))
 			return EFI_NOT_FOUND;
+		pages = (pages + g - 1) & ~(g - 1);
 		i = find_region(m, *addr, pages);
 		if (i < 0 || !allocatable(&m->map[i]))
 			return EFI_NOT_FOUND;
@@ -389,17 +458,29 @@ efi_status_t emu_allocate_pages(struct emu_memory *m, int alloc_type,
  * @pages:	number of EFI pages
  *
  * Any part of an earlier allocation may be freed (stubs trim alignment
- * slack this way); memory the emulator did not hand out may not.
+ * slack this way); memory the emulator did not hand out may not.  Runtime
+ * and reserved types go back in whole runtime granules.
  *
  * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER for a misaligned address,
  * EFI_NOT_FOUND when the range was not allocated here.
  */
 efi_status_t emu_free_pages(struct emu_memory *m, u64 addr, u64 pages)
 {
+	u64 g;
 	int i;
 
 	if (addr & (EFI_PAGE_SIZE - 1) || !pages || pages > PAGES_MAX)
 		return EFI_INVALID_PARAMETER;
+	i = find_region(m, addr, 1);
+	if (i < 0 || !(m->map[i].flags & EMU_REGION_OWNED))
+		return EFI_NOT_FOUND;
+	/* Runtime types are freed in whole granules, as they were allocated. */
+	g = granule_pages(m, m->map[i].type);
+	if (addr & ((g << EFI_PAGE_SHIFT) - 1))
+		return EFI_INVALID_PARAMETER;
+	if (pages > PAGES_MAX - (g - 1))
+		return EFI_NOT_FOUND;
+	pages = (pages + g - 1) & ~(g - 1);
 	i = find_region(m, addr, pages);
 	if (i < 0 || !(m->map[i].flags & EMU_REGION_OWNED))
 		return EFI_NOT_FOUND;
@@ -522,7 +603,7 @@ efi_status_t emu_allocate_pool(struct emu_memory *m, u32 type,
 		return status;
 	h = emu_ptr(addr);
 	h->magic = POOL_MAGIC;
-	h->pages = pages;
+	h->pages = emu_mem_round(m, type, pages);
 	h->size = size;
 	h->reserved = 0;
 	*buf = h + 1;

@@ -197,7 +197,11 @@ efi_status_t emu_pe_parse(const void *file, u64 size, u16 machine,
 	if (mz.magic != MZ_MAGIC)
 		return refuse(why, EFI_LOAD_ERROR, "no MZ signature");
 	off = mz.peaddr;
-	if (off < sizeof(mz) || off & 7)
+	/*
+	 * Bounds only: the PE header may sit at any offset (verify_pefile()
+	 * and EDK2 take it there too); every header is read with memcpy().
+	 */
+	if (off < sizeof(mz))
 		return refuse(why, EFI_LOAD_ERROR, "bad e_lfanew");
 	if (off + sizeof(ph) > size)
 		return refuse(why, EFI_LOAD_ERROR,
@@ -386,8 +390,9 @@ efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
  * What marks a Linux boot image.  libstub's zboot header
  * (drivers/firmware/efi/libstub/zboot-header.S) fills the DOS header:
  * "zimg" at 4, the payload's offset and size at 8 and 12, the compression
- * as a string at 0x18 and LINUX_PE_MAGIC at 0x38.  The payload starts with
- * the magic of its format; every kernel since 6.1 names one of these.
+ * as a string at 0x18 and, in later kernels, LINUX_PE_MAGIC at 0x38 (6.1's
+ * header leaves it zero).  The payload starts with the magic of its format; every
+ * kernel since 6.1 names one of these.
  */
 #define ZBOOT_TYPE		4
 #define ZBOOT_PAYLOAD		8
@@ -421,10 +426,11 @@ static u32 get_le32(const u8 *p)
 static bool is_zboot(const u8 *file, u64 size, const char **why)
 {
 	const char *comp = (const char *)file + ZBOOT_COMP;
-	u32 off, len, i;
+	u32 off, len, i, magic;
 
-	if (get_le32(file + LINUX_MAGIC_AT) != LINUX_PE_MAGIC) {
-		*why = "zboot header without the Linux PE magic";
+	magic = get_le32(file + LINUX_MAGIC_AT);
+	if (magic && magic != LINUX_PE_MAGIC) {
+		*why = "zboot header with a foreign magic at 0x38";
 		return false;
 	}
 	off = get_le32(file + ZBOOT_PAYLOAD);

@@ -265,6 +265,8 @@ efi_status_t emu_systab_init(struct emulator *e, const struct emu_firmware *fw)
 		},
 		.fw_vendor = p->vendor,
 		.fw_revision = 0x00010000,
+		.con_in_handle = e->con_handle,
+		.con_in = &e->con_in,
 		.con_out_handle = e->con_handle,
 		.con_out = &e->con_out,
 		.stderr_handle = e->con_handle,
@@ -383,7 +385,8 @@ efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table)
 	void *old = NULL;
 	unsigned long i;
 
-	emu_called(install_configuration_table);
+	if (emu_bs_enter(EMU_BS_install_configuration_table))
+		return EFI_UNSUPPORTED;
 	if (!guid)
 		return EFI_INVALID_PARAMETER;
 	for (i = 0; i < st->nr_tables; i++)

@@ -508,6 +508,7 @@ TEST_F(boot, smbios_protocol)
 
 TEST_F(boot, exit_boot_services_needs_current_key)
 {
+	efi_guid_t guid = EFI_RNG_PROTOCOL_GUID;
 	efi_boot_services_t *bs = self->bs;
 	unsigned long size = 0, key, dsize;
 	u8 map[4096];
@@ -532,6 +533,24 @@ TEST_F(boot, exit_boot_services_needs_current_key)
 	EXPECT_EQ(NULL, self->st->con_out);
 	EXPECT_EQ(header_crc(self->st, sizeof(*self->st)),
 		  self->st->hdr.crc32);
+
+	/* Boot services are gone: refused through a kept pointer, logged once. */
+	console_len = 0;
+	console[0] = 0;
+	key = self->e.mem.key;
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->allocate_pool(EFI_LOADER_DATA, 8, &p));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->allocate_pool(EFI_LOADER_DATA, 8, &p));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->get_memory_map(&size, (void *)map,
+						      &key, &dsize, &ver));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->exit_boot_services(NULL, key));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->install_configuration_table(&guid,
+								    map));
+	EXPECT_EQ(key, self->e.mem.key);
+	EXPECT_EQ(1, ebs_hook_calls);
+	EXPECT_NE(NULL, strstr(console,
+		  "efi-emu: AllocatePool() called after ExitBootServices()"));
+	EXPECT_EQ(NULL, strstr(strstr(console, "AllocatePool") + 1,
+			       "AllocatePool"));
 }
 
 static int notified;
@@ -615,6 +634,43 @@ TEST_F(boot, console_output)
 	EXPECT_NE(NULL, strstr(console, "x=-5 u=7 h=0000beef s=ok l=123456789abc"));
 }
 
+/*
+ * ConIn is there, on ConOut's handle, and never has a key: what shim,
+ * GRUB and systemd-boot poll for must answer, not crash on NULL.
+ */
+TEST_F(boot, console_input_present_and_empty)
+{
+	static const efi_guid_t in_guid = EFI_SIMPLE_TEXT_INPUT_PROTOCOL_GUID;
+	struct efi_simple_text_input_protocol *in = self->st->con_in, *found;
+	efi_boot_services_t *bs = self->bs;
+	unsigned long idx = 7, size = 4096, key, dsize;
+	efi_input_key_t k = { 1, 2 };
+	u8 map[4096];
+	u32 ver;
+
+	ASSERT_NE(NULL, in);
+	EXPECT_EQ(self->st->con_out_handle, self->st->con_in_handle);
+	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(self->st->con_in_handle,
+		  (efi_guid_t *)&in_guid, (void **)&found));
+	EXPECT_EQ(in, found);
+	EXPECT_EQ(EFI_SUCCESS, in->reset(in, false));
+	EXPECT_EQ(EFI_NOT_READY, in->read_keystroke(in, &k));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, in->read_keystroke(in, NULL));
+	ASSERT_NE(NULL, in->wait_for_key);
+	EXPECT_EQ(EFI_NOT_READY, bs->check_event(in->wait_for_key));
+	/* Nothing will ever signal it: waiting fails instead of hanging. */
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->wait_for_event(1, &in->wait_for_key,
+						      &idx));
+	EXPECT_EQ(7, idx);
+	EXPECT_EQ(header_crc(self->st, sizeof(*self->st)),
+		  self->st->hdr.crc32);
+	ASSERT_EQ(EFI_SUCCESS, bs->get_memory_map(&size, (void *)map, &key,
+						  &dsize, &ver));
+	ASSERT_EQ(EFI_SUCCESS, bs->exit_boot_services(NULL, key));
+	EXPECT_EQ(NULL, self->st->con_in);
+	EXPECT_EQ(NULL, self->st->con_in_handle);
+}
+
 /* StartImage/Exit, with the crafted image's entry pointed at host code. */
 static efi_boot_services_t *g_bs;
 static int entered;
@@ -678,9 +734,9 @@ TEST_F(boot, load_start_exit_unload)
 	pb_default(&s);
 	f = pb_build(&s, &size);
 	ASSERT_EQ(EFI_SUCCESS, bs->load_image(false, h, NULL, f, size, &child));
-	/* No file systems: a device-path load finds nothing. */
-	EXPECT_EQ(EFI_NOT_FOUND, bs->load_image(false, h, NULL, NULL, 0,
-						&child));
+	/* No buffer and no path: nothing to load from. */
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->load_image(false, h, NULL, NULL,
+							0, &child));
 	EXPECT_EQ(EFI_SUCCESS, bs->unload_image(child));
 	/* Machine refused with its name on the console. */
 	s.machine = 0x8664;
@@ -701,6 +757,109 @@ TEST_F(boot, load_start_exit_unload)
 	EXPECT_EQ(2, entered);
 	/* Everything given back: the map is as before the first load. */
 	EXPECT_EQ(regions, self->e.mem.count);
+}
+
+/*
+ * LoadImage(SourceBuffer = NULL, path), as the 6.1 zboot stub calls it:
+ * the running image installs EFI_LOAD_FILE2_PROTOCOL on a vendor path and
+ * loads its kernel through it.  Only such a protocol is read: not one
+ * installed by anybody else (the emulator's own initrd provider included).
+ */
+static u8 *lf_file;
+static size_t lf_size;
+static int lf_calls;
+static efi_status_t lf_result;
+static efi_handle_t lf_child;
+static struct initrd_dp lf_dp;
+
+static efi_status_t lf_load(efi_load_file2_protocol_t *this,
+			    struct efi_device_path *path, bool boot_policy,
+			    unsigned long *size, void *buf)
+{
+	lf_calls++;
+	if (boot_policy || path->type != EFI_DEV_END_PATH)
+		return EFI_INVALID_PARAMETER;
+	if (!buf || *size < lf_size) {
+		*size = lf_size;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	memcpy(buf, lf_file, lf_size);
+	*size = lf_size;
+	return EFI_SUCCESS;
+}
+
+static efi_load_file2_protocol_t lf_proto = { lf_load };
+
+static efi_status_t lf_entry(efi_handle_t h, efi_system_table_t *st)
+{
+	efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	efi_guid_t lf2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	efi_handle_t dev = NULL;
+
+	if (st->boottime->install_multiple_protocol_interfaces(&dev, &dp_guid,
+			&lf_dp, &lf2, &lf_proto, NULL) != EFI_SUCCESS)
+		return EFI_LOAD_ERROR;
+	lf_result = st->boottime->load_image(false, h, &lf_dp.vendor.header,
+					     NULL, 0, &lf_child);
+	return 0x77;
+}
+
+TEST_F(boot, load_image_from_the_callers_load_file2)
+{
+	static const efi_guid_t li = LOADED_IMAGE_PROTOCOL_GUID;
+	efi_guid_t lf2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	efi_boot_services_t *bs = self->bs;
+	struct initrd_dp idp = make_initrd_dp(), odp;
+	efi_loaded_image_t *cli;
+	struct emu_image *img;
+	efi_handle_t h, dev = NULL;
+	static const char initrd[] = "not code";
+	struct pb_spec s;
+
+	pb_default(&s);
+	lf_file = pb_build(&s, &lf_size);
+	lf_dp = make_initrd_dp();
+	((u8 *)&lf_dp.vendor.vendor)[0] ^= 0xff;	/* a vendor path of its own */
+	lf_calls = 0;
+	lf_child = NULL;
+	ASSERT_EQ(EFI_SUCCESS, load_crafted(bs, &h));
+	bs->handle_protocol(h, (efi_guid_t *)&li, (void **)&img);
+	img->entry = lf_entry;
+	EXPECT_EQ(0x77, bs->start_image(h, NULL, NULL));
+	ASSERT_EQ(EFI_SUCCESS, lf_result);
+	EXPECT_EQ(2, lf_calls);		/* the size, then the data */
+	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(lf_child,
+		  (efi_guid_t *)&li, (void **)&cli));
+	EXPECT_EQ(0x4000, cli->image_size);
+	EXPECT_EQ(0, memcmp(cli->image_base, lf_file, 0x200));	/* headers */
+	EXPECT_EQ(EFI_SUCCESS, bs->unload_image(lf_child));
+
+	/* The same protocol installed by no running image: not read. */
+	lf_calls = 0;
+	odp = lf_dp;
+	((u8 *)&odp.vendor.vendor)[1] ^= 0xff;
+	ASSERT_EQ(EFI_SUCCESS, bs->install_multiple_protocol_interfaces(&dev,
+		  &dp_guid, &odp, &lf2, &lf_proto, NULL));
+	ASSERT_EQ(EFI_SUCCESS, load_crafted(bs, &h));
+	console_len = 0;
+	console[0] = 0;
+	EXPECT_EQ(EFI_NOT_FOUND, bs->load_image(false, h, &odp.vendor.header,
+						NULL, 0, &lf_child));
+	EXPECT_EQ(0, lf_calls);
+	EXPECT_NE(NULL, strstr(console, "no LoadFile of the caller serves that path"));
+	/* Nor the emulator's initrd, nor a path nothing serves. */
+	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(&self->e, emu_addr(initrd),
+						  sizeof(initrd)));
+	EXPECT_EQ(EFI_NOT_FOUND, bs->load_image(false, h, &idp.vendor.header,
+						NULL, 0, &lf_child));
+	((u8 *)&idp.vendor.vendor)[2] ^= 0xff;
+	EXPECT_EQ(EFI_NOT_FOUND, bs->load_image(false, h, &idp.vendor.header,
+						NULL, 0, &lf_child));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->load_image(false, h, NULL, NULL,
+							0, &lf_child));
+	EXPECT_EQ(EFI_SUCCESS, bs->unload_image(h));
+	free(lf_file);
 }
 
 /*

@@ -135,4 +135,19 @@ TEST(utf16_length_bounds_input)
 		  emu_utf8_to_utf16("\xe2\x82\xac", 2, out, &cap));
 }
 
+/* Stall(): never shorter than asked, also below 1 MHz; no wrap. */
+TEST(stall_ticks_round_up_and_saturate)
+{
+	EXPECT_EQ(0, emu_us_to_ticks(62500000, 0));
+	EXPECT_EQ(63, emu_us_to_ticks(62500000, 1));	/* 62.5 -> 63 */
+	EXPECT_EQ(62500000, emu_us_to_ticks(62500000, 1000000));
+	EXPECT_EQ(1, emu_us_to_ticks(32768, 1));	/* 32 kHz timer */
+	EXPECT_EQ(33, emu_us_to_ticks(32768, 1000));
+	EXPECT_EQ(32768ULL * 3600, emu_us_to_ticks(32768, 3600000000ULL));
+	EXPECT_EQ(24000000ULL * 1000000, emu_us_to_ticks(24000000,
+							 1000000000000ULL));
+	EXPECT_EQ(~0ULL, emu_us_to_ticks(1000000000, ~0ULL));
+	EXPECT_EQ(0, emu_us_to_ticks(0, 5));
+}
+
 TEST_HARNESS_MAIN

@@ -447,6 +447,111 @@ TEST(runtime_types_get_the_runtime_attribute)
 	EXPECT_EQ(EFI_MEMORY_WB, m.map[1].attr);
 }
 
+/*
+ * A page count larger than any region must fail before start + size is
+ * computed: 0xffffffffc0000 pages are 2^64 - 1 GiB, so a 1 GiB region at
+ * 1 GiB once "held" them at 3 GiB, outside RAM, and the map grew.
+ */
+TEST(huge_page_counts_fail_without_wrapping)
+{
+	static const u64 counts[] = { 0xffffffffc0000ULL, 0xfffffffffffffULL,
+				      0xffffffffbffffULL, 0x40001 };
+	struct emu_region storage[8];
+	struct emu_memory m;
+	u64 addr, key;
+	unsigned int i;
+	void *p;
+
+	emu_mem_init(&m, storage, 8);
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x40000,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	key = m.key;
+	for (i = 0; i < EMU_ARRAY_SIZE(counts); i++) {
+		addr = 0xdeadbeef000ULL;
+		EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_allocate_pages(&m,
+			  EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, counts[i],
+			  &addr)) {
+			TH_LOG("%#llx pages: got %#llx",
+			       (unsigned long long)counts[i],
+			       (unsigned long long)addr);
+		}
+		addr = ~0ULL;
+		EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_allocate_pages(&m,
+			  EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA, counts[i],
+			  &addr));
+		addr = 0x40000000;
+		EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m,
+			  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, counts[i],
+			  &addr));
+		EXPECT_EQ(EFI_NOT_FOUND, emu_free_pages(&m, 0x40000000,
+							counts[i]));
+	}
+	/* AllocatePool() reaches the same path. */
+	EXPECT_NE(EFI_SUCCESS, emu_allocate_pool(&m, EFI_LOADER_DATA,
+						 ~0UL - 0x2000, &p));
+	EXPECT_NE(EFI_SUCCESS, emu_allocate_pool(&m, EFI_LOADER_DATA,
+						 0xffffffffc0000000UL, &p));
+	EXPECT_EQ(1, m.count);
+	EXPECT_EQ(key, m.key);
+	EXPECT_EQ(0x40000, m.map[0].pages);
+}
+
+/*
+ * With the AArch64 granule, runtime and reserved allocations are 64 KiB
+ * aligned and sized, in all three modes and in the pool, and go back in
+ * whole granules; other types keep 4 KiB pages.
+ */
+TEST(runtime_allocations_in_64k_granules)
+{
+	static const u32 rt_types[] = { EFI_RUNTIME_SERVICES_CODE,
+					EFI_RUNTIME_SERVICES_DATA,
+					EFI_ACPI_MEMORY_NVS,
+					EFI_RESERVED_TYPE };
+	struct emu_region storage[16];
+	struct emu_memory m;
+	u64 a, b;
+	unsigned int i;
+
+	emu_mem_init(&m, storage, 16);
+	m.rt_granule = 0x10000;
+	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x1000,
+		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	/* A loader page at the top leaves the top unaligned for what follows. */
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+		  EFI_LOADER_DATA, 1, &b));
+	EXPECT_EQ(0x40fff000, b);
+	for (i = 0; i < EMU_ARRAY_SIZE(rt_types); i++) {
+		ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m,
+			  EFI_ALLOCATE_ANY_PAGES, rt_types[i], 1, &a));
+		EXPECT_EQ(0, a & 0xffff);
+		EXPECT_EQ(16, pages_of_type(&m, rt_types[i]));
+		/* Inside the granule: not an allocation's start. */
+		EXPECT_EQ(EFI_INVALID_PARAMETER,
+			  emu_free_pages(&m, a + PAGE, 1));
+		EXPECT_EQ(EFI_SUCCESS, emu_free_pages(&m, a, 1));
+		EXPECT_EQ(0, pages_of_type(&m, rt_types[i]));
+	}
+	a = 0x40001000;
+	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+		  EFI_RUNTIME_SERVICES_DATA, 1, &a));
+	a = 0x40010000;
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+		  EFI_RUNTIME_SERVICES_DATA, 17, &a));
+	EXPECT_EQ(32, pages_of_type(&m, EFI_RUNTIME_SERVICES_DATA));
+	EXPECT_EQ(EFI_SUCCESS, emu_free_pages(&m, a, 17));
+	a = 0x40ffffff;
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_MAX_ADDRESS,
+		  EFI_RUNTIME_SERVICES_CODE, 2, &a));
+	EXPECT_EQ(0x40fe0000, a);
+	EXPECT_EQ(EFI_SUCCESS, emu_free_pages(&m, a, 2));
+	/* Other types are not rounded. */
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+		  EFI_BOOT_SERVICES_DATA, 1, &a));
+	EXPECT_EQ(b - PAGE, a);
+	EXPECT_EQ(1, pages_of_type(&m, EFI_BOOT_SERVICES_DATA));
+	EXPECT_TRUE(map_consistent(&m));
+}
+
 /* Specific-purpose and uncached conventional memory is never handed out. */
 TEST(sp_and_uncached_memory_not_allocated)
 {
@@ -642,6 +747,22 @@ TEST_F(pool, free_refuses_bad_pointers_and_double_free)
 	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_free_pool(m, a));
 	EXPECT_EQ(EFI_INVALID_PARAMETER,
 		  emu_allocate_pool(m, EFI_LOADER_DATA, 1, NULL));
+}
+
+/* A pool buffer of a runtime type takes a whole granule, and gives it back. */
+TEST_F(pool, runtime_pool_in_granules)
+{
+	struct emu_memory *m = &self->m;
+	void *p;
+
+	m->rt_granule = 0x10000;
+	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pool(m, EFI_RUNTIME_SERVICES_DATA,
+						 100, &p));
+	EXPECT_EQ(32, emu_addr(p) & 0xffff);	/* behind the pool header */
+	EXPECT_EQ(16, pages_of_type(m, EFI_RUNTIME_SERVICES_DATA));
+	EXPECT_EQ(EFI_SUCCESS, emu_free_pool(m, p));
+	EXPECT_EQ(0, pages_of_type(m, EFI_RUNTIME_SERVICES_DATA));
+	EXPECT_EQ(1, m->count);
 }
 
 TEST_F(pool, exhaustion)
