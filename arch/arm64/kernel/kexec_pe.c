@@ -117,7 +117,7 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 		  u64 pa, u64 size, u64 attrs)
 {
 	int shift = 39 - 9 * level;
-	u64 span = 1ULL << shift, n, off;
+	u64 span = 1ULL << shift, n, off, desc;
 	u64 *next;
 	int idx, ret;
 
@@ -128,9 +128,13 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 		idx = (va >> shift) & (PT_ENTRIES - 1);
 		n = min(size, span - (va & (span - 1)));
 		if (level == 3) {
-			if (table[idx])
+			desc = (pa & PT_ADDR_MASK) | attrs | PT_PAGE;
+			/* The same mapping twice (a UART page that is also
+			 * runtime MMIO) is no conflict.
+			 */
+			if (table[idx] && table[idx] != desc)
 				return -EEXIST;
-			table[idx] = (pa & PT_ADDR_MASK) | attrs | PT_PAGE;
+			table[idx] = desc;
 		} else if (level > 0 && n == span && !(pa & (span - 1)) &&
 			   !table[idx]) {
 			table[idx] = (pa & PT_ADDR_MASK) | attrs | PT_BLOCK;
@@ -141,6 +145,12 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 					return -ENOMEM;
 				table[idx] = off | PT_TABLE;
 			} else if ((table[idx] & 3) != PT_TABLE) {
+				/* A block mapping the range alike already. */
+				if (table[idx] == (((pa & ~(span - 1)) &
+						    PT_ADDR_MASK) | attrs |
+						   PT_BLOCK) &&
+				    (va & (span - 1)) == (pa & (span - 1)))
+					goto next;
 				return -EEXIST;
 			}
 			next = pt->pages[(table[idx] & PT_ADDR_MASK) / PT_SIZE];
@@ -148,6 +158,7 @@ static int pt_map(struct pe_pgtable *pt, u64 *table, int level, u64 va,
 			if (ret)
 				return ret;
 		}
+next:
 		va += n;
 		pa += n;
 		size -= n;
@@ -417,6 +428,42 @@ static u32 psci_conduit(bool el2)
 	return conduit;
 }
 
+/*
+ * At EL2 the emulator runs in the EL2 regime with HCR_EL2.E2H clear: the
+ * tables and TCR_EL2 value are in that format.  A CPU without FEAT_E2H0
+ * keeps E2H set whatever is written, so the emulator could not run: say
+ * so now rather than after kexec -e (for kdump: after the crash).  CPUs
+ * that predate ID_AA64MMFR4_EL1.E2H0 are caught by the emulator itself,
+ * which reads HCR_EL2 back and reports it before it resets.
+ */
+static int check_el2_regime(bool el2)
+{
+	u64 mmfr4 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR4_EL1);
+	int e2h0 = cpuid_feature_extract_signed_field(mmfr4,
+						ID_AA64MMFR4_EL1_E2H0_SHIFT);
+
+	if (!el2 || e2h0 >= 0)
+		return 0;
+	pr_err("this CPU has no FEAT_E2H0 (HCR_EL2.E2H is RES1): the emulator cannot run at EL2\n");
+	return -EOPNOTSUPP;
+}
+
+/*
+ * The emulator's tables use the 4 KiB granule whatever the kernel's page
+ * size: a 16K or 64K kernel may run on a CPU without it.
+ */
+static int check_granule(void)
+{
+	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
+	int tgran4 = cpuid_feature_extract_signed_field(mmfr0,
+						ID_AA64MMFR0_EL1_TGRAN4_SHIFT);
+
+	if (tgran4 >= 0)
+		return 0;
+	pr_err("this CPU has no 4 KiB translation granule, which the emulator's page tables use\n");
+	return -EOPNOTSUPP;
+}
+
 static void mmu_values(struct efi_emulator_param *p, bool el2)
 {
 	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
@@ -489,8 +536,12 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 	u64 ap1 = el2 ? PT_AP1_EL2 : 0;
 	u64 off;
 	u32 i;
-	int ret = -ENOMEM;
+	int ret;
 
+	ret = check_el2_regime(el2) ?: check_granule();
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
 	pt.ram = PT_RAM | ap1 | xn;
 	pt.exec = PT_RAM | ap1 | (el2 ? 0 : PT_UXN);
 	pt.text = pt.exec | PT_RDONLY;
@@ -516,8 +567,14 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 	}
 	find_console(&p->con);
 	if (p->con.type != EFI_EMULATOR_CON_NONE) {
-		ret = pt_map(&pt, pt.root, 0, p->con.base & ~(PT_SIZE - 1),
-			     p->con.base & ~(PT_SIZE - 1), PT_SIZE, pt.dev);
+		/* The whole register window: a 16550's may cross a page. */
+		u64 win = p->con.type == EFI_EMULATOR_CON_PL011 ? PT_SIZE :
+			  8ULL << p->con.reg_shift;
+		u64 start = p->con.base & ~(PT_SIZE - 1);
+		u64 end = ALIGN(p->con.base + win, PT_SIZE);
+
+		ret = pt_map(&pt, pt.root, 0, start, start, end - start,
+			     pt.dev);
 		if (ret) {
 			pr_err("cannot map the console at 0x%llx: %d\n",
 			       p->con.base, ret);

@@ -26,10 +26,12 @@ SYM_CODE_END(emu_head)
 	.text
 #define CURRENTEL_EL2	(2 << 2)
 #define HCR_EL2_RW	(1 << 31)
+#define HCR_EL2_E2H_SHIFT 34
 #define CPTR_EL2_RES1	0x32ff			/* no trap of FP, SIMD, SVE */
 
 SYM_CODE_START_LOCAL(emu_entry)
 	mov	x19, x0				/* x19: parameter blob */
+	mov	x20, xzr			/* x20: E2H stuck at 1 */
 	adr_l	x1, emu_stack_top
 	mov	sp, x1
 	adr_l	x1, emu_vectors
@@ -43,10 +45,19 @@ SYM_CODE_START_LOCAL(emu_entry)
 	msr	hcr_el2, x1
 	mov	x1, #CPTR_EL2_RES1
 	msr	cptr_el2, x1
+	isb
+	/*
+	 * Without FEAT_E2H0, HCR_EL2.E2H is RES1 (or RAO/WI on CPUs from
+	 * before that relaxation): the write did not take, and the tables
+	 * are in the wrong format.  Read it back; main() reports it.
+	 */
+	mrs	x1, hcr_el2
+	ubfx	x20, x1, #HCR_EL2_E2H_SHIFT, #1
 2:	isb
 	adr_l	x0, emu_head
 	bl	emu_relocate			/* nothing absolute before this */
 	mov	x0, x19
+	mov	x1, x20				/* 0 at EL1 (x20 is clear) */
 	bl	emu_arm64_main			/* does not return */
 1:	wfi
 	b	1b
@@ -172,6 +183,18 @@ SYM_FUNC_START(emu_arm64_tlb_flush)
 	ret
 SYM_FUNC_END(emu_arm64_tlb_flush)
 
+/*
+ * void emu_arm64_call_on_stack(u64 sp, void (*fn)(void *), void *arg):
+ * continue in fn(arg) on another stack; nothing returns to the old one.
+ */
+SYM_FUNC_START(emu_arm64_call_on_stack)
+	mov	sp, x0
+	mov	x0, x2
+	mov	x29, xzr
+	mov	x30, xzr
+	br	x1
+SYM_FUNC_END(emu_arm64_call_on_stack)
+
 /* unsigned long emu_arm64_psci(u64 fn, u64 conduit): 1 hvc, 2 smc */
 SYM_FUNC_START(emu_arm64_psci)
 	cmp	x1, #2
@@ -187,7 +210,8 @@ SYM_FUNC_END(emu_arm64_psci)
 
 /*
  * Any exception is fatal: report it and reset.  The stack may be what
- * failed, so each vector starts from a fresh one.
+ * failed (an overflow into its guard page), so each vector starts from
+ * the boot stack, unused once main() has moved to the real one.
  */
 	.macro	vector, idx
 	.balign	0x80
@@ -218,8 +242,9 @@ SYM_CODE_START_LOCAL(emu_vectors)
 	.endr
 SYM_CODE_END(emu_vectors)
 
+/* The boot stack: until main() has a map to take the real one from. */
 	.section .bss.stack, "aw", %nobits
 	.balign	16
 SYM_DATA_START_LOCAL(emu_stack)
-	.space	65536
+	.space	16384
 SYM_DATA_END_LABEL(emu_stack, SYM_L_LOCAL, emu_stack_top)

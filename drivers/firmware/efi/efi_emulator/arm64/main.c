@@ -48,32 +48,49 @@ static void mmio_write(u64 addr, u32 width, u32 v)
 		asm volatile("strb %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
 }
 
-static void pl011_putc(char c)
-{
-	while (mmio_read(con.base + PL011_FR, 4) & PL011_FR_TXFF)
-		;
-	mmio_write(con.base + PL011_DR, 4, c);
-}
+static u64 read_cntfrq(void);
+static u64 read_cntvct(void);
+
+/*
+ * A transmitter that stays full this long is taken for dead (clock-gated,
+ * powered down, or not the UART the tables named): the console goes
+ * silent rather than hang kexec -e before the payload runs.  At 9600 baud
+ * a character takes about 1 ms.
+ */
+#define CON_TIMEOUT_US	20000
 
 static u64 uart8250_reg(u32 reg)
 {
 	return con.base + ((u64)reg << con.reg_shift);
 }
 
-static void uart8250_putc(char c)
+static bool tx_ready(void)
 {
-	while (!(mmio_read(uart8250_reg(UART8250_LSR), con.reg_width) &
-		 UART8250_LSR_THRE))
-		;
-	mmio_write(uart8250_reg(UART8250_THR), con.reg_width, c);
+	if (con.type == EFI_EMULATOR_CON_PL011)
+		return !(mmio_read(con.base + PL011_FR, 4) & PL011_FR_TXFF);
+	return mmio_read(uart8250_reg(UART8250_LSR), con.reg_width) &
+	       UART8250_LSR_THRE;
 }
 
 static void con_putc(char c)
 {
+	u64 start, limit;
+
+	if (con.type == EFI_EMULATOR_CON_NONE)
+		return;
+	if (!tx_ready()) {
+		start = read_cntvct();
+		limit = emu_us_to_ticks(read_cntfrq(), CON_TIMEOUT_US);
+		while (!tx_ready())
+			if (read_cntvct() - start > limit) {
+				con.type = EFI_EMULATOR_CON_NONE;
+				return;
+			}
+	}
 	if (con.type == EFI_EMULATOR_CON_PL011)
-		pl011_putc(c);
-	else if (con.type == EFI_EMULATOR_CON_8250)
-		uart8250_putc(c);
+		mmio_write(con.base + PL011_DR, 4, c);
+	else
+		mmio_write(uart8250_reg(UART8250_THR), con.reg_width, c);
 }
 
 static void con_write(const char *s, size_t len)
@@ -103,10 +120,54 @@ static u64 read_cntvct(void)
 
 static void delay_us(unsigned long us)
 {
-	u64 start = read_cntvct(), ticks = read_cntfrq() / 1000000 * us;
+	u64 start = read_cntvct(), ticks = emu_us_to_ticks(read_cntfrq(), us);
 
 	while (read_cntvct() - start < ticks)
 		;
+}
+
+/* FEAT_RNG: ID_AA64ISAR0_EL1.RNDR, bits 63:60, is 1 when RNDR exists. */
+static bool have_rndr(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, id_aa64isar0_el1" : "=r"(v));
+	return (v >> 60) & 0xf;
+}
+
+/* RNDR (s3_3_c2_c4_0) sets PSTATE.Z when it has no number to give. */
+static bool rndr(u64 *v)
+{
+	u64 ok;
+
+	asm volatile("mrs %0, s3_3_c2_c4_0\n\tcset %1, ne"
+		     : "=r"(*v), "=r"(ok) : : "cc");
+	return ok;
+}
+
+/*
+ * EFI_RNG_PROTOCOL's source: RNDR, retried a few times as the Arm ARM
+ * allows it to fail now and then; a run of failures is a device error
+ * the caller sees (the stub then boots without a seed).
+ */
+static efi_status_t get_random(void *buf, size_t len)
+{
+	u8 *p = buf;
+	size_t n;
+	int tries;
+	u64 v;
+
+	while (len) {
+		for (tries = 0; tries < 16 && !rndr(&v); tries++)
+			;
+		if (tries == 16)
+			return EFI_DEVICE_ERROR;
+		n = len < sizeof(v) ? len : sizeof(v);
+		memcpy(p, &v, n);
+		p += n;
+		len -= n;
+	}
+	return EFI_SUCCESS;
 }
 
 static void sync_code(void *start, size_t len)
@@ -130,6 +191,8 @@ static void __noreturn fatal(const char *what, efi_status_t status)
 }
 
 static const struct efi_emulator_param *param;
+/* The inaccessible page below the stack (alloc_stack()). */
+static u64 stack_guard;
 
 /*
  * ExitBootServices() succeeded: the payload owns the machine.  Say how
@@ -151,11 +214,13 @@ static void exit_boot_services(struct emulator *e)
 		}
 	emu_arm64_show_map("emulator text", emu_addr(emu_head));
 	emu_arm64_show_map("emulator stack", stack);
+	emu_arm64_show_map("stack guard", stack_guard);
 	if (con.type != EFI_EMULATOR_CON_NONE)
 		emu_arm64_show_map("console", con.base);
 }
 
-static const struct emu_platform_ops arm64_ops = {
+/* get_random is filled in when the CPU has RNDR. */
+static struct emu_platform_ops arm64_ops = {
 	.write = con_write,
 	.sync_code = sync_code,
 	.delay_us = delay_us,
@@ -168,7 +233,35 @@ void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx)
 {
 	emu_printf("efi-emu: exception %llu: ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
 		   idx, esr, elr, far);
+	if (stack_guard && far - stack_guard < EFI_PAGE_SIZE)
+		emu_printf("efi-emu: stack overflow: more than %u KiB used\n",
+			   EMU_STACK_SIZE / 1024);
 	reset();
+}
+
+/*
+ * The stack the emulator and its payload run on: UEFI asks for at least
+ * 128 KiB on AArch64 (2.3.6.1).  It is boot services data from the map,
+ * above a guard page that every access faults on, so an overflow is an
+ * exception the vectors report, on the small boot stack in the BSS,
+ * instead of a write over the emulator's state.
+ */
+static u64 alloc_stack(void)
+{
+	efi_status_t status;
+	u64 base;
+
+	status = emu_alloc_aligned(&state.mem, EFI_BOOT_SERVICES_DATA,
+				   (EMU_STACK_SIZE + EFI_PAGE_SIZE) >>
+				   EFI_PAGE_SHIFT, EFI_PAGE_SIZE, ~0ULL, &base);
+	if (status != EFI_SUCCESS)
+		fatal("no memory for the stack", status);
+	status = emu_arm64_set_attrs(base, EFI_PAGE_SIZE, EFI_MEMORY_RP |
+				     EFI_MEMORY_RO | EFI_MEMORY_XP, 0);
+	if (status != EFI_SUCCESS)
+		fatal("cannot unmap the stack guard page", status);
+	stack_guard = base;
+	return base + EFI_PAGE_SIZE + EMU_STACK_SIZE;
 }
 
 static u64 current_el(void)
@@ -239,15 +332,15 @@ static void install_tables(const struct efi_emulator_param *p)
 	}
 }
 
+static void __noreturn run_payload(struct efi_emulator_param *p);
+
 /**
  * emu_arm64_main() - run the payload described by the parameter blob
  * @p: the blob, as the kernel's PE loader wrote it
+ * @e2h_stuck: entered at EL2 and HCR_EL2.E2H did not clear (head.S)
  */
-void emu_arm64_main(struct efi_emulator_param *p)
+void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck)
 {
-	struct emu_firmware fw = { };
-	efi_status_t status;
-
 	/*
 	 * Nothing in a blob of another version can be trusted, not even
 	 * its console: stop here.
@@ -259,6 +352,8 @@ void emu_arm64_main(struct efi_emulator_param *p)
 	con = p->con;
 	param = p;
 	psci_conduit = p->psci_conduit;
+	if (have_rndr())
+		arm64_ops.get_random = get_random;
 	emu_set_platform(&state, &arm64_ops);
 	/* The page table and MMU values are for one exception level. */
 	if (current_el() != p->entry_el) {
@@ -266,6 +361,10 @@ void emu_arm64_main(struct efi_emulator_param *p)
 			   current_el(), p->entry_el);
 		fatal("wrong exception level", EFI_UNSUPPORTED);
 	}
+	/* The kernel refuses such CPUs at load when they say so (MMFR4). */
+	if (e2h_stuck)
+		fatal("HCR_EL2.E2H cannot be cleared on this CPU (no FEAT_E2H0)",
+		      EFI_UNSUPPORTED);
 
 	/*
 	 * Written with the MMU off: drop any stale cache lines before the
@@ -279,10 +378,21 @@ void emu_arm64_main(struct efi_emulator_param *p)
 
 	emu_printf("efi-emu: starting a %llu byte PE image at EL%u\n",
 		   p->pe_size, p->entry_el);
+	emu_printf("efi-emu: EFI_RNG_PROTOCOL %s\n", arm64_ops.get_random ?
+		   "from RNDR" : "not offered: the CPU has no RNDR");
 	seed_memory_map(p);
 	/* A crash kernel's memory holds none of it. */
 	if (!(p->flags & EFI_EMULATOR_F_CRASH))
 		keep_memreserve(p);
+	emu_arm64_call_on_stack(alloc_stack(), run_payload, p);
+}
+
+/* The rest of emu_arm64_main(), on the stack from the memory map. */
+static void __noreturn run_payload(struct efi_emulator_param *p)
+{
+	struct emu_firmware fw = { };
+	efi_status_t status;
+
 	fw.rt_base = p->rt_base;
 	if (p->flags & EFI_EMULATOR_F_CRASH) {
 		emu_printf("efi-emu: crash kernel: runtime services withheld\n");
