@@ -6,7 +6,8 @@
 #   make check   run every test tier; ends with "N passed, N failed"
 #   make bench   kexec timings, written to build/bench.txt
 #
-# Lower-level targets: deps kernel kexec-tools guest unit fuzz ustub ustub-uki e2e
+# Lower-level targets: deps kernel kexec-tools guest unit fuzz ustub ustub-61
+# ustub-uki ustub-uki257 ustub-uki257-profile e2e
 # clean distclean.
 
 B        := build
@@ -20,12 +21,24 @@ KOBJZ    := $(B)/kernel-zstd
 KFRAGZ   := tools/testing/kexec-pe/config.zstd
 KOBJ39   := $(B)/kernel-va39
 KFRAG39  := tools/testing/kexec-pe/config.va39
+KOBJ16K  := $(B)/kernel-16k
+KFRAG16K := tools/testing/kexec-pe/config.16k
+KOBJ64K  := $(B)/kernel-64k
+KFRAG64K := tools/testing/kexec-pe/config.64k
+# The 6.1 next kernel: Debian 12's linux-source-6.1 as it is.
+KSRC61   := $(B)/linux-6.1
+KOBJ61   := $(B)/kernel-6.1
+KFRAG61  := tools/testing/kexec-pe/config.61
 # gawk: certs/ checks the blacklist hash list with gawk's match().
 KMAKE0   := $(MAKE) -C $(KSRC) ARCH=arm64 CROSS_COMPILE=$(CROSS) -j$(NPROC) \
 	    AWK=gawk
 KMAKE    := $(KMAKE0) O=$(abspath $(KOBJ))
 KMAKEZ   := $(KMAKE0) O=$(abspath $(KOBJZ))
 KMAKE39  := $(KMAKE0) O=$(abspath $(KOBJ39))
+KMAKE16K := $(KMAKE0) O=$(abspath $(KOBJ16K))
+KMAKE64K := $(KMAKE0) O=$(abspath $(KOBJ64K))
+KMAKE61  := $(MAKE) -C $(KSRC61) ARCH=arm64 CROSS_COMPILE=$(CROSS) \
+	    -j$(NPROC) O=$(abspath $(KOBJ61))
 KDIRS    := kernel drivers arch include Documentation
 KFILES   := $(shell find $(KDIRS) -type f 2>/dev/null)
 KPATCHES := patches/linux/series $(wildcard patches/linux/*.patch)
@@ -33,17 +46,24 @@ IMAGE    := $(KOBJ)/arch/arm64/boot/Image
 ZBOOT    := $(KOBJ)/arch/arm64/boot/vmlinuz.efi
 ZBOOTZ   := $(KOBJZ)/arch/arm64/boot/vmlinuz.efi
 ZBOOT39  := $(KOBJ39)/arch/arm64/boot/vmlinuz.efi
+ZBOOT16K := $(KOBJ16K)/arch/arm64/boot/vmlinuz.efi
+ZBOOT64K := $(KOBJ64K)/arch/arm64/boot/vmlinuz.efi
+IMAGE64K := $(KOBJ64K)/arch/arm64/boot/Image
+ZBOOT61  := $(KOBJ61)/arch/arm64/boot/vmlinuz.efi
 KT       := $(B)/kexec-tools
 KEXEC    := $(KT)/src/build/sbin/kexec
 KTPATCH  := patches/kexec-tools/series $(wildcard patches/kexec-tools/*.patch)
 TDIR     := tools/testing/kexec-pe
 GUEST    := $(B)/guest
 STUB     := $(B)/arm64-root/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
+# systemd-stub 257, from Debian 13 (trixie), through apt-trixie/.
+STUB257  := $(B)/arm64-root-trixie/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 STAMP    := $(B)/stamps
 
 export B
 
-.PHONY: all deps kernel kexec-tools guest unit fuzz ustub ustub-uki check e2e demo bench \
+.PHONY: all deps kernel kexec-tools guest unit fuzz ustub ustub-61 ustub-uki ustub-uki257 \
+	ustub-uki257-profile check e2e demo bench \
 	clean distclean FORCE
 all: guest
 
@@ -105,13 +125,46 @@ $(KOBJ39)/.config: $(KFRAG) $(KFRAG39) $(KEYS)/config $(STAMP)/tree \
 		mk/check-config.sh
 	$(call kconfig,$(KOBJ39),$(KFRAG) $(KFRAG39) $(KEYS)/config)
 
+# 16 KiB and 64 KiB pages: next kernels of their own, and (64K) a first
+# kernel that kexecs the 4 KiB one.
+$(KOBJ16K)/.config: $(KFRAG) $(KFRAG16K) $(KEYS)/config $(STAMP)/tree \
+		mk/check-config.sh
+	$(call kconfig,$(KOBJ16K),$(KFRAG) $(KFRAG16K) $(KEYS)/config)
+$(KOBJ64K)/.config: $(KFRAG) $(KFRAG64K) $(KEYS)/config $(STAMP)/tree \
+		mk/check-config.sh
+	$(call kconfig,$(KOBJ64K),$(KFRAG) $(KFRAG64K) $(KEYS)/config)
+
+# The 6.1 tree, fetched through the private apt configuration, unpacked
+# once; nothing of this project goes into it.
+$(STAMP)/tree-6.1: mk/deps.sh | $(STAMP)/deps
+	rm -rf $(B)/debs-6.1 $(KSRC61)
+	mk/deps.sh debs $(B)/debs-6.1 linux-source-6.1
+	dpkg -x $(B)/debs-6.1/linux-source-6.1_*.deb $(B)/debs-6.1/root
+	mkdir -p $(KSRC61)
+	tar -C $(KSRC61) --strip-components=1 \
+		-xf $(B)/debs-6.1/root/usr/src/linux-source-6.1.tar.xz
+	rm -rf $(B)/debs-6.1
+	@mkdir -p $(@D) && touch $@
+$(KOBJ61)/.config: $(KFRAG61) $(STAMP)/tree-6.1 mk/check-config.sh
+	@mkdir -p $(KOBJ61)
+	$(KMAKE61) -s tinyconfig
+	KCONFIG_CONFIG=$(KOBJ61)/.config $(KSRC61)/scripts/kconfig/merge_config.sh \
+		-m -O $(KOBJ61) $(KOBJ61)/.config $(KFRAG61) >/dev/null
+	$(KMAKE61) -s olddefconfig
+	mk/check-config.sh $(KOBJ61)/.config $(KFRAG61)
+
 # Kbuild decides what to rebuild; a no-op run takes about two seconds.
-kernel: $(KOBJ)/.config $(KOBJZ)/.config $(KOBJ39)/.config
+kernel: $(KOBJ)/.config $(KOBJZ)/.config $(KOBJ39)/.config \
+		$(KOBJ16K)/.config $(KOBJ64K)/.config $(KOBJ61)/.config
 	+$(KMAKEZ) -s vmlinuz.efi
 	$(TDIR)/pehash.py -o $(BLIST) -r $(REVOKED) $(ZBOOTZ)
 	+$(KMAKE) -s Image vmlinuz.efi
 	+$(KMAKE39) -s vmlinuz.efi
-	@ls -l $(IMAGE) $(ZBOOT) $(ZBOOTZ) $(ZBOOT39)
+	+$(KMAKE16K) -s vmlinuz.efi
+	+$(KMAKE64K) -s Image vmlinuz.efi
+	+$(KMAKE61) -s vmlinuz.efi
+	@ls -l $(IMAGE) $(ZBOOT) $(ZBOOTZ) $(ZBOOT39) $(ZBOOT16K) $(ZBOOT64K) \
+		$(IMAGE64K) $(ZBOOT61)
 
 # ---- kexec-tools ------------------------------------------------------
 $(STAMP)/kexec-tools-src: $(KTPATCH) mk/prepare-tree.sh | $(STAMP)/deps
@@ -139,20 +192,31 @@ $(STAMP)/debs: mk/deps.sh | $(STAMP)/deps
 	for d in $(B)/debs/*.deb; do dpkg -x $$d $(B)/arm64-root; done
 	@mkdir -p $(@D) && touch $@
 
+$(STAMP)/debs-trixie: mk/deps.sh | $(STAMP)/deps
+	rm -rf $(B)/debs-trixie $(B)/arm64-root-trixie
+	SUITE=trixie mk/deps.sh debs $(B)/debs-trixie systemd-boot-efi
+	for d in $(B)/debs-trixie/*.deb; do dpkg -x $$d $(B)/arm64-root-trixie; done
+	@mkdir -p $(@D) && touch $@
+
 $(GUEST)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
 	@mkdir -p $(@D)
 	$(CROSS)gcc -static -Os -Wall -Wextra -o $@ $<
 
 # Runs every time after the kernel; mkguest.sh only rewrites the archives
 # when their content changed.
-guest: kernel $(STAMP)/debs $(KEXEC) $(GUEST)/kexec-file-load
+guest: kernel $(STAMP)/debs $(STAMP)/debs-trixie $(KEXEC) $(GUEST)/kexec-file-load
 	@rm -rf $(GUEST)/bad
 	$(TDIR)/mkbadpe.py $(ZBOOT) $(GUEST)/bad
 	@cp $(ZBOOTZ) $(GUEST)/vmlinuz-zstd.efi
-	$(TDIR)/mkguest.sh -u $(STUB) -k $(KEYS) $(GUEST) \
+	@cp $(ZBOOT16K) $(GUEST)/vmlinuz-16k.efi
+	@cp $(ZBOOT64K) $(GUEST)/vmlinuz-64k.efi
+	@cp $(ZBOOT61) $(GUEST)/vmlinuz-61.efi
+	$(TDIR)/mkguest.sh -u $(STUB) -U $(STUB257) -k $(KEYS) $(GUEST) \
 		$(B)/arm64-root/bin/busybox $(KEXEC) \
 		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) \
-		$(GUEST)/vmlinuz-zstd.efi $(REVOKED) $(GUEST)/bad
+		$(GUEST)/vmlinuz-zstd.efi $(GUEST)/vmlinuz-16k.efi \
+		$(GUEST)/vmlinuz-64k.efi $(GUEST)/vmlinuz-61.efi $(REVOKED) \
+		$(GUEST)/bad
 
 # ---- tests ------------------------------------------------------------
 RUNNER := $(TDIR)/run_kexec_pe.sh
@@ -184,12 +248,29 @@ ustub: guest
 		INITRD=$(abspath $(GUEST)/base.cpio) \
 		CMDLINE="console=ttyAMA0 kexecpe.ustub=1 token=$$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 
-# systemd-stub with a zboot .linux: no command line or initrd given, so the
-# kernel must get the UKI's own.
+# A UKI run given the command line $(2) and no initrd: the kernel must get
+# $(3) (a file) as its command line and the UKI's .initrd followed by
+# exactly the files $(4) in what the stub appends.
+ustub_uki = $(USMAKE) run PE=$(abspath $(GUEST)/$(1)) IMAGE=$(abspath $(IMAGE)) \
+	CMDLINE=$(2) ARGS="--expect-cmdline '$$(cat $(GUEST)/$(3))' \
+	--expect-initrd $(abspath $(GUEST)/uki/initrd) --initrd-extra '$(4)'"
+
+# systemd-stub 252 with a zboot .linux, given nothing: the UKI's own.
 ustub-uki: guest
-	$(USMAKE) run PE=$(abspath $(GUEST)/uki-zboot.efi) \
-		IMAGE=$(abspath $(IMAGE)) CMDLINE= \
-		ARGS="--expect-cmdline '$$(cat $(GUEST)/uki.cmdline)' --expect-initrd $(abspath $(GUEST)/uki/initrd)"
+	$(call ustub_uki,uki-zboot.efi,,uki.cmdline,)
+# 257 appends its .osrel to the initrd as /.extra/os-release.
+ustub-uki257: guest
+	$(call ustub_uki,uki257-zboot.efi,,uki.cmdline,.extra/os-release)
+# A two-profile UKI of 257 started as "@1": profile 1's .cmdline.
+ustub-uki257-profile: guest
+	$(call ustub_uki,uki257-profile.efi,@1,uki-profile1.cmdline,.extra/os-release .extra/profile)
+
+# The 6.1 zboot stub: it serves its kernel to LoadImage() through a
+# LoadFile2 protocol of its own.
+ustub-61: guest
+	$(USMAKE) run PE=$(abspath $(ZBOOT61)) \
+		INITRD=$(abspath $(GUEST)/base.cpio) \
+		CMDLINE="console=ttyAMA0 kexecpe.ustub=1 token=$$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 
 e2e: guest
 	$(RUNNER) -b $(B) -o $(B)/e2e
@@ -207,10 +288,10 @@ check: guest
 		| tee $(B)/results/fuzz.tap; true
 	@$(MAKE) -s ustub >$(B)/results/ustub.tap 2>&1 || \
 		echo "not ok 1 ustub-run" >>$(B)/results/ustub.tap
-	@$(MAKE) -s ustub-uki >$(B)/results/ustub-uki.tap 2>&1 || \
-		echo "not ok 1 ustub-uki-run" >>$(B)/results/ustub-uki.tap
-	@grep -E '^(not )?ok |^# ' $(B)/results/ustub.tap \
-		$(B)/results/ustub-uki.tap || true
+	@for t in ustub-61 ustub-uki ustub-uki257 ustub-uki257-profile; do \
+		$(MAKE) -s $$t >$(B)/results/$$t.tap 2>&1 || \
+		echo "not ok 1 $$t-run" >>$(B)/results/$$t.tap; done
+	@grep -E '^(not )?ok |^# ' $(B)/results/ustub*.tap || true
 	@$(RUNNER) -b $(B) -o $(B)/e2e | tee $(B)/results/e2e.tap; true
 	@$(TDIR)/tap-summary.sh $(B)/results/*.tap
 
@@ -222,6 +303,6 @@ bench: guest
 	$(TDIR)/bench.sh -b $(B) -n 5 | tee $(B)/bench.txt
 
 clean:
-	rm -rf $(KOBJ) $(KOBJZ) $(KOBJ39) $(GUEST) $(B)/e2e $(B)/results $(B)/unit $(B)/ustub
+	rm -rf $(KOBJ) $(KOBJZ) $(KOBJ39) $(KOBJ16K) $(KOBJ64K) $(KOBJ61) $(GUEST) $(B)/e2e $(B)/results $(B)/unit $(B)/ustub
 distclean:
 	rm -rf $(B)

@@ -8,10 +8,15 @@
 # Usage: mk/deps.sh host            install missing host packages (as root)
 #        mk/deps.sh debs DIR PKG... download PKG:arm64 .debs into DIR
 #        mk/deps.sh source DIR PKG  fetch and unpack Debian source PKG in DIR
+#
+# SUITE=trixie (or another suite of the host's Debian mirror) makes debs and
+# source take packages from that suite only, through a configuration of its
+# own under build/apt-SUITE, so bookworm's packages never mix with it.
 set -euo pipefail
 
 BUILD=${BUILD:-build}
-APTDIR=$(realpath -m "$BUILD/apt")
+SUITE=${SUITE:-}
+APTDIR=$(realpath -m "$BUILD/apt${SUITE:+-$SUITE}")
 
 HOST_PKGS=(
 	make gcc libc6-dev python3 bc bison flex libssl-dev libelf-dev
@@ -52,9 +57,14 @@ private_apt() {
 	local key=/usr/share/keyrings/debian-archive-keyring.gpg
 	apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' |
 		sort -u | while read -r uri rel comp; do
+			# Another suite: only the host's main archive, renamed.
+			if [ -n "$SUITE" ]; then
+				case $rel in *-*) continue ;; esac
+				rel=$SUITE
+			fi
 			echo "deb [arch=arm64 signed-by=$key] $uri $rel $comp"
 			echo "deb-src [signed-by=$key] $uri $rel $comp"
-		done >"$APTDIR/sources.list"
+		done | sort -u >"$APTDIR/sources.list"
 	if ! [ -s "$APTDIR/sources.list" ]; then
 		log "no Debian mirror found in the host's apt configuration"
 		exit 1

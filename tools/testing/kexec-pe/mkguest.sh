@@ -12,6 +12,11 @@
 #                   base.cpio plus a token file; .cmdline boots stage 2.
 #                   OUT/uki.cmdline and OUT/uki.itoken keep what the tests
 #                   expect; the tokens are made once per build directory.
+#   OUT/uki257.efi, OUT/uki257-zboot.efi, OUT/uki257-profile.efi (with -U)
+#                   the same UKIs from systemd-stub STUB257 (257), and one
+#                   with two profiles: profile 0 keeps the base .cmdline,
+#                   profile 1 (selected by "@1") has OUT/uki-profile1.cmdline;
+#                   .linux is Image, vmlinuz.efi, vmlinuz.efi
 #   OUT/signed/     (with -k) vmlinuz.efi, uki.efi and Image signed with
 #                   KEYDIR/key.pem and cert.pem by sbsign;
 #                   vmlinuz-tampered.efi: the signed vmlinuz.efi with one
@@ -24,16 +29,18 @@
 # Archives are replaced only when their content changed, so a rerun with
 # nothing new leaves them (and whatever depends on them) alone.
 #
-# Usage: mkguest.sh [-u STUB] [-k KEYDIR] OUT BUSYBOX KEXEC KEXEC_FILE_LOAD
+# Usage: mkguest.sh [-u STUB] [-U STUB257] [-k KEYDIR] OUT BUSYBOX KEXEC
+#                   KEXEC_FILE_LOAD
 #                   PAYLOAD...
 #   A directory among the payloads is copied whole (e.g. the malformed
 #   images of pe-bad-input).
 set -euo pipefail
 
-stub= keys=
+stub= stub257= keys=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-u) stub=$2 ;;
+	-U) stub257=$2 ;;
 	-k) keys=$2 ;;
 	*) break ;;
 	esac
@@ -133,6 +140,25 @@ if [ -n "$stub" ]; then
 			.linux="$root/payloads/${k#*=}" .initrd="$u/initrd"
 		cp "$root/payloads/${k%=*}" "$out/"
 	done
+	if [ -n "$stub257" ]; then
+		printf '%s' "console=ttyAMA0 panic=-1 kexecpe.stage=2" \
+			" kexecpe.test=uki-profile1 token=$(cat "$out/uki.token")" \
+			>"$out/uki-profile1.cmdline"
+		printf 'ID=default\n' >"$u/profile0"
+		printf 'ID=one\nTITLE="profile one"\n' >"$u/profile1"
+		for k in uki257.efi=Image uki257-zboot.efi=vmlinuz.efi \
+			uki257-profile.efi=vmlinuz.efi; do
+			prof=()
+			[[ "$k" == *-profile* ]] &&
+				prof=(.profile="$u/profile0" .profile="$u/profile1"
+					.cmdline="$out/uki-profile1.cmdline")
+			"$here/mkuki.sh" "$root/payloads/${k%=*}" "$stub257" \
+				.osrel="$u/os-release" .cmdline="$out/uki.cmdline" \
+				.linux="$root/payloads/${k#*=}" .initrd="$u/initrd" \
+				"${prof[@]}"
+			cp "$root/payloads/${k%=*}" "$out/"
+		done
+	fi
 	cp "$stub" "$out/stub-alone.efi"
 	if [ -f "$root/payloads/vmlinuz-revoked.efi" ]; then
 		"$here/mkuki.sh" "$out/uki-revoked.efi" "$stub" \

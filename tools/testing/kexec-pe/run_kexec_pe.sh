@@ -50,6 +50,7 @@ shift $((OPTIND - 1))
 OUT=${OUT:-$BUILD/e2e}
 KOBJ=$BUILD/kernel/arch/arm64/boot
 KOBJ39=$BUILD/kernel-va39/arch/arm64/boot
+KOBJ64K=$BUILD/kernel-64k/arch/arm64/boot
 GUEST=$BUILD/guest/guest.cpio
 
 # name  first-boot  check  [todo reason]
@@ -104,6 +105,19 @@ CASES=(
 	"pe-gic3-late-cpu     uefi   check_pe_kexec"
 	"pe-zboot-uefi-va39-vamap uefi check_pe_kexec"
 	"pe-zboot-uefi-va39   uefi   check_va39"
+	"pe-zboot-a57-direct  direct check_pe_kexec"
+	"uki257-direct        direct check_uki"
+	"uki257-uefi          uefi   check_uki"
+	"uki257-zboot-uefi-sys uefi  check_uki"
+	"uki257-profile-direct direct check_uki_profile"
+	"kdump-uki257-direct  direct check_kdump"
+	"pe-61-direct         direct check_pe_kexec"
+	"pe-61-uefi           uefi   check_pe_kexec"
+	"pe-16k-direct        direct check_pe_kexec"
+	"pe-64k-direct        direct check_pe_kexec"
+	"pe-64k-uefi          uefi   check_pe_kexec"
+	"pe-64k-first-direct  direct check_pe_kexec"
+	"kdump-pe-64k-first-direct direct check_kdump"
 )
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
@@ -212,7 +226,51 @@ check_pe_kexec() {
 	expect "map: free RAM rw-" has "efi-emu: map: free RAM rw-"
 	expect "map: emulator text r-x" has "efi-emu: map: emulator text r-x"
 	expect "map: emulator stack rw-" has "efi-emu: map: emulator stack rw-"
+	expect "map: stack guard page ---" has "efi-emu: map: stack guard ---"
 	expect "map: console rw- device" has "efi-emu: map: console rw- device"
+	check_rng
+	# The 6.1 zboot stub loads its kernel through its own LoadFile2.
+	[[ "$NAME" == pe-61-* ]] &&
+		expect "6.1 stub: LoadImage() through its LoadFile2" \
+			has "efi-emu: LoadImage\(\) through the caller's LoadFile2"
+}
+
+# Page sizes: the -16k-/-64k- cases' next kernel has 16 or 64 KiB pages,
+# the -64k-first- cases' first kernel 64 KiB; all others 4 KiB.
+check_pagesize() {
+	local want1=4096 want2=4096
+	case "$NAME" in
+	*-64k-first-*) want1=65536 ;;
+	*-16k-*) want2=16384 ;;
+	*-64k-*) want2=65536 ;;
+	esac
+	expect "stage 1 page size $want1" \
+		grep -q "KEXECPE: pagesize=$want1\$" \
+		<<<"$(sed -n '1,/KEXECPE: stage=2/p' <<<"$TEXT")"
+	expect "stage 2 page size $want2" \
+		grep -q "KEXECPE: pagesize=$want2\$" \
+		<<<"$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")"
+}
+
+# EFI_RNG_PROTOCOL comes from RNDR when the CPU has it (-cpu max), and the
+# stub then hands the next kernel a LINUX_EFI_RANDOM_SEED table ("RNG=" in
+# its efi: line); without RNDR (-a57 cases) there is no protocol and no
+# seed, and the kernel boots all the same.
+check_rng() {
+	local efi2
+	# 6.12 prints the revision as v2.10, 6.1 as v2.100.
+	efi2=$(sed -n '/efi: EFI v2\.[0-9]* by kexec-pe/{n;p;q}' <<<"$TEXT")
+	if [[ "$NAME" == *-a57-* ]]; then
+		expect "no RNG protocol without RNDR" \
+			has "efi-emu: EFI_RNG_PROTOCOL not offered: the CPU has no RNDR"
+		expect "no random seed for the next kernel ($efi2)" \
+			eval '! grep -q "RNG=" <<<"$efi2"'
+	else
+		expect "RNG protocol from RNDR" \
+			has "efi-emu: EFI_RNG_PROTOCOL from RNDR"
+		expect "random seed for the next kernel ($efi2)" \
+			grep -q "RNG=0x" <<<"$efi2"
+	fi
 }
 
 # Three PE kexecs in a row in one guest: stages 2, 3 and 4 each report
@@ -250,6 +308,7 @@ check_uki() {
 	expect "stage-2 cmdline is '$want' ('$cmd2')" test "$cmd2" = "$want"
 	expect "stage-2 init from the UKI's .initrd" \
 		test "$(marker initrd-token)" = "$(cat "$BUILD/guest/uki.itoken")"
+	check_extra_osrel
 	expect "EFI in stage 2" test "$(sed -n \
 		'/KEXECPE: stage=2/,$s/.*KEXECPE: efi=//p' <<<"$TEXT" |
 		head -n 1)" = yes
@@ -264,6 +323,23 @@ check_uki() {
 	fi
 	expect "clean end" has "KEXECPE: done"
 	expect "no FAIL" eval '! has "KEXECPE: FAIL"'
+}
+
+# systemd-stub 257 appends its .osrel to the initrd (/.extra/os-release);
+# 252 passes the .initrd alone.  Either way it is the stub that ran.
+check_extra_osrel() {
+	local want=none
+	[[ "$NAME" == *uki257* ]] && want=kexecpe
+	expect "stage-2 /.extra/os-release: $want" \
+		test "$(marker extra-osrel)" = "$want"
+}
+
+# A two-profile UKI (257) booted with "@1" as its only argument: profile 1's
+# .cmdline, the base's .initrd.
+check_uki_profile() {
+	WANT_TEST=uki-profile1 \
+		WANT_CMDLINE=$(cat "$BUILD/guest/uki-profile1.cmdline") \
+		check_uki "$1"
 }
 
 # kexec --append with a UKI: without Secure Boot, systemd-stub (252) takes
@@ -483,6 +559,7 @@ check_kdump() {
 		expect "crash kernel init from the UKI's .initrd" \
 			test "$(marker initrd-token)" = \
 			"$(cat "$BUILD/guest/uki.itoken")"
+		check_extra_osrel
 	else
 		expect "crash kernel cmdline has token ($cmd2)" \
 			grep -q -- " token=$TOKEN\\b" <<<" $cmd2"
@@ -721,6 +798,8 @@ run_qemu() {
 		[[ "$NAME" == *-acpi ]] && machine=virt
 	else
 		kernel=$KOBJ/Image
+		# -64k-first cases: the first kernel has 64 KiB pages.
+		[[ "$NAME" == *-64k-first-* ]] && kernel=$KOBJ64K/Image
 		machine=virt
 	fi
 	# -el2 cases: the CPU has EL2, the first kernel boots there, and
@@ -743,7 +822,10 @@ run_qemu() {
 		fw+=(-dtb "$OUT/$NAME.dtb") ;;
 	esac
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-start" >"$LOG"
-	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$CPU" -smp "$SMP" \
+	# -a57 cases: a CPU without RNDR (nor pointer authentication).
+	local cpu=$CPU
+	[[ "$NAME" == *-a57-* ]] && cpu=cortex-a57
+	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$cpu" -smp "$SMP" \
 		-m "$MEM" -display none -monitor none -serial stdio -nic none \
 		-no-reboot "${fw[@]}" -kernel "$kernel" -initrd "$GUEST" \
 		-append "$append" </dev/null 2>&1 | stamp
@@ -786,6 +868,7 @@ for c in "${SEL[@]}"; do
 		[[ "$NAME" == *-reserved-* ]] && check_reserved
 		[[ "$NAME" == *-ima-* ]] && check_ima
 		[[ "$NAME" == *-late-cpu ]] && check_late_cpu
+		[[ "$NAME" == *-16k-* || "$NAME" == *-64k-* ]] && check_pagesize
 		if [ ${#FAILS[@]} -eq 0 ] && [ -z "$reason" ]; then
 			echo "ok $n $NAME"
 			pass=$((pass + 1))

@@ -22,9 +22,12 @@
  * A Unified Kernel Image runs the same way: systemd-stub starts its .linux
  * through LoadImage()/StartImage() and serves its .initrd itself, so the
  * expected command line and initrd are the UKI's (--expect-cmdline,
- * --expect-initrd).  The runtime services table behaves as the stand-in
- * of a boot without EFI (no variables, nothing supported) but records the
- * calls, so the trace shows which variables a stub looks for.
+ * --expect-initrd).  systemd-stub 257 appends archives of its own (its
+ * .osrel as /.extra/os-release, say): --initrd-extra names the files those
+ * must hold, in order, and nothing else may follow.  The runtime services
+ * table behaves as the stand-in of a boot without EFI (no variables,
+ * nothing supported) but records the calls, so the trace shows which
+ * variables a stub looks for.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -421,13 +424,59 @@ static void report_trace(void)
 	       clidr_emulated, ic_emulated);
 }
 
+/*
+ * The regular files in newc cpio archives, as "name name ...", or
+ * "(not cpio)" where the bytes are something else.  Archives may follow
+ * each other, each padded to 4 bytes, as systemd-stub joins them.
+ */
+static void cpio_names(const u8 *p, size_t len, char *out, size_t cap)
+{
+	size_t off = 0, n = 0;
+	unsigned long mode, fsize, nsize;
+	char h[9];
+
+	*out = 0;
+	while (off + 110 <= len) {
+		/* Zero padding between or after archives. */
+		if (!p[off]) {
+			off++;
+			continue;
+		}
+		if (memcmp(p + off, "070701", 6)) {
+			snprintf(out, cap, "(not cpio at +%zu)", off);
+			return;
+		}
+		memcpy(h, p + off + 14, 8);
+		h[8] = 0;
+		mode = strtoul(h, NULL, 16);
+		memcpy(h, p + off + 54, 8);
+		fsize = strtoul(h, NULL, 16);
+		memcpy(h, p + off + 94, 8);
+		nsize = strtoul(h, NULL, 16);
+		if (off + 110 + nsize > len || !nsize) {
+			snprintf(out, cap, "(truncated cpio at +%zu)", off);
+			return;
+		}
+		if ((mode & 0170000) == 0100000)
+			n += snprintf(out + n, n < cap ? cap - n : 0, "%s%.*s",
+				      n ? " " : "", (int)nsize - 1,
+				      (const char *)p + off + 110);
+		off = (off + 110 + nsize + 3) & ~3UL;
+		off = (off + fsize + 3) & ~3UL;
+	}
+	while (off < len && !p[off])
+		off++;
+	if (off < len)
+		snprintf(out, cap, "(%zu stray bytes)", len - off);
+}
+
 int main(int argc, char **argv)
 {
 	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
 	static const efi_guid_t initrd_guid = LINUX_EFI_INITRD_MEDIA_GUID;
 	const char *pe_path = NULL, *dtb_path = NULL, *initrd_path = NULL;
 	const char *cmdline = "", *image_path = NULL, *want_cmdline = NULL;
-	const char *want_initrd_path = NULL;
+	const char *want_initrd_path = NULL, *want_extra = "";
 	size_t want_initrd_size = 0;
 	void *want_initrd;
 	size_t pe_size, dtb_size, initrd_size = 0, image_size = 0, n16;
@@ -455,12 +504,15 @@ int main(int argc, char **argv)
 			want_cmdline = argv[i + 1];
 		else if (!strcmp(argv[i], "--expect-initrd"))
 			want_initrd_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--initrd-extra"))
+			want_extra = argv[i + 1];
 		else
 			break;
 	}
 	if (!pe_path || !dtb_path || i != argc) {
 		fprintf(stderr, "usage: ustub --pe FILE --dtb FILE [--initrd FILE] [--cmdline STR] [--image Image]\n"
-			"\t[--expect-cmdline STR] [--expect-initrd FILE]\n");
+			"\t[--expect-cmdline STR] [--expect-initrd FILE]\n"
+			"\t[--initrd-extra 'FILE...']\n");
 		return 2;
 	}
 	pe = read_file(pe_path, &pe_size);
@@ -539,11 +591,20 @@ int main(int argc, char **argv)
 		       f1 && f2 ? "present" : "absent (initrd goes by config table)");
 	}
 	if (want_initrd) {
+		char extra[512] = "";
+
 		itab = find_config_table(&initrd_guid);
-		tap(itab && itab->size == want_initrd_size &&
+		tap(itab && itab->size >= want_initrd_size &&
 		    !memcmp(emu_ptr(itab->base), want_initrd, want_initrd_size),
-		    "initrd config table covers a byte-exact copy of %s (%zu bytes)",
+		    "initrd config table starts with a byte-exact copy of %s (%zu bytes)",
 		    want_initrd_path ?: initrd_path, want_initrd_size);
+		if (itab && itab->size >= want_initrd_size)
+			cpio_names((u8 *)emu_ptr(itab->base) + want_initrd_size,
+				   itab->size - want_initrd_size, extra,
+				   sizeof(extra));
+		tap(!strcmp(extra, want_extra),
+		    "what the stub appended to it: '%s' (want '%s')", extra,
+		    want_extra);
 	}
 	if (image)
 		check_kernel(image, image_size);
