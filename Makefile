@@ -118,24 +118,14 @@ $(KOBJ)/.config: $(KFRAG) $(KEYS)/config $(KEYS)/blacklist.config \
 		$(STAMP)/tree mk/check-config.sh
 	$(call kconfig,$(KOBJ),$(KFRAG) $(KEYS)/config $(KEYS)/blacklist.config)
 
-# The zstd-compressed zboot image comes from a second build of its own.
-$(KOBJZ)/.config: $(KFRAG) $(KFRAGZ) $(KEYS)/config $(STAMP)/tree \
-		mk/check-config.sh
-	$(call kconfig,$(KOBJZ),$(KFRAG) $(KFRAGZ) $(KEYS)/config)
-
-# The -va39 cases' first kernel: only the zboot image AAVMF starts.
-$(KOBJ39)/.config: $(KFRAG) $(KFRAG39) $(KEYS)/config $(STAMP)/tree \
-		mk/check-config.sh
-	$(call kconfig,$(KOBJ39),$(KFRAG) $(KFRAG39) $(KEYS)/config)
-
-# 16 KiB and 64 KiB pages: next kernels of their own, and (64K) a first
-# kernel that kexecs the 4 KiB one.
-$(KOBJ16K)/.config: $(KFRAG) $(KFRAG16K) $(KEYS)/config $(STAMP)/tree \
-		mk/check-config.sh
-	$(call kconfig,$(KOBJ16K),$(KFRAG) $(KFRAG16K) $(KEYS)/config)
-$(KOBJ64K)/.config: $(KFRAG) $(KFRAG64K) $(KEYS)/config $(STAMP)/tree \
-		mk/check-config.sh
-	$(call kconfig,$(KOBJ64K),$(KFRAG) $(KFRAG64K) $(KEYS)/config)
+# The variant kernels, build/kernel-VARIANT: the base fragment, then
+# tools/testing/kexec-pe/config.VARIANT.  zstd: the zstd-compressed zboot
+# image; va39: the -va39 cases' first kernel (only the zboot image AAVMF
+# starts); 16k and 64k: next kernels of 16 and 64 KiB pages, and (64K) a
+# first kernel that kexecs the 4 KiB one.
+$(B)/kernel-%/.config: $(KFRAG) $(TDIR)/config.% $(KEYS)/config \
+		$(STAMP)/tree mk/check-config.sh
+	$(call kconfig,$(B)/kernel-$*,$(KFRAG) $(TDIR)/config.$* $(KEYS)/config)
 
 # The 6.1 tree, fetched through the private apt configuration, unpacked
 # once; nothing of this project goes into it.
