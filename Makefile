@@ -17,6 +17,7 @@ TARBALL  := /usr/src/linux-source-6.12.tar.xz
 KSRC     := $(B)/linux
 KOBJ     := $(B)/kernel
 KFRAG    := tools/testing/kexec-pe/config
+KFRAGF   := tools/testing/kexec-pe/config.full
 KOBJZ    := $(B)/kernel-zstd
 KFRAGZ   := tools/testing/kexec-pe/config.zstd
 KOBJ39   := $(B)/kernel-va39
@@ -114,18 +115,20 @@ $(KEYS)/blacklist.config: | $(KEYS)/config
 	printf '%s\n' CONFIG_SYSTEM_BLACKLIST_KEYRING=y \
 		'CONFIG_SYSTEM_BLACKLIST_HASH_LIST="$(abspath $(BLIST))"' >$@
 
-$(KOBJ)/.config: $(KFRAG) $(KEYS)/config $(KEYS)/blacklist.config \
+$(KOBJ)/.config: $(KFRAG) $(KFRAGF) $(KEYS)/config $(KEYS)/blacklist.config \
 		$(STAMP)/tree mk/check-config.sh
-	$(call kconfig,$(KOBJ),$(KFRAG) $(KEYS)/config $(KEYS)/blacklist.config)
+	$(call kconfig,$(KOBJ),$(KFRAG) $(KFRAGF) $(KEYS)/config \
+		$(KEYS)/blacklist.config)
 
 # The variant kernels, build/kernel-VARIANT: the base fragment, then
-# tools/testing/kexec-pe/config.VARIANT.  zstd: the zstd-compressed zboot
+# tools/testing/kexec-pe/config.VARIANT (not config.full: no ACPI,
+# signatures, pstore or IMA, none of their cases needs them).  zstd: the zstd-compressed zboot
 # image; va39: the -va39 cases' first kernel (only the zboot image AAVMF
 # starts); 16k and 64k: next kernels of 16 and 64 KiB pages, and (64K) a
 # first kernel that kexecs the 4 KiB one.
-$(B)/kernel-%/.config: $(KFRAG) $(TDIR)/config.% $(KEYS)/config \
-		$(STAMP)/tree mk/check-config.sh
-	$(call kconfig,$(B)/kernel-$*,$(KFRAG) $(TDIR)/config.$* $(KEYS)/config)
+$(B)/kernel-%/.config: $(KFRAG) $(TDIR)/config.% $(STAMP)/tree \
+		mk/check-config.sh
+	$(call kconfig,$(B)/kernel-$*,$(KFRAG) $(TDIR)/config.$*)
 
 # The 6.1 tree, fetched through the private apt configuration, unpacked
 # once; nothing of this project goes into it.
