@@ -470,13 +470,6 @@ static efi_status_t disconnect_controller(efi_handle_t controller,
 	return unsupported(EMU_BS_disconnect_controller);
 }
 
-static efi_status_t open_protocol_information(efi_handle_t handle,
-					      efi_guid_t *guid, void **entries,
-					      unsigned long *count)
-{
-	return unsupported(EMU_BS_open_protocol_information);
-}
-
 /**
  * emu_boottime_init() - fill in the boot services table
  * @e: the emulator
@@ -523,7 +516,7 @@ void emu_boottime_init(struct emulator *e)
 		.disconnect_controller = disconnect_controller,
 		.open_protocol = emu_open_protocol,
 		.close_protocol = emu_close_protocol,
-		.open_protocol_information = open_protocol_information,
+		.open_protocol_information = emu_open_protocol_information,
 		.protocols_per_handle = emu_protocols_per_handle,
 		.locate_handle_buffer = emu_locate_handle_buffer,
 		.locate_protocol = emu_locate_protocol,

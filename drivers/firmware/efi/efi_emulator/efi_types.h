@@ -154,6 +154,13 @@ struct efi_vendor_dev_path {
 #define EFI_OPEN_PROTOCOL_BY_DRIVER 0x10
 #define EFI_OPEN_PROTOCOL_EXCLUSIVE 0x20
 
+struct efi_open_protocol_information_entry {
+	efi_handle_t agent_handle;
+	efi_handle_t controller_handle;
+	u32 attributes;
+	u32 open_count;
+};
+
 enum {
 	EFI_ALL_HANDLES,
 	EFI_BY_REGISTER_NOTIFY,
@@ -256,7 +263,7 @@ typedef struct {
 				       efi_handle_t controller);
 	efi_status_t (*open_protocol_information)(efi_handle_t handle,
 						  efi_guid_t *guid,
-						  void **entries,
+						  struct efi_open_protocol_information_entry **e,
 						  unsigned long *count);
 	efi_status_t (*protocols_per_handle)(efi_handle_t handle,
 					     efi_guid_t ***guids,

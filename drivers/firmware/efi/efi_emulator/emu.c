@@ -84,8 +84,11 @@ efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 	efi_loaded_image_t *li;
 	efi_handle_t handle;
 	efi_status_t status;
+	unsigned long data_size;
+	efi_char16_t *data;
 	const char *why = "";
 	void *opts = NULL;
+	char text[128];
 
 	/* The kexec loader refused anything else already (kexec_pe_check()). */
 	if (!emu_pe_linux_kind(pe, size, EMU_PE_MACHINE, &why)) {
@@ -105,7 +108,12 @@ efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 		li->load_options = opts;
 		li->load_options_size = cmdline_size;
 	}
-	status = emu_run_image(handle, NULL, NULL);
+	status = emu_run_image(handle, &data_size, &data);
 	emu_printf("efi-emu: payload returned 0x%lx\n", status);
+	if (data) {
+		emu_exit_data_string(data, data_size, text, sizeof(text));
+		emu_printf("efi-emu: its exit data: \"%s\"\n", text);
+		emu_free_pool(&e->mem, data);
+	}
 	return status;
 }

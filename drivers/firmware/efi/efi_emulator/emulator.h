@@ -176,10 +176,20 @@ efi_status_t emu_console_init(struct emulator *e);
 /* handle.c: the handle and protocol database */
 #define EMU_MAX_PROTOCOLS 8
 
+/*
+ * OpenProtocol() records of one protocol (UEFI 2.10, 7.3), as
+ * OpenProtocolInformation() reports them.  TEST_PROTOCOL opens are not
+ * recorded; when the table is full, BY_HANDLE_PROTOCOL and GET_PROTOCOL
+ * opens still succeed unrecorded (they exclude nobody), the others fail.
+ */
+#define EMU_MAX_OPENS 8
+
 struct emu_protocol {
 	efi_guid_t guid;
 	void *iface;
 	struct emu_image *owner; /* the image running when it was installed */
+	u32 nr_opens;
+	struct efi_open_protocol_information_entry opens[EMU_MAX_OPENS];
 };
 
 struct emu_handle {
@@ -203,6 +213,8 @@ efi_status_t emu_install_protocol(efi_handle_t *handle, const efi_guid_t *guid,
 				  void *iface);
 efi_status_t emu_uninstall_protocol(efi_handle_t handle, const efi_guid_t *guid,
 				    void *iface);
+void emu_remove_protocol(efi_handle_t handle, const efi_guid_t *guid);
+void emu_close_opens_of(efi_handle_t agent);
 size_t emu_device_path_size(const struct efi_device_path *dp, size_t max);
 
 efi_status_t emu_install_protocol_interface(efi_handle_t *handle,
@@ -220,6 +232,10 @@ efi_status_t emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
 			       efi_handle_t controller, u32 attrs);
 efi_status_t emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
 				efi_handle_t agent, efi_handle_t controller);
+efi_status_t
+emu_open_protocol_information(efi_handle_t handle, efi_guid_t *guid,
+			      struct efi_open_protocol_information_entry **entries,
+			      unsigned long *count);
 efi_status_t emu_protocols_per_handle(efi_handle_t handle, efi_guid_t ***guids,
 				      unsigned long *count);
 efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
@@ -250,6 +266,8 @@ struct emu_image {
 	efi_status_t (*entry)(efi_handle_t image, efi_system_table_t *systab);
 	bool started;
 	efi_status_t exit_status;
+	efi_char16_t *exit_data; /* from Exit(), for StartImage() */
+	unsigned long exit_data_size;
 	void *jmp[5]; /* __builtin_setjmp buffer */
 	struct emu_image *prev_running;
 	struct efi_device_path *path; /* copy of the path it came from */
@@ -267,6 +285,8 @@ efi_status_t emu_run_image(efi_handle_t handle, unsigned long *exit_data_size,
 			   efi_char16_t **exit_data);
 efi_status_t emu_exit(efi_handle_t image, efi_status_t status,
 		      unsigned long exit_data_size, efi_char16_t *exit_data);
+void emu_exit_data_string(const efi_char16_t *data, unsigned long size,
+			  char *buf, size_t len);
 efi_status_t emu_unload_image(efi_handle_t image);
 
 /* systab.c: the system table and configuration tables */

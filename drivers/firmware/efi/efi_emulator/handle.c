@@ -7,9 +7,16 @@
  * Handles live in pool memory on one list in creation order, which is the
  * order LocateHandle() reports.  A handle value from a payload is only
  * ever compared against that list, never dereferenced first, so a stale
- * or wild handle gets EFI_INVALID_PARAMETER.  No drivers exist here, so
- * open-protocol bookkeeping is not kept: BY_DRIVER and EXCLUSIVE opens
- * succeed as on a platform where nothing else has the protocol open.
+ * or wild handle gets EFI_INVALID_PARAMETER.
+ *
+ * OpenProtocol() keeps EDK2's records (CoreOpenProtocol()): a second
+ * BY_DRIVER open by the same agent is EFI_ALREADY_STARTED, one by another
+ * agent or after an EXCLUSIVE open EFI_ACCESS_DENIED; CloseProtocol()
+ * drops an agent's records and OpenProtocolInformation() lists them.  No
+ * driver model exists here (ConnectController() and DisconnectController()
+ * are EFI_UNSUPPORTED), so where EDK2 would stop the BY_DRIVER users of a
+ * protocol (an EXCLUSIVE open, uninstalling or reinstalling it) the
+ * answer is always EFI_ACCESS_DENIED.  An image's records go with it.
  */
 #include "emulator.h"
 
@@ -120,19 +127,64 @@ efi_status_t emu_install_protocol(efi_handle_t *handle, const efi_guid_t *guid,
 	return EFI_SUCCESS;
 }
 
+/* Opened by a driver: only DisconnectController() could take it away. */
+static bool driver_open(const struct emu_protocol *p)
+{
+	u32 i;
+
+	for (i = 0; i < p->nr_opens; i++)
+		if (p->opens[i].attributes & (EFI_OPEN_PROTOCOL_BY_DRIVER |
+					      EFI_OPEN_PROTOCOL_EXCLUSIVE))
+			return true;
+	return false;
+}
+
+static void drop_open(struct emu_protocol *p, u32 i)
+{
+	for (p->nr_opens--; i < p->nr_opens; i++)
+		p->opens[i] = p->opens[i + 1];
+}
+
+/**
+ * emu_remove_protocol() - remove a protocol, open or not
+ * @handle:	the handle
+ * @guid:	protocol GUID
+ *
+ * For the emulator's own clean-up (an image it frees): its records go
+ * with it.  A handle left empty goes too.
+ */
+void emu_remove_protocol(efi_handle_t handle, const efi_guid_t *guid)
+{
+	struct emu_handle *h = emu_handle_get(handle), **pp;
+	struct emu_protocol *p;
+
+	p = h ? find_proto(h, guid) : NULL;
+	if (!p)
+		return;
+	*p = h->proto[--h->nr];
+	if (h->nr)
+		return;
+	for (pp = &emu->handles; *pp != h; pp = &(*pp)->next)
+		;
+	*pp = h->next;
+	h->magic = 0;
+	emu_free_pool(&emu->mem, h);
+}
+
 /**
  * emu_uninstall_protocol() - remove a protocol; a handle left empty goes
  * @handle:	the handle
  * @guid:	protocol GUID
  * @iface:	the interface installed for @guid
  *
- * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER, or EFI_NOT_FOUND when the
- * handle has no such protocol with that interface.
+ * Return: EFI_SUCCESS, EFI_INVALID_PARAMETER, EFI_NOT_FOUND when the
+ * handle has no such protocol with that interface, or EFI_ACCESS_DENIED
+ * when it is open BY_DRIVER or EXCLUSIVE.
  */
 efi_status_t emu_uninstall_protocol(efi_handle_t handle, const efi_guid_t *guid,
 				    void *iface)
 {
-	struct emu_handle *h = emu_handle_get(handle), **pp;
+	struct emu_handle *h = emu_handle_get(handle);
 	struct emu_protocol *p;
 
 	if (!h || !guid)
@@ -140,14 +192,36 @@ efi_status_t emu_uninstall_protocol(efi_handle_t handle, const efi_guid_t *guid,
 	p = find_proto(h, guid);
 	if (!p || p->iface != iface)
 		return EFI_NOT_FOUND;
-	*p = h->proto[--h->nr];
-	if (h->nr)
-		return EFI_SUCCESS;
-	for (pp = &emu->handles; *pp != h; pp = &(*pp)->next)
-		;
-	*pp = h->next;
-	h->magic = 0;
-	return emu_free_pool(&emu->mem, h);
+	if (driver_open(p))
+		return EFI_ACCESS_DENIED;
+	emu_remove_protocol(handle, guid);
+	return EFI_SUCCESS;
+}
+
+/**
+ * emu_close_opens_of() - drop every open record an image's handle made
+ * @agent:	the image handle, as agent or controller
+ *
+ * What EDK2 does when it unloads an image.
+ */
+void emu_close_opens_of(efi_handle_t agent)
+{
+	struct emu_handle *h;
+	struct emu_protocol *p;
+	u32 i, j;
+
+	for (h = emu->handles; h; h = h->next) {
+		for (i = 0; i < h->nr; i++) {
+			p = &h->proto[i];
+			for (j = 0; j < p->nr_opens;) {
+				if (p->opens[j].agent_handle == agent ||
+				    p->opens[j].controller_handle == agent)
+					drop_open(p, j);
+				else
+					j++;
+			}
+		}
+	}
 }
 
 /* Implements InstallProtocolInterface() (UEFI 2.10, 7.3). */
@@ -177,6 +251,8 @@ efi_status_t emu_reinstall_protocol_interface(efi_handle_t handle,
 	p = find_proto(h, guid);
 	if (!p || p->iface != old_iface)
 		return EFI_NOT_FOUND;
+	if (driver_open(p))
+		return EFI_ACCESS_DENIED;
 	p->iface = new_iface;
 	return EFI_SUCCESS;
 }
@@ -190,11 +266,66 @@ efi_status_t emu_uninstall_protocol_interface(efi_handle_t handle,
 	return emu_uninstall_protocol(handle, guid, iface);
 }
 
+/* The rules of EDK2's CoreOpenProtocol() once the protocol is found. */
+static efi_status_t open_record(struct emu_protocol *p, efi_handle_t agent,
+				efi_handle_t controller, u32 attrs)
+{
+	struct efi_open_protocol_information_entry *o;
+	bool by_driver = false, exclusive = false, same;
+	u32 i;
+
+	for (i = 0; i < p->nr_opens; i++) {
+		o = &p->opens[i];
+		same = o->agent_handle == agent &&
+		       o->controller_handle == controller &&
+		       o->attributes == attrs;
+		if (o->attributes & EFI_OPEN_PROTOCOL_BY_DRIVER) {
+			by_driver = true;
+			if (same)
+				return EFI_ALREADY_STARTED;
+		}
+		if (o->attributes & EFI_OPEN_PROTOCOL_EXCLUSIVE) {
+			exclusive = true;
+		} else if (same) {
+			if (o->open_count != ~0U)
+				o->open_count++;
+			return EFI_SUCCESS;
+		}
+	}
+	switch (attrs) {
+	case EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER:
+		if (exclusive)
+			return EFI_ACCESS_DENIED;
+		break;
+	case EFI_OPEN_PROTOCOL_BY_DRIVER:
+	case EFI_OPEN_PROTOCOL_EXCLUSIVE:
+	case EFI_OPEN_PROTOCOL_BY_DRIVER | EFI_OPEN_PROTOCOL_EXCLUSIVE:
+		/* EDK2 would try to stop the BY_DRIVER users: none can be. */
+		if (exclusive || by_driver)
+			return EFI_ACCESS_DENIED;
+		break;
+	case EFI_OPEN_PROTOCOL_TEST_PROTOCOL:
+		return EFI_SUCCESS;
+	}
+	if (p->nr_opens == EMU_MAX_OPENS)
+		return attrs == EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL ||
+		       attrs == EFI_OPEN_PROTOCOL_GET_PROTOCOL ?
+		       EFI_SUCCESS : EFI_OUT_OF_RESOURCES;
+	o = &p->opens[p->nr_opens++];
+	o->agent_handle = agent;
+	o->controller_handle = controller;
+	o->attributes = attrs;
+	o->open_count = 1;
+	return EFI_SUCCESS;
+}
+
 static efi_status_t open_proto(efi_handle_t handle, efi_guid_t *guid,
-			       void **iface, u32 attrs)
+			       void **iface, efi_handle_t agent,
+			       efi_handle_t controller, u32 attrs)
 {
 	struct emu_handle *h = emu_handle_get(handle);
 	struct emu_protocol *p;
+	efi_status_t status;
 
 	if (!guid || !h)
 		return EFI_INVALID_PARAMETER;
@@ -202,46 +333,59 @@ static efi_status_t open_proto(efi_handle_t handle, efi_guid_t *guid,
 		return EFI_INVALID_PARAMETER;
 	p = find_proto(h, guid);
 	emu_trace_guid(guid, p);
-	if (!p)
-		return EFI_UNSUPPORTED;
+	status = p ? open_record(p, agent, controller, attrs) : EFI_UNSUPPORTED;
 	if (attrs != EFI_OPEN_PROTOCOL_TEST_PROTOCOL)
-		*iface = p->iface;
-	return EFI_SUCCESS;
+		*iface = status == EFI_SUCCESS ||
+			 status == EFI_ALREADY_STARTED ? p->iface : NULL;
+	return status;
 }
 
-/* Implements HandleProtocol() (UEFI 2.10, 7.3). */
+/*
+ * Implements HandleProtocol() (UEFI 2.10, 7.3): OpenProtocol() with
+ * BY_HANDLE_PROTOCOL on behalf of the firmware (agent NULL here).
+ */
 efi_status_t emu_handle_protocol(efi_handle_t handle, efi_guid_t *guid,
 				 void **iface)
 {
 	if (emu_bs_enter(EMU_BS_handle_protocol))
 		return EFI_UNSUPPORTED;
-	return open_proto(handle, guid, iface,
+	return open_proto(handle, guid, iface, NULL, NULL,
 			  EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL);
 }
 
-/* Implements OpenProtocol() (UEFI 2.10, 7.3). */
+/* Implements OpenProtocol() (UEFI 2.10, 7.3), checks as EDK2's. */
 efi_status_t emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
 			       void **iface, efi_handle_t agent,
 			       efi_handle_t controller, u32 attrs)
 {
+	bool agent_used = true, controller_used = true;
+
 	if (emu_bs_enter(EMU_BS_open_protocol))
 		return EFI_UNSUPPORTED;
 	switch (attrs) {
 	case EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL:
 	case EFI_OPEN_PROTOCOL_GET_PROTOCOL:
 	case EFI_OPEN_PROTOCOL_TEST_PROTOCOL:
+		agent_used = false;
+		controller_used = false;
 		break;
 	case EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER:
-	case EFI_OPEN_PROTOCOL_BY_DRIVER:
-	case EFI_OPEN_PROTOCOL_EXCLUSIVE:
-	case EFI_OPEN_PROTOCOL_BY_DRIVER | EFI_OPEN_PROTOCOL_EXCLUSIVE:
-		if (!emu_handle_get(agent))
+		if (handle == controller)
 			return EFI_INVALID_PARAMETER;
+		break;
+	case EFI_OPEN_PROTOCOL_BY_DRIVER:
+	case EFI_OPEN_PROTOCOL_BY_DRIVER | EFI_OPEN_PROTOCOL_EXCLUSIVE:
+		break;
+	case EFI_OPEN_PROTOCOL_EXCLUSIVE:
+		controller_used = false;
 		break;
 	default:
 		return EFI_INVALID_PARAMETER;
 	}
-	return open_proto(handle, guid, iface, attrs);
+	if ((agent_used && !emu_handle_get(agent)) ||
+	    (controller_used && !emu_handle_get(controller)))
+		return EFI_INVALID_PARAMETER;
+	return open_proto(handle, guid, iface, agent, controller, attrs);
 }
 
 /* Implements CloseProtocol() (UEFI 2.10, 7.3). */
@@ -249,12 +393,55 @@ efi_status_t emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
 				efi_handle_t agent, efi_handle_t controller)
 {
 	struct emu_handle *h = emu_handle_get(handle);
+	struct emu_protocol *p;
+	bool found = false;
+	u32 i;
 
 	if (emu_bs_enter(EMU_BS_close_protocol))
 		return EFI_UNSUPPORTED;
-	if (!h || !guid || !emu_handle_get(agent))
+	if (!h || !guid || !emu_handle_get(agent) ||
+	    (controller && !emu_handle_get(controller)))
 		return EFI_INVALID_PARAMETER;
-	return find_proto(h, guid) ? EFI_SUCCESS : EFI_NOT_FOUND;
+	p = find_proto(h, guid);
+	if (!p)
+		return EFI_NOT_FOUND;
+	for (i = 0; i < p->nr_opens;) {
+		if (p->opens[i].agent_handle == agent &&
+		    p->opens[i].controller_handle == controller) {
+			drop_open(p, i);
+			found = true;
+		} else {
+			i++;
+		}
+	}
+	return found ? EFI_SUCCESS : EFI_NOT_FOUND;
+}
+
+/* Implements OpenProtocolInformation() (UEFI 2.10, 7.3). */
+efi_status_t
+emu_open_protocol_information(efi_handle_t handle, efi_guid_t *guid,
+			      struct efi_open_protocol_information_entry **entries,
+			      unsigned long *count)
+{
+	struct emu_handle *h = emu_handle_get(handle);
+	struct emu_protocol *p;
+	efi_status_t status;
+
+	if (emu_bs_enter(EMU_BS_open_protocol_information))
+		return EFI_UNSUPPORTED;
+	if (!h || !guid || !entries || !count)
+		return EFI_INVALID_PARAMETER;
+	p = find_proto(h, guid);
+	if (!p)
+		return EFI_NOT_FOUND;
+	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA,
+				   (p->nr_opens ?: 1) * sizeof(**entries),
+				   (void **)entries);
+	if (status != EFI_SUCCESS)
+		return status;
+	memcpy(*entries, p->opens, p->nr_opens * sizeof(**entries));
+	*count = p->nr_opens;
+	return EFI_SUCCESS;
 }
 
 /* Implements ProtocolsPerHandle() (UEFI 2.10, 7.3). */
@@ -570,6 +757,7 @@ efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
 							...)
 {
 	struct emu_handle *h = emu_handle_get(handle);
+	struct emu_protocol *p;
 	efi_guid_t *guid;
 	efi_va_list ap;
 	void *iface;
@@ -583,7 +771,8 @@ efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
 	efi_va_start(ap, handle);
 	while ((guid = efi_va_arg(ap, efi_guid_t *))) {
 		iface = efi_va_arg(ap, void *);
-		if (emu_handle_find(h, guid) != iface || !find_proto(h, guid))
+		p = find_proto(h, guid);
+		if (!p || p->iface != iface || driver_open(p))
 			ok = false;
 	}
 	efi_va_end(ap);

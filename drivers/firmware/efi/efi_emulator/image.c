@@ -37,11 +37,12 @@ static void free_image(struct emu_image *img)
 	static const efi_guid_t dp_guid =
 		EFI_LOADED_IMAGE_DEVICE_PATH_PROTOCOL_GUID;
 
+	emu_close_opens_of(img->handle);
 	if (img->path) {
-		emu_uninstall_protocol(img->handle, &dp_guid, img->path);
+		emu_remove_protocol(img->handle, &dp_guid);
 		emu_free_pool(&emu->mem, img->path);
 	}
-	emu_uninstall_protocol(img->handle, &li_guid, img);
+	emu_remove_protocol(img->handle, &li_guid);
 	emu_free_pages(&emu->mem, img->base, img->pages);
 	emu_protect_allocation(img->base, img->pages, EFI_CONVENTIONAL_MEMORY);
 	img->magic = 0;
@@ -163,10 +164,12 @@ free_pages:
  * The EFI_LOAD_FILE2 (else EFI_LOAD_FILE) protocol on the handle whose
  * device path leads @path, if the image now running installed it itself:
  * any other source (a device, a file system, the emulator's own initrd
- * provider) would let bytes run that no signature covered.
+ * provider) would let bytes run that no signature covered.  A boot-policy
+ * load asks for a boot option, which only LoadFile serves (EDK2's
+ * GetFileBufferByFilePath() skips LoadFile2 then too).
  */
 static efi_load_file2_protocol_t *payload_load_file(struct efi_device_path **path,
-						    bool *lf2)
+						    bool boot_policy, bool *lf2)
 {
 	static const efi_guid_t guids[] = { EFI_LOAD_FILE2_PROTOCOL_GUID,
 					    EFI_LOAD_FILE_PROTOCOL_GUID };
@@ -175,7 +178,7 @@ static efi_load_file2_protocol_t *payload_load_file(struct efi_device_path **pat
 	efi_handle_t dev;
 	u32 i;
 
-	for (i = 0; i < EMU_ARRAY_SIZE(guids); i++) {
+	for (i = boot_policy ? 1 : 0; i < EMU_ARRAY_SIZE(guids); i++) {
 		rest = *path;
 		if (emu_find_device_path(&guids[i], &rest, &dev) != EFI_SUCCESS)
 			continue;
@@ -208,15 +211,12 @@ static efi_status_t load_image_from_path(bool boot_policy, efi_handle_t parent,
 
 	if (!path || !emu_device_path_size(path, EMU_MAX_PATH_SIZE))
 		return EFI_INVALID_PARAMETER;
-	lf = payload_load_file(&rest, &lf2);
+	lf = payload_load_file(&rest, boot_policy, &lf2);
 	if (!lf) {
 		emu_printf("efi-emu: %s(): no LoadFile of the caller serves that path: refused\n",
 			   "LoadImage");
 		return EFI_NOT_FOUND;
 	}
-	/* LoadFile2 has no boot policy: it must be FALSE (UEFI 13.2). */
-	if (lf2)
-		boot_policy = false;
 	status = lf->load_file(lf, rest, boot_policy, &size, NULL);
 	if (status != EFI_BUFFER_TOO_SMALL)
 		return status == EFI_SUCCESS ? EFI_LOAD_ERROR : status;
@@ -265,8 +265,10 @@ efi_status_t emu_start_image(efi_handle_t handle, unsigned long *exit_data_size,
 /**
  * emu_run_image() - StartImage() without the trace, for the first payload
  * @handle:		image handle
- * @exit_data_size:	out, may be NULL: always 0
- * @exit_data:		out, may be NULL: always NULL
+ * @exit_data_size:	out, may be NULL: the size of what the image passed
+ *			to Exit(), or 0
+ * @exit_data:		out, may be NULL: that buffer (pool memory, the
+ *			caller's to free), or NULL; freed here if NULL
  *
  * Return: what the image returned or passed to Exit().
  */
@@ -293,32 +295,66 @@ efi_status_t emu_run_image(efi_handle_t handle, unsigned long *exit_data_size,
 	emu->running = img->prev_running;
 	status = img->exit_status;
 	if (exit_data_size)
-		*exit_data_size = 0;
+		*exit_data_size = img->exit_data_size;
 	if (exit_data)
-		*exit_data = NULL;
+		*exit_data = img->exit_data;
+	else if (img->exit_data)
+		emu_free_pool(&emu->mem, img->exit_data);
 	free_image(img);
 	return status;
 }
 
-/* Implements Exit() (UEFI 2.10, 7.4): only the running image may exit. */
+/**
+ * emu_exit_data_string() - the text at the start of an image's ExitData
+ * @data:	ExitData from emu_run_image(), or NULL
+ * @size:	its size in bytes
+ * @buf:	out: the string in ASCII, '?' for anything else, NUL-terminated
+ * @len:	size of @buf
+ *
+ * ExitData starts with a NUL-terminated UCS-2 string (UEFI 2.10, 7.4);
+ * only @size bytes of it are read.
+ */
+void emu_exit_data_string(const efi_char16_t *data, unsigned long size,
+			  char *buf, size_t len)
+{
+	size_t i, n = data ? size / sizeof(*data) : 0;
+
+	if (!len)
+		return;
+	for (i = 0; i + 1 < len && i < n && data[i]; i++)
+		buf[i] = data[i] >= 0x20 && data[i] < 0x7f ? (char)data[i] : '?';
+	buf[i] = 0;
+}
+
+/*
+ * Implements Exit() (UEFI 2.10, 7.4): only the running image may exit.
+ * Its ExitData, which must come from AllocatePool(), is handed to the
+ * caller of StartImage(); a buffer that is not a live pool allocation of
+ * at least @exit_data_size bytes is left alone and not passed on.
+ */
 efi_status_t emu_exit(efi_handle_t handle, efi_status_t status,
 		      unsigned long exit_data_size, efi_char16_t *exit_data)
 {
 	struct emu_image *img = get_image(handle);
+	u64 base, pages;
 
 	if (emu_bs_enter(EMU_BS_exit))
 		return EFI_UNSUPPORTED;
-	if (!img)
+	if (!img || (img->started && img != emu->running))
 		return EFI_INVALID_PARAMETER;
-	if (exit_data)
-		emu_free_pool(&emu->mem, exit_data);
+	if (exit_data && (!emu_pool_pages(&emu->mem, exit_data, &base, &pages) ||
+			  exit_data_size > pages * EFI_PAGE_SIZE -
+					   (emu_addr(exit_data) - base)))
+		exit_data = NULL;
 	if (!img->started) {
+		if (exit_data)
+			emu_free_pool(&emu->mem, exit_data);
 		free_image(img);
 		return EFI_SUCCESS;
 	}
-	if (img != emu->running)
-		return EFI_INVALID_PARAMETER;
 	img->exit_status = status;
+	img->exit_data = exit_data;
+	img->exit_data_size = exit_data ? exit_data_size : 0;
 	__builtin_longjmp(img->jmp, 1);
 }
 

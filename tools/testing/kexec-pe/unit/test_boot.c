@@ -228,6 +228,104 @@ TEST_F(boot, bad_handles_refused)
 	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->unload_image(NULL));
 }
 
+/*
+ * OpenProtocol() bookkeeping as EDK2 keeps it: one BY_DRIVER user, the
+ * same agent again is EFI_ALREADY_STARTED, nothing EXCLUSIVE beside it,
+ * and a protocol a driver holds cannot be uninstalled or reinstalled
+ * (there is no DisconnectController() here to take it away).
+ */
+TEST_F(boot, open_protocol_records)
+{
+	u32 drv = EFI_OPEN_PROTOCOL_BY_DRIVER, excl = EFI_OPEN_PROTOCOL_EXCLUSIVE;
+	u32 get = EFI_OPEN_PROTOCOL_GET_PROTOCOL;
+	efi_handle_t h = NULL, agent1 = NULL, agent2 = NULL, ctrl = NULL;
+	struct efi_open_protocol_information_entry *info;
+	efi_boot_services_t *bs = self->bs;
+	unsigned long count;
+	int a, b, x;
+	void *p;
+
+	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&h, &guid_a,
+				EFI_NATIVE_INTERFACE, &a));
+	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&agent1,
+				&guid_b, EFI_NATIVE_INTERFACE, &x));
+	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&agent2,
+				&guid_b, EFI_NATIVE_INTERFACE, &x));
+	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&ctrl,
+				&guid_b, EFI_NATIVE_INTERFACE, &x));
+
+	/* Arguments as EDK2 checks them. */
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, &p,
+		  agent1, NULL, drv));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, &p,
+		  NULL, ctrl, drv));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, &p,
+		  NULL, NULL, excl));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, &p,
+		  agent1, h, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->open_protocol(agent1, &guid_a, &p,
+		  agent1, ctrl, drv));
+	EXPECT_EQ(NULL, p);
+
+	/* GET_PROTOCOL twice: one record, counted twice. */
+	EXPECT_EQ(EFI_SUCCESS, bs->open_protocol(h, &guid_a, &p, agent1,
+						 NULL, get));
+	EXPECT_EQ(EFI_SUCCESS, bs->open_protocol(h, &guid_a, &p, agent1,
+						 NULL, get));
+	/* One driver: itself again is ALREADY_STARTED, with the interface. */
+	p = NULL;
+	EXPECT_EQ(EFI_SUCCESS, bs->open_protocol(h, &guid_a, &p, agent1,
+						 ctrl, drv));
+	EXPECT_EQ(&a, p);
+	p = NULL;
+	EXPECT_EQ(EFI_ALREADY_STARTED, bs->open_protocol(h, &guid_a, &p,
+		  agent1, ctrl, drv));
+	EXPECT_EQ(&a, p);
+	EXPECT_EQ(EFI_ACCESS_DENIED, bs->open_protocol(h, &guid_a, &p,
+		  agent2, ctrl, drv));
+	EXPECT_EQ(NULL, p);
+	EXPECT_EQ(EFI_ACCESS_DENIED, bs->open_protocol(h, &guid_a, &p,
+		  agent2, NULL, excl));
+	EXPECT_EQ(EFI_ACCESS_DENIED, bs->uninstall_protocol_interface(h,
+		  &guid_a, &a));
+	EXPECT_EQ(EFI_ACCESS_DENIED, bs->reinstall_protocol_interface(h,
+		  &guid_a, &a, &b));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->uninstall_multiple_protocol_interfaces(h, &guid_a, &a,
+							     NULL));
+
+	ASSERT_EQ(EFI_SUCCESS, bs->open_protocol_information(h, &guid_a,
+							     &info, &count));
+	ASSERT_EQ(2, count);
+	EXPECT_EQ(agent1, info[0].agent_handle);
+	EXPECT_EQ(NULL, info[0].controller_handle);
+	EXPECT_EQ(get, info[0].attributes);
+	EXPECT_EQ(2, info[0].open_count);
+	EXPECT_EQ(ctrl, info[1].controller_handle);
+	EXPECT_EQ(drv, info[1].attributes);
+	EXPECT_EQ(1, info[1].open_count);
+	EXPECT_EQ(EFI_SUCCESS, bs->free_pool(info));
+
+	/* The driver lets go: now one agent may have it exclusively. */
+	EXPECT_EQ(EFI_SUCCESS, bs->close_protocol(h, &guid_a, agent1, ctrl));
+	EXPECT_EQ(EFI_NOT_FOUND, bs->close_protocol(h, &guid_a, agent1, ctrl));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->close_protocol(h, &guid_a,
+		  (efi_handle_t)&guid_a, NULL));
+	EXPECT_EQ(EFI_SUCCESS, bs->open_protocol(h, &guid_a, &p, agent2,
+						 NULL, excl));
+	EXPECT_EQ(EFI_ACCESS_DENIED, bs->open_protocol(h, &guid_a, &p,
+		  agent1, ctrl, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER));
+	EXPECT_EQ(EFI_ACCESS_DENIED, bs->open_protocol(h, &guid_a, &p,
+		  agent1, ctrl, drv));
+	/* Non-exclusive opens still work beside it. */
+	EXPECT_EQ(EFI_SUCCESS, bs->handle_protocol(h, &guid_a, &p));
+	EXPECT_EQ(EFI_SUCCESS, bs->close_protocol(h, &guid_a, agent2, NULL));
+	EXPECT_EQ(EFI_SUCCESS, bs->uninstall_protocol_interface(h, &guid_a,
+								&a));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol_information(h,
+		  &guid_a, &info, &count));
+}
+
 TEST_F(boot, install_multiple_is_all_or_nothing)
 {
 	efi_boot_services_t *bs = self->bs;
@@ -688,7 +786,10 @@ static efi_status_t host_entry(efi_handle_t h, efi_system_table_t *st)
 	return 0x1234;
 }
 
-static efi_status_t load_crafted(efi_boot_services_t *bs, efi_handle_t *h)
+static efi_status_t load_crafted_entry(efi_boot_services_t *bs,
+				       efi_handle_t *h,
+				       efi_status_t (*entry)(efi_handle_t,
+							     efi_system_table_t *))
 {
 	static const efi_guid_t li = LOADED_IMAGE_PROTOCOL_GUID;
 	struct emu_image *img;
@@ -704,8 +805,13 @@ static efi_status_t load_crafted(efi_boot_services_t *bs, efi_handle_t *h)
 	if (st != EFI_SUCCESS)
 		return st;
 	bs->handle_protocol(*h, (efi_guid_t *)&li, (void **)&img);
-	img->entry = host_entry;
+	img->entry = entry;
 	return EFI_SUCCESS;
+}
+
+static efi_status_t load_crafted(efi_boot_services_t *bs, efi_handle_t *h)
+{
+	return load_crafted_entry(bs, h, host_entry);
 }
 
 TEST_F(boot, load_start_exit_unload)
@@ -760,6 +866,98 @@ TEST_F(boot, load_start_exit_unload)
 }
 
 /*
+ * Exit()'s ExitData reaches the caller of StartImage(), whose buffer it
+ * then is; a caller that does not want it has it freed; a pointer that is
+ * not pool memory is not passed on.  An image's protocol opens go with it.
+ */
+static int exit_mode;
+static efi_handle_t held_handle;
+
+static efi_status_t exit_data_entry(efi_handle_t h, efi_system_table_t *st)
+{
+	static const efi_char16_t text[] = { 'n', 'o', ' ', 'k', 'e', 'y', 0 };
+	efi_boot_services_t *bs = st->boottime;
+	efi_handle_t ctrl = NULL;
+	static int x;
+	void *buf, *p;
+
+	switch (exit_mode) {
+	case 0:
+		if (bs->allocate_pool(EFI_LOADER_DATA, sizeof(text),
+				      &buf) != EFI_SUCCESS)
+			return EFI_LOAD_ERROR;
+		memcpy(buf, text, sizeof(text));
+		bs->exit(h, EFI_SECURITY_VIOLATION, sizeof(text), buf);
+		break;
+	case 1:
+		/* Claims more than the buffer holds: not passed on. */
+		if (bs->allocate_pool(EFI_LOADER_DATA, 8, &buf) != EFI_SUCCESS)
+			return EFI_LOAD_ERROR;
+		bs->exit(h, EFI_ABORTED, 1 << 20, buf);
+		break;
+	case 2:
+		/* Holds guid_a of a handle BY_DRIVER, then ends. */
+		if (bs->install_protocol_interface(&ctrl, &guid_b,
+				EFI_NATIVE_INTERFACE, &x) != EFI_SUCCESS ||
+		    bs->open_protocol(held_handle, &guid_a, &p, h, ctrl,
+				      EFI_OPEN_PROTOCOL_BY_DRIVER) != EFI_SUCCESS)
+			return EFI_LOAD_ERROR;
+		return EFI_SUCCESS;
+	}
+	return EFI_LOAD_ERROR;
+}
+
+TEST_F(boot, exit_data_reaches_start_image)
+{
+	efi_boot_services_t *bs = self->bs;
+	u32 regions = self->e.mem.count;
+	unsigned long size = 99;
+	efi_char16_t *data;
+	efi_handle_t h;
+	char text[8];
+	int a;
+
+	ASSERT_EQ(EFI_SUCCESS, load_crafted_entry(bs, &h, exit_data_entry));
+	exit_mode = 0;
+	EXPECT_EQ(EFI_SECURITY_VIOLATION, bs->start_image(h, &size, &data));
+	ASSERT_EQ(14, size);
+	ASSERT_NE(NULL, data);
+	emu_exit_data_string(data, size, text, sizeof(text));
+	EXPECT_STREQ("no key", text);
+	/* Bounded by the size and the buffer given. */
+	emu_exit_data_string(data, 4, text, sizeof(text));
+	EXPECT_STREQ("no", text);
+	emu_exit_data_string(data, size, text, 3);
+	EXPECT_STREQ("no", text);
+	EXPECT_EQ(EFI_SUCCESS, bs->free_pool(data));
+
+	/* Nobody asks for it: freed. */
+	ASSERT_EQ(EFI_SUCCESS, load_crafted_entry(bs, &h, exit_data_entry));
+	EXPECT_EQ(EFI_SECURITY_VIOLATION, bs->start_image(h, NULL, NULL));
+	EXPECT_EQ(regions, self->e.mem.count);
+
+	ASSERT_EQ(EFI_SUCCESS, load_crafted_entry(bs, &h, exit_data_entry));
+	exit_mode = 1;
+	EXPECT_EQ(EFI_ABORTED, bs->start_image(h, &size, &data));
+	EXPECT_EQ(0, size);
+	EXPECT_EQ(NULL, data);
+
+	/* Exit() on a handle that is not running: refused, buffer kept. */
+	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->exit((efi_handle_t)&a,
+		  EFI_ABORTED, 0, NULL));
+
+	/* The image's BY_DRIVER open ends with it. */
+	held_handle = NULL;
+	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&held_handle,
+				&guid_a, EFI_NATIVE_INTERFACE, &a));
+	ASSERT_EQ(EFI_SUCCESS, load_crafted_entry(bs, &h, exit_data_entry));
+	exit_mode = 2;
+	EXPECT_EQ(EFI_SUCCESS, bs->start_image(h, NULL, NULL));
+	EXPECT_EQ(EFI_SUCCESS, bs->uninstall_protocol_interface(held_handle,
+		  &guid_a, &a));
+}
+
+/*
  * LoadImage(SourceBuffer = NULL, path), as the 6.1 zboot stub calls it:
  * the running image installs EFI_LOAD_FILE2_PROTOCOL on a vendor path and
  * loads its kernel through it.  Only such a protocol is read: not one
@@ -768,7 +966,7 @@ TEST_F(boot, load_start_exit_unload)
 static u8 *lf_file;
 static size_t lf_size;
 static int lf_calls;
-static efi_status_t lf_result;
+static efi_status_t lf_result, lf_bp_result;
 static efi_handle_t lf_child;
 static struct initrd_dp lf_dp;
 
@@ -799,6 +997,9 @@ static efi_status_t lf_entry(efi_handle_t h, efi_system_table_t *st)
 	if (st->boottime->install_multiple_protocol_interfaces(&dev, &dp_guid,
 			&lf_dp, &lf2, &lf_proto, NULL) != EFI_SUCCESS)
 		return EFI_LOAD_ERROR;
+	/* A boot-policy load wants LoadFile, which this path does not have. */
+	lf_bp_result = st->boottime->load_image(true, h, &lf_dp.vendor.header,
+						NULL, 0, &lf_child);
 	lf_result = st->boottime->load_image(false, h, &lf_dp.vendor.header,
 					     NULL, 0, &lf_child);
 	return 0x77;
@@ -827,6 +1028,7 @@ TEST_F(boot, load_image_from_the_callers_load_file2)
 	bs->handle_protocol(h, (efi_guid_t *)&li, (void **)&img);
 	img->entry = lf_entry;
 	EXPECT_EQ(0x77, bs->start_image(h, NULL, NULL));
+	EXPECT_EQ(EFI_NOT_FOUND, lf_bp_result);
 	ASSERT_EQ(EFI_SUCCESS, lf_result);
 	EXPECT_EQ(2, lf_calls);		/* the size, then the data */
 	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(lf_child,
