@@ -16,7 +16,6 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
-#include <linux/vmalloc.h>
 
 #include "../drivers/firmware/efi/efi_emulator/pe.c"
 #include "../drivers/firmware/efi/efi_emulator/lib.c"
@@ -31,14 +30,14 @@
  * @image_size:	out: SizeOfImage
  *
  * Headers, sections and the entry point are checked against the file,
- * then the image is loaded into a scratch buffer and its relocations
- * walked, so a bad relocation table is refused now rather than at boot.
+ * then its relocations are walked where they lie in the file (nothing of
+ * SizeOfImage is allocated), so a bad relocation table is refused now
+ * rather than at boot.
  * Last, it must be a Linux boot image (emu_pe_linux_kind()): the emulator
  * boots nothing else, and the loader must not widen what kexec runs to
  * any EFI application a trusted key signed.
  *
- * Return: 0, -ENOEXEC for a malformed, foreign or non-Linux image,
- * -ENOMEM.
+ * Return: 0, or -ENOEXEC for a malformed, foreign or non-Linux image.
  */
 int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 		   u32 *image_size)
@@ -46,20 +45,13 @@ int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 	struct emu_pe_info pe;
 	const char *why = "", *kind;
 	efi_status_t status;
-	void *img;
 
 	status = emu_pe_parse(buf, len, machine, &pe, &why);
 	if (status != EFI_SUCCESS) {
 		pr_err("refusing PE image: %s\n", why);
 		return -ENOEXEC;
 	}
-	img = vmalloc(pe.image_size);
-	if (!img)
-		return -ENOMEM;
-	status = emu_pe_load(buf, len, &pe, img, pe.image_size, &why);
-	if (status == EFI_SUCCESS)
-		status = emu_pe_relocate(img, &pe, pe.image_base + SZ_2M, &why);
-	vfree(img);
+	status = emu_pe_check_relocs(buf, &pe, &why);
 	if (status != EFI_SUCCESS) {
 		pr_err("refusing PE image: %s\n", why);
 		return -ENOEXEC;

@@ -158,6 +158,8 @@ efi_status_t emu_pe_parse(const void *file, u64 size, u16 machine,
 efi_status_t emu_pe_load(const void *file, u64 size,
 			 const struct emu_pe_info *pe, void *dst, u64 dst_size,
 			 const char **why);
+efi_status_t emu_pe_check_relocs(const void *file, const struct emu_pe_info *pe,
+				 const char **why);
 efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 			     u64 new_base, const char **why);
 bool emu_pe_find_section(const void *file, const struct emu_pe_info *pe,

@@ -319,22 +319,88 @@ efi_status_t emu_pe_load(const void *file, u64 size,
 	return EFI_SUCCESS;
 }
 
-/* Walk the relocation blocks; patch only when @delta is to be applied. */
-static efi_status_t walk_relocs(u8 *image, const struct emu_pe_info *pe,
-				u64 delta, bool apply, const char **why)
+/*
+ * Where the relocation walker reads the table: the loaded image, or the
+ * file itself through its section table, laid out as emu_pe_load() lays
+ * it out (file data, then zeros to VirtualSize; zeros between sections).
+ * One piece of the layout is cached, so a walk costs the table's length.
+ */
+struct reloc_src {
+	u8 *image;		/* the loaded image, or NULL: read @file */
+	const u8 *file;
+	const struct emu_pe_info *pe;
+	u32 lo, hi;		/* RVAs [lo, hi) of the cached piece */
+	const u8 *at;		/* its bytes, at[rva - lo]; NULL: zeros */
+};
+
+static void reloc_src_locate(struct reloc_src *s, u32 rva)
 {
-	u32 off = 0, page, block, i;
+	struct section_header sh;
+	u32 i, n;
+
+	s->lo = rva;
+	s->hi = s->pe->image_size;
+	s->at = NULL;
+	for (i = 0; i < s->pe->nr_sections; i++) {
+		read_section(s->file, s->pe, i, &sh);
+		n = sh.raw_data_size;
+		if (sh.virtual_size && n > sh.virtual_size)
+			n = sh.virtual_size;
+		if (rva < sh.virtual_address) {
+			s->hi = sh.virtual_address;	/* sorted: a gap */
+			return;
+		}
+		if (rva - sh.virtual_address < n) {
+			s->lo = sh.virtual_address;
+			s->hi = sh.virtual_address + n;
+			s->at = s->file + sh.data_addr;
+			return;
+		}
+		if (rva - sh.virtual_address < section_mem_size(&sh)) {
+			s->lo = sh.virtual_address + n;
+			s->hi = sh.virtual_address + section_mem_size(&sh);
+			return;
+		}
+	}
+}
+
+/* @len (at most 8) bytes at @rva, little-endian; the parser bounded @rva. */
+static u64 reloc_read(struct reloc_src *s, u32 rva, u32 len)
+{
+	u64 v = 0;
+	u32 i;
+	u8 b;
+
+	for (i = 0; i < len; i++) {
+		if (s->image) {
+			b = s->image[rva + i];
+		} else {
+			if (rva + i < s->lo || rva + i >= s->hi)
+				reloc_src_locate(s, rva + i);
+			b = s->at ? s->at[rva + i - s->lo] : 0;
+		}
+		v |= (u64)b << (8 * i);
+	}
+	return v;
+}
+
+/* Walk the relocation blocks; patch only when @delta is to be applied. */
+static efi_status_t walk_relocs(struct reloc_src *src, u64 delta, bool apply,
+				const char **why)
+{
+	const struct emu_pe_info *pe = src->pe;
+	u32 off = 0, page, block, i, at;
 	u16 entry;
 	u64 v;
 
 	while (off + 8 <= pe->reloc_size) {
-		memcpy(&page, image + pe->reloc_rva + off, 4);
-		memcpy(&block, image + pe->reloc_rva + off + 4, 4);
+		page = reloc_read(src, pe->reloc_rva + off, 4);
+		block = reloc_read(src, pe->reloc_rva + off + 4, 4);
 		if (block < 8 || block & 1 || block > pe->reloc_size - off)
 			return refuse(why, EFI_LOAD_ERROR,
 				      "bad relocation block size");
 		for (i = 8; i < block; i += 2) {
-			memcpy(&entry, image + pe->reloc_rva + off + i, 2);
+			entry = reloc_read(src, pe->reloc_rva + off + i, 2);
 			switch (entry >> 12) {
 			case IMAGE_REL_BASED_ABSOLUTE:
 				break;
@@ -345,9 +411,10 @@ static efi_status_t walk_relocs(u8 *image, const struct emu_pe_info *pe,
 						      "relocation target outside the image");
 				if (!apply)
 					break;
-				memcpy(&v, image + page + (entry & 0xfff), 8);
+				at = page + (entry & 0xfff);
+				memcpy(&v, src->image + at, 8);
 				v += delta;
-				memcpy(image + page + (entry & 0xfff), &v, 8);
+				memcpy(src->image + at, &v, 8);
 				break;
 			default:
 				return refuse(why, EFI_UNSUPPORTED,
@@ -375,15 +442,36 @@ static efi_status_t walk_relocs(u8 *image, const struct emu_pe_info *pe,
 efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 			     u64 new_base, const char **why)
 {
+	struct reloc_src src = { .image = image, .pe = pe };
 	u64 delta = new_base - pe->image_base;
 	efi_status_t status;
 
 	if (!pe->reloc_size)
 		return EFI_SUCCESS;
-	status = walk_relocs(image, pe, delta, false, why);
+	status = walk_relocs(&src, delta, false, why);
 	if (status != EFI_SUCCESS || !delta)
 		return status;
-	return walk_relocs(image, pe, delta, true, why);
+	return walk_relocs(&src, delta, true, why);
+}
+
+/**
+ * emu_pe_check_relocs() - check base relocations without loading the image
+ * @file:	the image file, as emu_pe_parse() accepted it
+ * @pe:		what emu_pe_parse() returned for @file
+ * @why:	out, may be NULL: reason for a failure
+ *
+ * The table is read in place, from the file through the section table,
+ * with the rules of emu_pe_relocate(): what this accepts, emu_pe_load()
+ * and emu_pe_relocate() accept, with no SizeOfImage buffer to allocate.
+ *
+ * Return: EFI_SUCCESS, EFI_LOAD_ERROR or EFI_UNSUPPORTED.
+ */
+efi_status_t emu_pe_check_relocs(const void *file, const struct emu_pe_info *pe,
+				 const char **why)
+{
+	struct reloc_src src = { .file = file, .pe = pe };
+
+	return walk_relocs(&src, 0, false, why);
 }
 
 /*

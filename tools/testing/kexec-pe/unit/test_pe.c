@@ -550,11 +550,26 @@ TEST(relocate_same_base_is_a_no_op)
 	free(img);
 }
 
-/* A refused table leaves the image as loaded. */
+/* The load-time check: the table walked in the file, nothing loaded. */
+static efi_status_t check_in_place(const struct pb_spec *s, const char **why)
+{
+	struct emu_pe_info pe;
+	efi_status_t st;
+	size_t size;
+	uint8_t *f = pb_build(s, &size);
+
+	st = emu_pe_parse(f, size, ARM64, &pe, why);
+	if (st == EFI_SUCCESS)
+		st = emu_pe_check_relocs(f, &pe, why);
+	free(f);
+	return st;
+}
+
+/* A refused table leaves the image as loaded; the check refuses it too. */
 #define RELOC_REFUSED(mutate, status, text) do {			\
 		struct emu_pe_info pe;					\
 		struct pb_spec s;					\
-		const char *why = "";					\
+		const char *why = "", *why2 = "";			\
 		uint8_t *img;						\
 									\
 		pb_default(&s);						\
@@ -564,8 +579,51 @@ TEST(relocate_same_base_is_a_no_op)
 			  emu_pe_relocate(img, &pe, 0x20000000, &why));	\
 		ASSERT_NE(NULL, strstr(why, text)) TH_LOG("%s", why);	\
 		EXPECT_EQ(0xaaaaaaaaaaaaaaaaULL, read64(img + 0x1008));	\
+		EXPECT_EQ(status, check_in_place(&s, &why2));		\
+		EXPECT_STREQ(why, why2);				\
 		free(img);						\
 	} while (0)
+
+/*
+ * The in-place check reads the table as it lies in memory after
+ * emu_pe_load(), not as it lies in the file: file data past VirtualSize
+ * is not there (zeros), nor is anything between sections.
+ */
+TEST(relocation_check_reads_the_loaded_layout)
+{
+	struct emu_pe_info pe;
+	struct pb_spec s;
+	const char *why = "";
+	uint8_t *img;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		pb_default(&s);
+		switch (i) {
+		case 1:
+			/* The entry lies past VirtualSize: ABSOLUTE (0) in memory. */
+			s.sect[1].vsize = 8;
+			s.reloc_page = 0x3000;
+			s.relocs[0] = (10 << 12) | 0xffc;
+			break;
+		case 2:
+			/* Starts in the gap below .reloc: a zero block size. */
+			s.reloc_rva = 0x2ff8;
+			s.reloc_size = 20;
+			break;
+		case 3:
+			/* Runs past the block into the section's fill bytes. */
+			s.reloc_size = 0x20;
+			break;
+		}
+		ASSERT_EQ(EFI_SUCCESS, load(&s, &pe, &img, &why));
+		EXPECT_EQ(emu_pe_relocate(img, &pe, 0x20000000, &why),
+			  check_in_place(&s, &why)) TH_LOG("case %d", i);
+		EXPECT_EQ(i < 2 ? EFI_SUCCESS : EFI_LOAD_ERROR,
+			  check_in_place(&s, &why)) TH_LOG("case %d: %s", i, why);
+		free(img);
+	}
+}
 
 TEST(relocate_refuses_highlow)
 {
