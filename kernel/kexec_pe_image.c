@@ -114,6 +114,7 @@ static int kexec_pe_reserve(struct kexec_pe_ctx *ctx, u64 start, u64 size,
 	start = ALIGN_DOWN(start, EFI_PAGE_SIZE);
 	d = &ctx->reserved[ctx->nr_reserved++];
 	d->type = type;
+	d->flags = 0;
 	d->phys_addr = start;
 	d->num_pages = (end - start) >> EFI_PAGE_SHIFT;
 	d->virt_addr = 0;
@@ -121,8 +122,8 @@ static int kexec_pe_reserve(struct kexec_pe_ctx *ctx, u64 start, u64 size,
 	return 0;
 }
 
-static void add_desc(struct kexec_pe_ctx *ctx, u32 type, u64 start, u64 end,
-		     u64 virt, u64 attr)
+static void put_desc(struct kexec_pe_ctx *ctx, u32 type, u64 start, u64 end,
+		     u64 attr, u64 virt, u32 flags)
 {
 	struct efi_emulator_memdesc *d;
 
@@ -135,12 +136,19 @@ static void add_desc(struct kexec_pe_ctx *ctx, u32 type, u64 start, u64 end,
 		}
 		d = &ctx->ram[ctx->nr_ram];
 		d->type = type;
+		d->flags = flags;
 		d->phys_addr = start;
 		d->virt_addr = virt;
 		d->num_pages = (end - start) >> EFI_PAGE_SHIFT;
 		d->attribute = attr;
 	}
 	ctx->nr_ram++;
+}
+
+static void add_desc(struct kexec_pe_ctx *ctx, u32 type, u64 start, u64 end,
+		     u64 attr)
+{
+	put_desc(ctx, type, start, end, attr, 0, 0);
 }
 
 /*
@@ -200,14 +208,14 @@ static void add_in_use(struct kexec_pe_ctx *ctx, u64 start, u64 end, u64 attr)
 
 	while (start < end) {
 		if (!next_kept(start, &ks, &ke) || ks >= end) {
-			add_desc(ctx, EFI_BOOT_SERVICES_DATA, start, end, 0, attr);
+			add_desc(ctx, EFI_BOOT_SERVICES_DATA, start, end, attr);
 			return;
 		}
 		if (ks > start)
-			add_desc(ctx, EFI_BOOT_SERVICES_DATA, start, ks, 0, attr);
+			add_desc(ctx, EFI_BOOT_SERVICES_DATA, start, ks, attr);
 		ks = max(ks, start);
 		ke = min(ke, end);
-		add_desc(ctx, EFI_RESERVED_TYPE, ks, ke, 0, attr);
+		add_desc(ctx, EFI_RESERVED_TYPE, ks, ke, attr);
 		start = ke;
 	}
 }
@@ -241,7 +249,7 @@ static void add_usable(struct kexec_pe_ctx *ctx, u64 start, u64 end, u64 attr)
 				  ALIGN(crash[j]->start, EFI_PAGE_SIZE));
 			e = min_t(u64, end,
 				  ALIGN_DOWN(crash[j]->end + 1, EFI_PAGE_SIZE));
-			add_desc(ctx, EFI_CONVENTIONAL_MEMORY, s, e, 0, attr);
+			add_desc(ctx, EFI_CONVENTIONAL_MEMORY, s, e, attr);
 		}
 		return;
 	}
@@ -253,7 +261,7 @@ static void add_usable(struct kexec_pe_ctx *ctx, u64 start, u64 end, u64 attr)
 		if (fs >= fe)
 			continue;
 		add_in_use(ctx, pos, fs, attr);
-		add_desc(ctx, EFI_CONVENTIONAL_MEMORY, fs, fe, 0, attr);
+		add_desc(ctx, EFI_CONVENTIONAL_MEMORY, fs, fe, attr);
 		pos = fe;
 	}
 	add_in_use(ctx, pos, end, attr);
@@ -292,10 +300,14 @@ static void add_efi_map(struct kexec_pe_ctx *ctx)
 			}
 			fallthrough;
 		default:
-			add_desc(ctx, md->type, md->phys_addr, end,
-				 ctx->runtime &&
-				 md->attribute & EFI_MEMORY_RUNTIME ?
-				 md->virt_addr : 0, md->attribute);
+			/* Runtime regions passed on keep their VA, even 0. */
+			if (ctx->runtime && md->attribute & EFI_MEMORY_RUNTIME)
+				put_desc(ctx, md->type, md->phys_addr, end,
+					 md->attribute, md->virt_addr,
+					 EFI_EMULATOR_MD_VIRT);
+			else
+				add_desc(ctx, md->type, md->phys_addr, end,
+					 md->attribute);
 		}
 	}
 }
@@ -316,7 +328,7 @@ static void add_memblock(struct kexec_pe_ctx *ctx)
 		s = ALIGN(r->base, EFI_PAGE_SIZE);
 		e = ALIGN_DOWN(r->base + r->size, EFI_PAGE_SIZE);
 		if (memblock_is_nomap(r))
-			add_desc(ctx, EFI_RESERVED_TYPE, s, e, 0, EFI_MEMORY_WB);
+			add_desc(ctx, EFI_RESERVED_TYPE, s, e, EFI_MEMORY_WB);
 		else
 			add_usable(ctx, s, e, EFI_MEMORY_WB);
 	}

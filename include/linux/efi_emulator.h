@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #define EFI_EMULATOR_PARAM_MAGIC	0x4d52415045554d45ULL	/* "EMUEPARM" */
-#define EFI_EMULATOR_VERSION		3
+#define EFI_EMULATOR_VERSION		4
 
 /*
  * The emulator binary starts with this header: a branch to its entry,
@@ -35,10 +35,18 @@ struct efi_emulator_header {
 
 #define EFI_EMULATOR_IMAGE_MAGIC	0x41454d554c494645ULL	/* "EFILUMEA" */
 
-/* One region of the memory map, laid out as efi_memory_desc_t. */
+/*
+ * One region of the memory map, laid out as efi_memory_desc_t (whose pad
+ * word holds the flags).  EFI_EMULATOR_MD_VIRT: virt_addr is where the
+ * first boot mapped this runtime region, and the region is passed on
+ * (without it, virt_addr is 0 and means nothing; with it, 0 is the
+ * address of a region at physical address 0 mapped 1:1).
+ */
+#define EFI_EMULATOR_MD_VIRT		0x1
+
 struct efi_emulator_memdesc {
 	__u32 type;
-	__u32 pad;
+	__u32 flags;
 	__u64 phys_addr;
 	__u64 virt_addr;
 	__u64 num_pages;

@@ -230,7 +230,8 @@ static int map_region(struct pe_pgtable *pt,
 	if (efi_emulator_ram_type(d->type))
 		return d->attribute & EFI_MEMORY_WB ?
 		       map_ram(pt, d->phys_addr, size, pt->ram) : 0;
-	if (!(d->attribute & EFI_MEMORY_RUNTIME) || !d->virt_addr)
+	if (!(d->attribute & EFI_MEMORY_RUNTIME) ||
+	    !(d->flags & EFI_EMULATOR_MD_VIRT))
 		return 0;
 	if (d->type == EFI_MEMORY_MAPPED_IO ||
 	    d->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE ||

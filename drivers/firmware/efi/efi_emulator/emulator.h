@@ -69,6 +69,8 @@ u64 emu_us_to_ticks(u64 freq, u64 us);
 
 /* The region was handed out by the emulator and may be freed. */
 #define EMU_REGION_OWNED 0x1
+/* virt is the first boot's virtual address of the region (0 is one too). */
+#define EMU_REGION_VIRT 0x2
 
 struct emu_region {
 	u64 start;
@@ -106,6 +108,8 @@ struct emu_memory {
 void emu_mem_init(struct emu_memory *m, struct emu_region *storage, u32 max);
 efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages, u32 type,
 			 u64 attr, u64 virt);
+efi_status_t emu_mem_add_virt(struct emu_memory *m, u64 start, u64 pages,
+			      u32 type, u64 attr, u64 virt);
 efi_status_t emu_mem_reserve(struct emu_memory *m, u64 start, u64 pages,
 			     u32 type);
 efi_status_t emu_mem_keep(struct emu_memory *m, u64 start, u64 size,

@@ -90,7 +90,7 @@ static bool mergeable(const struct emu_region *a, const struct emu_region *b)
 {
 	return region_end(a) == b->start && a->type == b->type &&
 	       a->attr == b->attr && a->flags == b->flags &&
-	       !a->virt && !b->virt && !a->rt_order && !b->rt_order;
+	       !(a->flags & EMU_REGION_VIRT) && !a->rt_order && !b->rt_order;
 }
 
 /* Merge region i with its neighbours where they agree in everything. */
@@ -155,20 +155,20 @@ static efi_status_t retype(struct emu_memory *m, u32 i, u64 start, u64 pages,
 	r->start = start;
 	r->pages = pages;
 	r->type = type;
-	r->flags = flags;
+	r->flags = flags | (orig.flags & EMU_REGION_VIRT);
 	/* Runtime types carry EFI_MEMORY_RUNTIME, as firmware reports them. */
 	if (type == EFI_RUNTIME_SERVICES_CODE ||
 	    type == EFI_RUNTIME_SERVICES_DATA)
 		r->attr |= EFI_MEMORY_RUNTIME;
 	else
 		r->attr &= ~EFI_MEMORY_RUNTIME;
-	if (orig.virt)
+	if (orig.flags & EMU_REGION_VIRT)
 		r->virt = orig.virt + (start - orig.start);
 	if (tail) {
 		r[1] = orig;
 		r[1].start = end;
 		r[1].pages = (region_end(&orig) - end) >> EFI_PAGE_SHIFT;
-		if (orig.virt)
+		if (orig.flags & EMU_REGION_VIRT)
 			r[1].virt = orig.virt + (end - orig.start);
 	}
 	merge_around(m, i);
@@ -176,24 +176,8 @@ static efi_status_t retype(struct emu_memory *m, u32 i, u64 start, u64 pages,
 	return EFI_SUCCESS;
 }
 
-/**
- * emu_mem_add() - add a region to the memory map the emulator starts from
- * @m:		memory map
- * @start:	physical address, page aligned
- * @pages:	size in EFI pages
- * @type:	EFI memory type; only EFI_CONVENTIONAL_MEMORY is allocatable
- * @attr:	EFI memory attributes
- * @virt:	virtual address for runtime regions, 0 otherwise
- *
- * Regions with EFI_MEMORY_RUNTIME are numbered in the order they are
- * added, which GetMemoryMap() keeps (see emu_get_memory_map()).
- *
- * Return: EFI_SUCCESS; EFI_INVALID_PARAMETER for a misaligned, empty,
- * wrapping or overlapping region; EFI_OUT_OF_RESOURCES when the map is
- * full.
- */
-efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages,
-			 u32 type, u64 attr, u64 virt)
+static efi_status_t add_region(struct emu_memory *m, u64 start, u64 pages,
+			       u32 type, u64 attr, u64 virt, u32 flags)
 {
 	struct emu_region *r = m->map;
 	u64 end;
@@ -217,12 +201,55 @@ efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages,
 	memmove(&r[i + 1], &r[i], (m->count - i) * sizeof(*r));
 	m->count++;
 	r[i] = (struct emu_region){ .start = start, .pages = pages,
-				    .type = type, .attr = attr, .virt = virt };
+				    .type = type, .attr = attr, .virt = virt,
+				    .flags = flags };
 	if (attr & EFI_MEMORY_RUNTIME)
 		r[i].rt_order = ++m->rt_added;
 	merge_around(m, i);
 	m->key++;
 	return EFI_SUCCESS;
+}
+
+/**
+ * emu_mem_add() - add a region to the memory map the emulator starts from
+ * @m:		memory map
+ * @start:	physical address, page aligned
+ * @pages:	size in EFI pages
+ * @type:	EFI memory type; only EFI_CONVENTIONAL_MEMORY is allocatable
+ * @attr:	EFI memory attributes
+ * @virt:	virtual address for runtime regions, 0 for none (see
+ *		emu_mem_add_virt() for a region at virtual address 0)
+ *
+ * Regions with EFI_MEMORY_RUNTIME are numbered in the order they are
+ * added, which GetMemoryMap() keeps (see emu_get_memory_map()).
+ *
+ * Return: EFI_SUCCESS; EFI_INVALID_PARAMETER for a misaligned, empty,
+ * wrapping or overlapping region; EFI_OUT_OF_RESOURCES when the map is
+ * full.
+ */
+efi_status_t emu_mem_add(struct emu_memory *m, u64 start, u64 pages,
+			 u32 type, u64 attr, u64 virt)
+{
+	return add_region(m, start, pages, type, attr, virt,
+			  virt ? EMU_REGION_VIRT : 0);
+}
+
+/**
+ * emu_mem_add_virt() - add a region the first boot mapped at @virt
+ * @m:		memory map
+ * @start:	physical address, page aligned
+ * @pages:	size in EFI pages
+ * @type:	EFI memory type
+ * @attr:	EFI memory attributes
+ * @virt:	its virtual address, which may be 0 (a runtime region at
+ *		physical address 0, mapped 1:1)
+ *
+ * Return: as emu_mem_add().
+ */
+efi_status_t emu_mem_add_virt(struct emu_memory *m, u64 start, u64 pages,
+			      u32 type, u64 attr, u64 virt)
+{
+	return add_region(m, start, pages, type, attr, virt, EMU_REGION_VIRT);
 }
 
 /**
@@ -323,7 +350,7 @@ bool emu_mem_readable(struct emu_memory *m, u64 pa, u64 len)
 			return true;
 		if (r->type == EFI_RUNTIME_SERVICES_CODE ||
 		    r->type == EFI_RUNTIME_SERVICES_DATA)
-			return r->virt || !r->rt_order;
+			return r->flags & EMU_REGION_VIRT || !r->rt_order;
 		return false;
 	}
 	return false;

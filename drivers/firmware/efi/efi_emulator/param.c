@@ -39,8 +39,10 @@ efi_status_t emu_seed_memory(struct emu_memory *m,
 	u32 i;
 
 	for (i = 0; i < p->memmap_count; i++) {
-		status = emu_mem_add(m, d[i].phys_addr, d[i].num_pages,
-				     d[i].type, d[i].attribute, d[i].virt_addr);
+		status = (d[i].flags & EFI_EMULATOR_MD_VIRT ?
+			  emu_mem_add_virt : emu_mem_add)(m, d[i].phys_addr,
+				d[i].num_pages, d[i].type, d[i].attribute,
+				d[i].virt_addr);
 		if (status != EFI_SUCCESS) {
 			*bad = i;
 			return status;

@@ -193,7 +193,8 @@ static bool first_boot_remapped(struct emu_memory *m)
 	u32 i;
 
 	for (i = 0; i < m->count; i++)
-		if (m->map[i].attr & EFI_MEMORY_RUNTIME && m->map[i].virt &&
+		if (m->map[i].attr & EFI_MEMORY_RUNTIME &&
+		    m->map[i].flags & EMU_REGION_VIRT &&
 		    m->map[i].virt != m->map[i].start)
 			return true;
 	return false;

@@ -682,6 +682,35 @@ TEST(seed_from_blob)
 	EXPECT_EQ(2, bad);
 }
 
+/*
+ * A runtime region at physical address 0 that the first boot mapped 1:1
+ * has virtual address 0: the descriptor's flag, not the address, says it
+ * is passed on (and so mapped while the payload runs).
+ */
+TEST(seed_runtime_region_at_zero)
+{
+	struct emu_region storage[EMU_MAX_REGIONS];
+	struct emu_memory m;
+	struct test_blob b;
+	u32 bad = ~0U;
+
+	blob_init(&b);
+	b.map[2].phys_addr = 0;
+	b.map[2].virt_addr = 0;
+	b.map[2].flags = EFI_EMULATOR_MD_VIRT;
+	emu_mem_init(&m, storage, EMU_MAX_REGIONS);
+	ASSERT_EQ(EFI_SUCCESS, emu_seed_memory(&m, &b.p, &bad));
+	ASSERT_EQ(0, m.map[0].start);
+	EXPECT_EQ(EMU_REGION_VIRT, m.map[0].flags & EMU_REGION_VIRT);
+	EXPECT_TRUE(emu_mem_readable(&m, 0, EFI_PAGE_SIZE));
+	/* Not passed on (kdump, runtime withheld): no flag, not readable. */
+	b.map[2].flags = 0;
+	emu_mem_init(&m, storage, EMU_MAX_REGIONS);
+	ASSERT_EQ(EFI_SUCCESS, emu_seed_memory(&m, &b.p, &bad));
+	EXPECT_EQ(0, m.map[0].flags & EMU_REGION_VIRT);
+	EXPECT_FALSE(emu_mem_readable(&m, 0, EFI_PAGE_SIZE));
+}
+
 /* Pool tests need real memory at the addresses in the map. */
 FIXTURE(pool) {
 	struct emu_region storage[32];
