@@ -25,15 +25,20 @@
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
 #include <linux/acpi.h>
+#include <linux/amba/bus.h>
 #include <linux/arm-smccc.h>
+#include <linux/console.h>
 #include <linux/efi.h>
 #include <linux/efi_emulator.h>
 #include <linux/kexec.h>
 #include <linux/libfdt.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <linux/platform_device.h>
 #include <linux/psci.h>
 #include <linux/slab.h>
+#include <linux/tty.h>
+#include <linux/tty_driver.h>
 #include <linux/vmalloc.h>
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
@@ -371,6 +376,65 @@ out:
 }
 
 /* The console the running system uses, as the kernel found it. */
+/*
+ * The first MMIO resource of the UART a tty belongs to, or 0: the nearest
+ * platform or AMBA device above it (serial core puts its port and
+ * controller devices in between).
+ */
+static u64 uart_mmio_base(struct device *dev)
+{
+	struct resource *res = NULL;
+	int depth;
+
+	for (depth = 0; dev && depth < 4 && !res; dev = dev->parent, depth++) {
+		if (dev_is_platform(dev))
+			res = platform_get_resource(to_platform_device(dev),
+						    IORESOURCE_MEM, 0);
+#ifdef CONFIG_ARM_AMBA
+		else if (dev->bus == &amba_bustype)
+			res = &to_amba_device(dev)->res;
+#endif
+	}
+	return res ? res->start : 0;
+}
+
+/*
+ * Does the running kernel print its console on the UART at @base?  A
+ * UART it does not drive may be clock-gated, powered down or somebody
+ * else's (a management controller's): the emulator writes only where the
+ * kernel itself writes.  An enabled console's tty device names the UART,
+ * whose first MMIO resource must be @base.  The walk is the
+ * one console_device() makes.
+ */
+static bool console_is_live(u64 base)
+{
+	struct tty_driver *drv;
+	struct device *tty;
+	struct console *c;
+	bool live = false;
+	int cookie, index;
+
+	cookie = console_srcu_read_lock();
+	for_each_console_srcu(c) {
+		if (!(console_srcu_read_flags(c) & CON_ENABLED) || !c->device)
+			continue;
+		drv = c->device(c, &index);
+		if (!drv)
+			continue;
+		tty = class_find_device_by_devt(&tty_class,
+						MKDEV(drv->major,
+						      drv->minor_start) + index);
+		if (!tty)
+			continue;
+		live = uart_mmio_base(tty->parent) == base;
+		put_device(tty);
+		if (live)
+			break;
+	}
+	console_srcu_read_unlock(cookie);
+	return live;
+}
+
 static void find_console(struct efi_emulator_earlycon *con)
 {
 	con->type = EFI_EMULATOR_CON_NONE;
@@ -378,6 +442,11 @@ static void find_console(struct efi_emulator_earlycon *con)
 		find_console_spcr(con);
 	else
 		find_console_dt(con);
+	if (con->type != EFI_EMULATOR_CON_NONE && !console_is_live(con->base)) {
+		pr_info("UART at 0x%llx is not a console of this kernel; the emulator runs silently\n",
+			con->base);
+		con->type = EFI_EMULATOR_CON_NONE;
+	}
 }
 
 /*
