@@ -163,6 +163,8 @@ struct efi_emulator_param {
 
 /* The payload is a crash kernel: no firmware call of the crashed system. */
 #define EFI_EMULATOR_F_CRASH		0x1U
+/* The SMCCC TRNG (TRNG_RND64) answers on psci_conduit: an entropy source. */
+#define EFI_EMULATOR_F_TRNG		0x2U
 
 #if defined(__KERNEL__) && !defined(EMU_FREESTANDING)
 struct kimage;

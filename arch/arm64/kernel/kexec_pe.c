@@ -40,6 +40,7 @@
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/vmalloc.h>
+#include <asm/archrandom.h>
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
 #include <asm/kexec.h>
@@ -663,6 +664,11 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 	p->pt_size = (u64)pt.nr * PT_SIZE;
 	mmu_values(p, el2);
 	p->psci_conduit = psci_conduit(el2);
+	/* The TRNG the kernel found, on the conduit the emulator calls. */
+	if (smccc_trng_available && p->psci_conduit ==
+	    (arm_smccc_1_1_get_conduit() == SMCCC_CONDUIT_HVC ?
+	     EFI_EMULATOR_CONDUIT_HVC : EFI_EMULATOR_CONDUIT_SMC))
+		p->flags |= EFI_EMULATOR_F_TRNG;
 
 	ctx->image->start = emu_mem;
 	ctx->image->arch.dtb_mem = blob_mem;

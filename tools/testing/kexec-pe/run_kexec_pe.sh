@@ -263,7 +263,7 @@ check_rng() {
 	efi2=$(sed -n '/efi: EFI v2\.[0-9]* by kexec-pe/{n;p;q}' <<<"$TEXT")
 	if [[ "$NAME" == *-a57-* ]]; then
 		expect "no RNG protocol without RNDR" \
-			has "efi-emu: EFI_RNG_PROTOCOL not offered: the CPU has no RNDR"
+			has "efi-emu: EFI_RNG_PROTOCOL not offered: the CPU has no RNDR, the firmware no SMCCC TRNG"
 		expect "no random seed for the next kernel ($efi2)" \
 			eval '! grep -q "RNG=" <<<"$efi2"'
 	else

@@ -16,6 +16,7 @@ void emu_arm64_mmu_on(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr);
 void emu_arm64_dcache_inval(u64 start, u64 end);
 void emu_arm64_sync_code(u64 start, u64 end);
 unsigned long emu_arm64_psci(u64 fn, u64 conduit);
+long emu_arm64_trng(u64 bits, u64 conduit, u64 *out);
 void emu_arm64_pt_replace(u64 *entry, u64 desc);
 void emu_arm64_tlb_flush(void);
 

@@ -209,6 +209,32 @@ SYM_FUNC_START(emu_arm64_psci)
 SYM_FUNC_END(emu_arm64_psci)
 
 /*
+ * long emu_arm64_trng(u64 bits, u64 conduit, u64 out[3]): SMCCC
+ * TRNG_RND64 (0xc4000053) for up to 192 bits, x1..x3 stored to out[];
+ * returns x0, negative on failure.  x4-x17 may be clobbered before SMCCC
+ * 1.2, so out lives on the stack.
+ */
+SYM_FUNC_START(emu_arm64_trng)
+	stp	x29, x30, [sp, #-32]!
+	str	x2, [sp, #16]
+	cmp	x1, #2
+	mov	x1, x0
+	movz	x0, #0x0053
+	movk	x0, #0xc400, lsl #16
+	mov	x2, xzr
+	mov	x3, xzr
+	b.eq	1f
+	hvc	#0
+	b	2f
+1:	smc	#0
+2:	ldr	x4, [sp, #16]
+	stp	x1, x2, [x4]
+	str	x3, [x4, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+SYM_FUNC_END(emu_arm64_trng)
+
+/*
  * Any exception is fatal: report it and reset.  The stack may be what
  * failed (an overflow into its guard page), so each vector starts from
  * the boot stack, unused once main() has moved to the real one.

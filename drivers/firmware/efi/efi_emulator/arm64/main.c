@@ -145,28 +145,41 @@ static bool rndr(u64 *v)
 	return ok;
 }
 
+/* EFI_RNG_PROTOCOL's source, if any: the CPU's RNDR, else the SMCCC TRNG. */
+static enum { RNG_NONE, RNG_RNDR, RNG_TRNG } rng_source;
+
+/* Up to 24 random bytes into v[]; how many, or 0 for none this time. */
+static size_t next_random(u64 v[3])
+{
+	if (rng_source == RNG_RNDR)
+		return rndr(&v[0]) ? sizeof(v[0]) : 0;
+	/* TRNG_RND64 fills x3, x2, x1 in that order: all 192 bits asked. */
+	return emu_arm64_trng(192, psci_conduit, v) >= 0 ? 3 * sizeof(v[0]) : 0;
+}
+
 /*
- * EFI_RNG_PROTOCOL's source: RNDR, retried a few times as the Arm ARM
- * allows it to fail now and then; a run of failures is a device error
- * the caller sees (the stub then boots without a seed).
+ * EFI_RNG_PROTOCOL's source: RNDR or the TRNG, retried a few times (RNDR
+ * may fail now and then, the TRNG answer NO_ENTROPY); a run of failures
+ * is a device error the caller sees (the stub then boots without a seed).
  */
 static efi_status_t get_random(void *buf, size_t len)
 {
 	u8 *p = buf;
-	size_t n;
+	size_t n, got = 0;
 	int tries;
-	u64 v;
+	u64 v[3];
 
 	while (len) {
-		for (tries = 0; tries < 16 && !rndr(&v); tries++)
+		for (tries = 0; tries < 16 && !(got = next_random(v)); tries++)
 			;
-		if (tries == 16)
+		if (!got)
 			return EFI_DEVICE_ERROR;
-		n = len < sizeof(v) ? len : sizeof(v);
-		memcpy(p, &v, n);
+		n = len < got ? len : got;
+		memcpy(p, v, n);
 		p += n;
 		len -= n;
 	}
+	memset(v, 0, sizeof(v));
 	return EFI_SUCCESS;
 }
 
@@ -219,7 +232,7 @@ static void exit_boot_services(struct emulator *e)
 		emu_arm64_show_map("console", con.base);
 }
 
-/* get_random is filled in when the CPU has RNDR. */
+/* get_random is filled in when there is a source (RNDR or the TRNG). */
 static struct emu_platform_ops arm64_ops = {
 	.write = con_write,
 	.sync_code = sync_code,
@@ -353,6 +366,11 @@ void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck)
 	param = p;
 	psci_conduit = p->psci_conduit;
 	if (have_rndr())
+		rng_source = RNG_RNDR;
+	else if (p->flags & EFI_EMULATOR_F_TRNG &&
+		 psci_conduit != EFI_EMULATOR_CONDUIT_NONE)
+		rng_source = RNG_TRNG;
+	if (rng_source != RNG_NONE)
 		arm64_ops.get_random = get_random;
 	emu_set_platform(&state, &arm64_ops);
 	/* The page table and MMU values are for one exception level. */
@@ -378,8 +396,10 @@ void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck)
 
 	emu_printf("efi-emu: starting a %llu byte PE image at EL%u\n",
 		   p->pe_size, p->entry_el);
-	emu_printf("efi-emu: EFI_RNG_PROTOCOL %s\n", arm64_ops.get_random ?
-		   "from RNDR" : "not offered: the CPU has no RNDR");
+	emu_printf("efi-emu: EFI_RNG_PROTOCOL %s\n",
+		   rng_source == RNG_RNDR ? "from RNDR" :
+		   rng_source == RNG_TRNG ? "from the SMCCC TRNG" :
+		   "not offered: the CPU has no RNDR, the firmware no SMCCC TRNG");
 	seed_memory_map(p);
 	/* A crash kernel's memory holds none of it. */
 	if (!(p->flags & EFI_EMULATOR_F_CRASH))
