@@ -409,6 +409,7 @@ static u64 uart_mmio_base(struct device *dev)
  */
 static bool console_is_live(u64 base)
 {
+#ifdef CONFIG_TTY
 	struct tty_driver *drv;
 	struct device *tty;
 	struct console *c;
@@ -434,6 +435,9 @@ static bool console_is_live(u64 base)
 	}
 	console_srcu_read_unlock(cookie);
 	return live;
+#else
+	return false;	/* no tty, no serial console */
+#endif
 }
 
 static void find_console(struct efi_emulator_earlycon *con)
