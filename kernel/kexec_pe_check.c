@@ -260,6 +260,25 @@ bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
 }
 
 /**
+ * kexec_pe_count_sections() - how many sections of this name a PE image has
+ * @buf:	the file, already accepted by kexec_pe_check()
+ * @len:	its size
+ * @machine:	the machine type this kernel serves
+ * @name:	section name, at most 8 characters
+ *
+ * Return: the number of sections of that name with data in the file.
+ */
+u32 kexec_pe_count_sections(const void *buf, unsigned long len, u16 machine,
+			    const char *name)
+{
+	struct emu_pe_info pe;
+
+	if (emu_pe_parse(buf, len, machine, &pe, NULL) != EFI_SUCCESS)
+		return 0;
+	return emu_pe_count_sections(buf, &pe, name);
+}
+
+/**
  * kexec_pe_utf16() - convert the command line for LoadOptions
  * @s:		UTF-8 command line
  * @len:	its length

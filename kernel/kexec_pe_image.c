@@ -15,6 +15,7 @@
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
 #include <linux/crash_reserve.h>
+#include <linux/ctype.h>
 #include <linux/efi.h>
 #include <linux/efi_emulator.h>
 #include <linux/err.h>
@@ -785,15 +786,41 @@ static int fill_cmdline(struct efi_emulator_param *p, u32 off, u32 room,
 }
 
 /*
+ * A command line that only selects a profile: "@N", alone or with the one
+ * space systemd-stub (257 and later) strips after it.
+ */
+static bool profile_only(const char *cmdline, unsigned long len, u32 *profile)
+{
+	unsigned long n = strnlen(cmdline, len), i;
+	u64 v = 0;
+
+	if (n < 2 || cmdline[0] != '@')
+		return false;
+	for (i = 1; i < n && isdigit(cmdline[i]); i++) {
+		v = v * 10 + cmdline[i] - '0';
+		if (v > U32_MAX)
+			return false;
+	}
+	if (i == 1 || (i < n && (cmdline[i] != ' ' || i + 1 != n)))
+		return false;
+	*profile = v;
+	return true;
+}
+
+/*
  * systemd-stub lets LoadOptions replace a UKI's .cmdline unless Secure
  * Boot is on.  Under lockdown the kernel stands where Secure Boot would:
  * the signed command line must be the one that boots, so a load that
  * passes another is refused now rather than silently overridden (or
  * silently ignored, had the emulator reported Secure Boot to the stub).
+ * Selecting one of the image's signed profiles ("@N") is no other command
+ * line: the stub honours it under Secure Boot too.
  */
 static int check_uki_cmdline(const char *kernel, unsigned long kernel_len,
 			     const char *cmdline, unsigned long cmdline_len)
 {
+	u32 profile, profiles;
+
 	if (!cmdline || !strnlen(cmdline, cmdline_len) ||
 	    !kexec_pe_has_section(kernel, kernel_len, IMAGE_FILE_MACHINE_ARM64,
 				  ".linux") ||
@@ -802,6 +829,16 @@ static int check_uki_cmdline(const char *kernel, unsigned long kernel_len,
 		return 0;
 	if (!security_locked_down(LOCKDOWN_KEXEC))
 		return 0;
+	if (profile_only(cmdline, cmdline_len, &profile)) {
+		profiles = kexec_pe_count_sections(kernel, kernel_len,
+						   IMAGE_FILE_MACHINE_ARM64,
+						   ".profile");
+		if (profile < profiles)
+			return 0;
+		pr_err("the kernel is locked down: this Unified Kernel Image has %u signed profiles, none is @%u\n",
+		       profiles, profile);
+		return -EPERM;
+	}
 	pr_err("the kernel is locked down: this Unified Kernel Image boots with its signed .cmdline, not another\n");
 	return -EPERM;
 }

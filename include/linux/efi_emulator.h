@@ -200,6 +200,8 @@ int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 		   u32 *image_size);
 bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
 			  const char *name);
+u32 kexec_pe_count_sections(const void *buf, unsigned long len, u16 machine,
+			    const char *name);
 int kexec_pe_check_map(const struct efi_emulator_param *param);
 int kexec_pe_check_revoked(const void *buf, unsigned long len, u16 machine);
 int kexec_pe_utf16(const char *s, size_t len, u16 *out, size_t *out_len);

@@ -17,7 +17,8 @@
 #                   with two profiles: profile 0 keeps the base .cmdline,
 #                   profile 1 (selected by "@1") has OUT/uki-profile1.cmdline;
 #                   .linux is Image, vmlinuz.efi, vmlinuz.efi
-#   OUT/signed/     (with -k) vmlinuz.efi, uki.efi and Image signed with
+#   OUT/signed/     (with -k) vmlinuz.efi, uki.efi, Image and (with -U)
+#                   uki257-profile.efi signed with
 #                   KEYDIR/key.pem and cert.pem by sbsign;
 #                   vmlinuz-tampered.efi: the signed vmlinuz.efi with one
 #                   byte of its signed content flipped; with -u as well,
@@ -170,7 +171,7 @@ fi
 if [ -n "$keys" ]; then
 	mkdir -p "$out/signed" "$out/signed.sum"
 	for f in vmlinuz.efi uki.efi Image vmlinuz-revoked.efi stub-alone.efi \
-		uki-revoked.efi; do
+		uki-revoked.efi uki257-profile.efi; do
 		src=$root/payloads/$f
 		[ -f "$src" ] || src=$out/$f
 		[ -f "$src" ] || continue

@@ -84,6 +84,7 @@ CASES=(
 	"kdump-uki-uefi       uefi   check_kdump"
 	"kdump-pe-min         direct check_kdump"
 	"sig-lockdown         direct check_sig"
+	"sig-profile-lockdown direct check_sig_profile"
 	"image-el2            direct check_kexec"
 	"pe-zboot-el2         direct check_pe_kexec"
 	"pe-zboot-uefi-el2    uefi   check_pe_kexec"
@@ -343,7 +344,7 @@ check_uki() {
 # 252 passes the .initrd alone.  Either way it is the stub that ran.
 check_extra_osrel() {
 	local want=none
-	[[ "$NAME" == *uki257* ]] && want=kexecpe
+	[[ "$NAME" == *uki257* || "$NAME" == *-profile-* ]] && want=kexecpe
 	expect "stage-2 /.extra/os-release: $want" \
 		test "$(marker extra-osrel)" = "$want"
 }
@@ -679,6 +680,24 @@ check_sig() {
 	expect "signed UKI loads" has "KEXECPE: sig signed/uki.efi loaded"
 	expect "signed Image loads" has "KEXECPE: sig signed/Image loaded"
 	check_pe_kexec "$1"
+}
+
+# A signed two-profile UKI under lockdown: "@1" boots profile 1 (its
+# signed .cmdline); a profile it lacks and a command line after "@1" are
+# refused with EPERM at load time.
+check_sig_profile() {
+	local c
+	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
+	for c in @2 "@1 x" @1x; do
+		expect "'$c' refused with EPERM" \
+			has "KEXECPE: sig profile '$c' kexec_file_load: errno=1 "
+	done
+	expect "dmesg: no profile @2" \
+		has "KEXECPE: dmesg: .*has 2 signed profiles, none is @2"
+	expect "dmesg: the signed .cmdline stays, twice" test "$(grep -c \
+		"KEXECPE: dmesg: .*locked down: this Unified Kernel Image boots with its signed .cmdline" \
+		<<<"$TEXT")" = 2
+	check_uki_profile "$1"
 }
 
 # Every malformed image in the guest's payloads/bad: ENOEXEC from the

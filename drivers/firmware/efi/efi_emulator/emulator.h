@@ -168,6 +168,8 @@ efi_status_t emu_pe_relocate(void *image, const struct emu_pe_info *pe,
 			     u64 new_base, const char **why);
 bool emu_pe_find_section(const void *file, const struct emu_pe_info *pe,
 			 const char *name, u32 *offset, u32 *size);
+u32 emu_pe_count_sections(const void *file, const struct emu_pe_info *pe,
+			  const char *name);
 const char *emu_pe_linux_kind(const void *file, u64 size, u16 machine,
 			      const char **why);
 void emu_pe_section(const void *file, const struct emu_pe_info *pe, u32 i,

@@ -144,6 +144,35 @@ bool emu_pe_find_section(const void *file, const struct emu_pe_info *pe,
 }
 
 /**
+ * emu_pe_count_sections() - how many sections of a name have file data
+ * @file:	the image, as emu_pe_parse() checked it
+ * @pe:		what emu_pe_parse() found
+ * @name:	section name, at most 8 characters
+ *
+ * A UKI of systemd-stub 257 and later repeats .profile, once per profile.
+ *
+ * Return: the number of such sections.
+ */
+u32 emu_pe_count_sections(const void *file, const struct emu_pe_info *pe,
+			  const char *name)
+{
+	struct section_header sh;
+	size_t len = strlen(name);
+	u32 i, n = 0;
+
+	if (len > sizeof(sh.name))
+		return 0;
+	for (i = 0; i < pe->nr_sections; i++) {
+		read_section(file, pe, i, &sh);
+		if (!memcmp(sh.name, name, len) &&
+		    (len == sizeof(sh.name) || !sh.name[len]) &&
+		    sh.raw_data_size)
+			n++;
+	}
+	return n;
+}
+
+/**
  * emu_pe_section() - where a section goes and what it may do
  * @file:	the image, as emu_pe_parse() checked it
  * @pe:		what emu_pe_parse() found

@@ -437,6 +437,44 @@ static efi_status_t load(const struct pb_spec *s, struct emu_pe_info *pe,
 	return st;
 }
 
+/* A two-profile UKI repeats .profile: each with file data counts once. */
+TEST(count_sections_by_exact_name)
+{
+	struct emu_pe_info pe;
+	const char *why;
+	struct pb_spec s;
+	uint8_t *f;
+	size_t size;
+
+	pb_default(&s);
+	memcpy(s.sect[0].name, ".profile", 8);
+	s.sect[2] = s.sect[1];
+	s.sect[1] = (struct pb_section){ ".profile", 0x3000, 0x10, 0x200,
+					 0x600, 0, 0x11 };
+	s.sect[2].rva = 0x4000;
+	s.sect[2].file_off = 0x800;
+	s.reloc_rva = 0x4000;
+	s.image_size = 0x5000;
+	s.nr_sections = s.nr_sect = 3;
+	s.file_size = 0xa00;
+	f = pb_build(&s, &size);
+	ASSERT_EQ(EFI_SUCCESS, emu_pe_parse(f, size, ARM64, &pe, &why)) {
+		TH_LOG("refused: '%s'", why);
+	}
+	EXPECT_EQ(2, emu_pe_count_sections(f, &pe, ".profile"));
+	EXPECT_EQ(1, emu_pe_count_sections(f, &pe, ".reloc"));
+	EXPECT_EQ(0, emu_pe_count_sections(f, &pe, ".prof"));
+	EXPECT_EQ(0, emu_pe_count_sections(f, &pe, ".profile1"));
+	free(f);
+
+	/* Without file data (BSS-like) it is no profile. */
+	s.sect[1].raw_size = 0;
+	f = pb_build(&s, &size);
+	ASSERT_EQ(EFI_SUCCESS, emu_pe_parse(f, size, ARM64, &pe, &why));
+	EXPECT_EQ(1, emu_pe_count_sections(f, &pe, ".profile"));
+	free(f);
+}
+
 TEST(load_copies_headers_sections_and_zeroes_the_rest)
 {
 	struct emu_pe_info pe;
