@@ -438,9 +438,14 @@ static efi_status_t walk_relocs(struct reloc_src *src, u64 delta, bool apply,
 				    pe->image_size)
 					return refuse(why, EFI_LOAD_ERROR,
 						      "relocation target outside the image");
+				at = page + (entry & 0xfff);
+				/* Patching the table would change the walk. */
+				if ((u64)at + 8 > pe->reloc_rva &&
+				    at < (u64)pe->reloc_rva + pe->reloc_size)
+					return refuse(why, EFI_LOAD_ERROR,
+						      "relocation target inside the relocation table");
 				if (!apply)
 					break;
-				at = page + (entry & 0xfff);
 				memcpy(&v, src->image + at, 8);
 				v += delta;
 				memcpy(src->image + at, &v, 8);

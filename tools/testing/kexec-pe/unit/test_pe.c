@@ -690,8 +690,20 @@ TEST(relocate_refuses_block_past_directory)
 
 TEST(relocate_refuses_target_past_image)
 {
-	RELOC_REFUSED(s.reloc_page = 0x3ff8 & ~0xfff; s.relocs[1] =
-		      (10 << 12) | 0xffc, EFI_LOAD_ERROR, "target outside");
+	RELOC_REFUSED(s.reloc_page = 0x3ff8 & ~0xfff; s.relocs[0] = 0;
+		      s.relocs[1] = (10 << 12) | 0xffc, EFI_LOAD_ERROR,
+		      "target outside");
+}
+
+/*
+ * A DIR64 entry that patches the table itself: applying it would change
+ * the blocks still to be walked (found by the fuzzer: the check passed,
+ * the apply pass then read a patched block size).
+ */
+TEST(relocate_refuses_target_in_the_table)
+{
+	RELOC_REFUSED(s.reloc_page = 0x3000; s.relocs[0] = (10 << 12) | 0x004,
+		      EFI_LOAD_ERROR, "inside the relocation table");
 }
 
 /* ---- which Linux boot image a file is (emu_pe_linux_kind()) ---------- */
