@@ -444,6 +444,24 @@ struct efi_smbios_protocol {
 	EFI_GUID(0x03583ff6, 0xcb36, 0x4940, 0x94, 0x7e, 0xb9, 0xb3, 0x9f, \
 		 0x4a, 0xfa, 0xf7)
 
+/* EFI_DT_FIXUP_PROTOCOL (EBBR 2.1, 3.1.2; U-Boot efi_dt_fixup.h) */
+typedef struct efi_dt_fixup_protocol efi_dt_fixup_protocol_t;
+
+struct efi_dt_fixup_protocol {
+	u64 revision;
+	efi_status_t (*fixup)(efi_dt_fixup_protocol_t *this, void *fdt,
+			      unsigned long *buffer_size, u32 flags);
+};
+
+#define EFI_DT_FIXUP_PROTOCOL_GUID                                         \
+	EFI_GUID(0xe617d64c, 0xfe08, 0x46da, 0xf4, 0xdc, 0xbb, 0xd5, 0x87, \
+		 0x0c, 0x73, 0x00)
+#define EFI_DT_FIXUP_PROTOCOL_REVISION	0x00010000
+#define EFI_DT_APPLY_FIXUPS		0x00000001
+#define EFI_DT_RESERVE_MEMORY		0x00000002
+#define EFI_DT_INSTALL_TABLE		0x00000004
+#define EFI_DT_ALL			0x00000007
+
 #define EFI_RNG_ALGORITHM_RAW                                              \
 	EFI_GUID(0xe43176d7, 0xb6e8, 0x4827, 0xb7, 0x84, 0x7f, 0xfd, 0xc4, \
 		 0xb6, 0x85, 0x61)

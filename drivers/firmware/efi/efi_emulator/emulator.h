@@ -27,6 +27,9 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+void *memchr(const void *s, int c, size_t n);
+size_t strnlen(const char *s, size_t max);
+char *strrchr(const char *s, int c);
 #elif defined(__KERNEL__)
 /* pe.c and lib.c are also built into the kernel (kernel/kexec_pe_check.c). */
 #include <linux/string.h>
@@ -343,6 +346,7 @@ void emu_protect_image(u64 base, u64 pages, const void *file,
 efi_status_t emu_install_memattr(struct emulator *e);
 void emu_memattr_report(struct emulator *e);
 efi_status_t emu_install_smbios(struct emulator *e);
+efi_status_t emu_install_dt_fixup(struct emulator *e);
 
 /*
  * What the host of the emulator supplies: the kexec reboot path, the unit
@@ -466,6 +470,11 @@ struct emulator {
 		u64 base;
 		u32 size;
 	} smbios;
+	/* EFI_DT_FIXUP_PROTOCOL with the host's DT (dt_fixup.c) */
+	struct {
+		efi_dt_fixup_protocol_t proto;
+		const void *host;
+	} dt;
 	/* runtime services handed on (systab.c) */
 	struct {
 		u64 base; /* the block holding the system table */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <linux/pe.h>
+#include <libfdt.h>
 #include "emulator.h"
 #include "pe_builder.h"
 #include "kselftest_harness.h"
@@ -602,6 +603,157 @@ TEST_F(boot, smbios_protocol)
 	handle = 0xfffe;
 	ASSERT_EQ(EFI_SUCCESS, sm->get_next(sm, &handle, &type, &rec, NULL));
 	EXPECT_EQ(EFI_NOT_FOUND, sm->get_next(sm, &handle, &type, &rec, NULL));
+}
+
+static const void *chosen_prop(const void *fdt, const char *name, int *len)
+{
+	int node = fdt_path_offset(fdt, "/chosen");
+
+	return node < 0 ? NULL : fdt_getprop(fdt, node, name, len);
+}
+
+/*
+ * EFI_DT_FIXUP_PROTOCOL: offered once the host's DT is a configuration
+ * table; APPLY_FIXUPS asks for room first, then carries the host's /chosen
+ * kdump, IMA and seed properties into the payload's DT and removes stale
+ * ones; RESERVE_MEMORY takes the DT's reserved ranges out of free memory;
+ * INSTALL_TABLE installs it.
+ */
+TEST_F(boot, dt_fixup_protocol)
+{
+	static const u8 core[16] = { 0, 0, 0, 0, 0x50, 0, 0, 0,
+				     0, 0, 0, 0, 0, 0, 0x10, 0 };
+	efi_guid_t dtb = DEVICE_TREE_GUID, proto = EFI_DT_FIXUP_PROTOCOL_GUID;
+	u8 *ram = self->ram, *host = ram + 0x10000;
+	efi_physical_addr_t addr = 0;
+	efi_dt_fixup_protocol_t *dt;
+	unsigned long size;
+	const void *val;
+	void *pdt;
+	int len, node, child;
+
+	ASSERT_EQ(0, fdt_create_empty_tree(host, 4096));
+	node = fdt_add_subnode(host, 0, "chosen");
+	ASSERT_LE(0, node);
+	ASSERT_EQ(0, fdt_setprop(host, node, "linux,elfcorehdr", core,
+				 sizeof(core)));
+	ASSERT_EQ(0, fdt_setprop_u64(host, node, "kaslr-seed", 0x1234));
+	ASSERT_EQ(0, fdt_setprop(host, node, "linux,booted-from-kexec", NULL,
+				 0));
+	ASSERT_EQ(0, fdt_setprop_string(host, node, "bootargs", "host"));
+
+	/* No DT handed over: nothing offered. */
+	ASSERT_EQ(EFI_SUCCESS, emu_install_dt_fixup(&self->e));
+	EXPECT_EQ(EFI_NOT_FOUND, self->bs->locate_protocol(&proto, NULL,
+							   (void **)&dt));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->install_configuration_table(&dtb,
+								     host));
+	ASSERT_EQ(EFI_SUCCESS, emu_install_dt_fixup(&self->e));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->locate_protocol(&proto, NULL,
+							 (void **)&dt));
+	EXPECT_EQ(EFI_DT_FIXUP_PROTOCOL_REVISION, dt->revision);
+
+	/* A UKI's DT: a stale kdump property, its own bootargs and model. */
+	ASSERT_EQ(EFI_SUCCESS, self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
+							EFI_LOADER_DATA, 1,
+							&addr));
+	pdt = emu_ptr(addr);
+	ASSERT_EQ(0, fdt_create_empty_tree(pdt, 512));
+	ASSERT_EQ(0, fdt_setprop_string(pdt, 0, "model", "uki"));
+	node = fdt_add_subnode(pdt, 0, "chosen");
+	ASSERT_LE(0, node);
+	ASSERT_EQ(0, fdt_setprop_u64(pdt, node, "linux,usable-memory-range",
+				     7));
+	ASSERT_EQ(0, fdt_setprop_string(pdt, node, "bootargs", "uki"));
+	ASSERT_EQ(0, fdt_pack(pdt));
+
+	size = 4096;
+	EXPECT_EQ(EFI_INVALID_PARAMETER, dt->fixup(NULL, pdt, &size,
+						   EFI_DT_APPLY_FIXUPS));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, dt->fixup(dt, NULL, &size,
+						   EFI_DT_APPLY_FIXUPS));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, dt->fixup(dt, pdt, NULL,
+						   EFI_DT_APPLY_FIXUPS));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, dt->fixup(dt, pdt, &size, 0));
+	EXPECT_EQ(EFI_INVALID_PARAMETER, dt->fixup(dt, pdt, &size, 8));
+	((u8 *)pdt)[0] ^= 0xff;
+	EXPECT_EQ(EFI_INVALID_PARAMETER, dt->fixup(dt, pdt, &size,
+						   EFI_DT_APPLY_FIXUPS));
+	((u8 *)pdt)[0] ^= 0xff;
+
+	/* Too small: the size it needs comes back, the DT is untouched. */
+	size = fdt_totalsize(pdt);
+	EXPECT_EQ(EFI_BUFFER_TOO_SMALL, dt->fixup(dt, pdt, &size,
+						  EFI_DT_APPLY_FIXUPS));
+	EXPECT_LT(fdt_totalsize(pdt), size);
+	EXPECT_GE(4096, size);
+	EXPECT_EQ(NULL, chosen_prop(pdt, "kaslr-seed", NULL));
+	ASSERT_EQ(EFI_SUCCESS, dt->fixup(dt, pdt, &size, EFI_DT_APPLY_FIXUPS));
+	EXPECT_EQ(size, fdt_totalsize(pdt));
+	val = chosen_prop(pdt, "linux,elfcorehdr", &len);
+	ASSERT_NE(NULL, val);
+	ASSERT_EQ(sizeof(core), len);
+	EXPECT_EQ(0, memcmp(core, val, len));
+	val = chosen_prop(pdt, "kaslr-seed", &len);
+	ASSERT_NE(NULL, val);
+	EXPECT_EQ(8, len);
+	EXPECT_NE(NULL, chosen_prop(pdt, "linux,booted-from-kexec", &len));
+	EXPECT_EQ(NULL, chosen_prop(pdt, "linux,usable-memory-range", NULL));
+	EXPECT_EQ(NULL, chosen_prop(pdt, "rng-seed", NULL));
+	EXPECT_STREQ("uki", chosen_prop(pdt, "bootargs", NULL));
+	EXPECT_STREQ("uki", fdt_getprop(pdt, 0, "model", NULL));
+
+	/* A DT without /chosen gets one. */
+	ASSERT_EQ(0, fdt_create_empty_tree(pdt, 4096));
+	size = 4096;
+	ASSERT_EQ(EFI_SUCCESS, dt->fixup(dt, pdt, &size, EFI_DT_APPLY_FIXUPS));
+	EXPECT_NE(NULL, chosen_prop(pdt, "linux,elfcorehdr", NULL));
+
+	/* Reserved ranges: /memreserve/, no-map, reusable, disabled. */
+	ASSERT_EQ(0, fdt_create_empty_tree(pdt, 4096));
+	ASSERT_EQ(0, fdt_add_mem_rsv(pdt, emu_addr(ram + 0x100000), 0x2000));
+	node = fdt_add_subnode(pdt, 0, "reserved-memory");
+	ASSERT_LE(0, node);
+	ASSERT_EQ(0, fdt_setprop_u32(pdt, node, "#address-cells", 2));
+	ASSERT_EQ(0, fdt_setprop_u32(pdt, node, "#size-cells", 2));
+	child = fdt_add_subnode(pdt, node, "nomap");
+	ASSERT_EQ(0, fdt_setprop_u64(pdt, child, "reg",
+				     emu_addr(ram + 0x200000)));
+	ASSERT_EQ(0, fdt_appendprop_u64(pdt, child, "reg", 0x3000));
+	ASSERT_EQ(0, fdt_setprop(pdt, child, "no-map", NULL, 0));
+	child = fdt_add_subnode(pdt, node, "reusable");
+	ASSERT_EQ(0, fdt_setprop_u64(pdt, child, "reg",
+				     emu_addr(ram + 0x300000)));
+	ASSERT_EQ(0, fdt_appendprop_u64(pdt, child, "reg", 0x1000));
+	child = fdt_add_subnode(pdt, node, "off");
+	ASSERT_EQ(0, fdt_setprop_u64(pdt, child, "reg",
+				     emu_addr(ram + 0x400000)));
+	ASSERT_EQ(0, fdt_appendprop_u64(pdt, child, "reg", 0x1000));
+	ASSERT_EQ(0, fdt_setprop_string(pdt, child, "status", "disabled"));
+	ASSERT_EQ(EFI_CONVENTIONAL_MEMORY,
+		  emu_mem_type_at(&self->e.mem, emu_addr(ram + 0x200000)));
+	ASSERT_EQ(EFI_SUCCESS, dt->fixup(dt, pdt, &size,
+					 EFI_DT_RESERVE_MEMORY));
+	EXPECT_EQ(EFI_RESERVED_TYPE,
+		  emu_mem_type_at(&self->e.mem, emu_addr(ram + 0x101000)));
+	EXPECT_EQ(EFI_RESERVED_TYPE,
+		  emu_mem_type_at(&self->e.mem, emu_addr(ram + 0x202000)));
+	EXPECT_EQ(EFI_CONVENTIONAL_MEMORY,
+		  emu_mem_type_at(&self->e.mem, emu_addr(ram + 0x203000)));
+	EXPECT_EQ(EFI_BOOT_SERVICES_DATA,
+		  emu_mem_type_at(&self->e.mem, emu_addr(ram + 0x300000)));
+	EXPECT_EQ(EFI_CONVENTIONAL_MEMORY,
+		  emu_mem_type_at(&self->e.mem, emu_addr(ram + 0x400000)));
+	addr = emu_addr(ram + 0x200000);
+	EXPECT_NE(EFI_SUCCESS, self->bs->allocate_pages(EFI_ALLOCATE_ADDRESS,
+							EFI_LOADER_DATA, 1,
+							&addr));
+
+	/* INSTALL_TABLE: the payload's DT becomes the table. */
+	ASSERT_EQ(EFI_SUCCESS, dt->fixup(dt, pdt, &size, EFI_DT_INSTALL_TABLE));
+	for (len = 0; len < self->st->nr_tables; len++)
+		if (emu_guid_eq(&self->e.tables[len].guid, &dtb))
+			EXPECT_EQ(pdt, self->e.tables[len].table);
 }
 
 TEST_F(boot, exit_boot_services_needs_current_key)

@@ -429,6 +429,9 @@ static void __noreturn run_payload(struct efi_emulator_param *p)
 	status = emu_install_smbios(&state);
 	if (status != EFI_SUCCESS)
 		fatal("cannot install the SMBIOS protocol", status);
+	status = emu_install_dt_fixup(&state);
+	if (status != EFI_SUCCESS)
+		fatal("cannot install the DT fixup protocol", status);
 	status = emu_install_initrd(&state, p->initrd_base, p->initrd_size);
 	if (status != EFI_SUCCESS)
 		fatal("cannot install the initrd", status);
