@@ -59,6 +59,8 @@ GUEST    := $(B)/guest
 STUB     := $(B)/arm64-root/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 # systemd-stub 257, from Debian 13 (trixie), through apt-trixie/.
 STUB257  := $(B)/arm64-root-trixie/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
+# Debian's own signed arm64 kernel (trixie), as Debian ships it.
+DEBKERNEL := $(B)/debian-kernel/vmlinuz
 STAMP    := $(B)/stamps
 
 export B
@@ -194,20 +196,28 @@ $(STAMP)/debs-trixie: mk/deps.sh | $(STAMP)/deps
 	for d in $(B)/debs-trixie/*.deb; do dpkg -x $$d $(B)/arm64-root-trixie; done
 	@mkdir -p $(@D) && touch $@
 
+# The kernel package linux-image-arm64 names; DIR/version records which.
+$(STAMP)/debian-kernel: mk/deps.sh | $(STAMP)/deps
+	rm -rf $(B)/debian-kernel
+	SUITE=trixie mk/deps.sh kernel $(B)/debian-kernel linux-image-arm64
+	@mkdir -p $(@D) && touch $@
+
 $(GUEST)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
 	@mkdir -p $(@D)
 	$(CROSS)gcc -static -Os -Wall -Wextra -o $@ $<
 
 # Runs every time after the kernel; mkguest.sh only rewrites the archives
 # when their content changed.
-guest: kernel $(STAMP)/debs $(STAMP)/debs-trixie $(KEXEC) $(GUEST)/kexec-file-load
+guest: kernel $(STAMP)/debs $(STAMP)/debs-trixie $(STAMP)/debian-kernel \
+	$(KEXEC) $(GUEST)/kexec-file-load
 	@rm -rf $(GUEST)/bad
 	$(TDIR)/mkbadpe.py $(ZBOOT) $(GUEST)/bad
 	@cp $(ZBOOTZ) $(GUEST)/vmlinuz-zstd.efi
 	@cp $(ZBOOT16K) $(GUEST)/vmlinuz-16k.efi
 	@cp $(ZBOOT64K) $(GUEST)/vmlinuz-64k.efi
 	@cp $(ZBOOT61) $(GUEST)/vmlinuz-61.efi
-	$(TDIR)/mkguest.sh -u $(STUB) -U $(STUB257) -k $(KEYS) $(GUEST) \
+	$(TDIR)/mkguest.sh -u $(STUB) -U $(STUB257) -k $(KEYS) \
+		-D $(DEBKERNEL) $(GUEST) \
 		$(B)/arm64-root/bin/busybox $(KEXEC) \
 		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) \
 		$(GUEST)/vmlinuz-zstd.efi $(GUEST)/vmlinuz-16k.efi \

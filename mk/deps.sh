@@ -8,6 +8,10 @@
 # Usage: mk/deps.sh host            install missing host packages (as root)
 #        mk/deps.sh debs DIR PKG... download PKG:arm64 .debs into DIR
 #        mk/deps.sh source DIR PKG  fetch and unpack Debian source PKG in DIR
+#        mk/deps.sh kernel DIR META the arm64 kernel image package META (e.g.
+#                                   linux-image-arm64) depends on: its
+#                                   /boot/vmlinuz-* as DIR/vmlinuz, the
+#                                   package name and version in DIR/version
 #
 # SUITE=trixie (or another suite of the host's Debian mirror) makes debs and
 # source take packages from that suite only, through a configuration of its
@@ -104,11 +108,35 @@ source() {
 		dpkg-source --no-check -x ./*.dsc src >/dev/null)
 }
 
+# apt-get download checks the .deb against the signed Packages index.
+kernel() {
+	local dir=$1 meta=$2 pkg
+	private_apt
+	pkg=$(APT_CONFIG="$APTDIR/apt.conf" apt-cache depends "$meta" |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n 1)
+	if [ -z "$pkg" ]; then
+		log "$meta depends on no linux-image package"
+		exit 1
+	fi
+	mkdir -p "$dir/deb"
+	(cd "$dir/deb" && APT_CONFIG="$APTDIR/apt.conf" \
+		apt-get download -qq "$pkg")
+	dpkg-deb --fsys-tarfile "$dir"/deb/*.deb |
+		tar -x -C "$dir/deb" --wildcards './boot/vmlinuz-*'
+	mv "$dir"/deb/boot/vmlinuz-* "$dir/vmlinuz"
+	echo "$(dpkg-deb --show --showformat '${Package} ${Version}' \
+		"$dir"/deb/*.deb) sha256:$(sha256sum <"$dir"/deb/*.deb |
+		cut -d' ' -f1)" >"$dir/version"
+	rm -rf "$dir/deb"
+	log "$(cat "$dir/version")"
+}
+
 cmd=${1:-host}
 shift || true
 case "$cmd" in
 host) host ;;
 debs) debs "$@" ;;
 source) source "$@" ;;
+kernel) kernel "$@" ;;
 *) log "unknown command $cmd"; exit 2 ;;
 esac

@@ -27,22 +27,30 @@
 #                   vmlinuz-revoked.efi payload (which the first kernel's
 #                   blacklist revokes) that image and uki-revoked.efi, a
 #                   UKI whose .linux it is
+#   OUT/guest-debian.cpio (with -D, -u and -U)
+#                   guest.cpio plus /payloads/debian: VMLINUZ (Debian's
+#                   signed kernel) and uki.efi, uki257.efi, UKIs of it
+#                   from STUB and STUB257 with the .initrd and .cmdline of
+#                   OUT/uki.efi; an archive of its own (three times 37 MB)
+#                   so that only the cases which boot it pay for it
 # Archives are replaced only when their content changed, so a rerun with
 # nothing new leaves them (and whatever depends on them) alone.
 #
-# Usage: mkguest.sh [-u STUB] [-U STUB257] [-k KEYDIR] OUT BUSYBOX KEXEC
+# Usage: mkguest.sh [-u STUB] [-U STUB257] [-k KEYDIR] [-D VMLINUZ] OUT
+#                   BUSYBOX KEXEC
 #                   KEXEC_FILE_LOAD
 #                   PAYLOAD...
 #   A directory among the payloads is copied whole (e.g. the malformed
 #   images of pe-bad-input).
 set -euo pipefail
 
-stub= stub257= keys=
+stub= stub257= keys= debian=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-u) stub=$2 ;;
 	-U) stub257=$2 ;;
 	-k) keys=$2 ;;
+	-D) debian=$2 ;;
 	*) break ;;
 	esac
 	shift 2
@@ -65,7 +73,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,payloads}
 cp "$busybox" "$root/bin/busybox"
 for applet in sh mount poweroff cat echo sleep cpio find rm mkdir head \
-	dmesg grep sed ls od hexdump basename wc chmod tr; do
+	dmesg grep sed ls od hexdump basename wc chmod tr uname; do
 	ln -s busybox "$root/bin/$applet"
 done
 "${STRIP:-aarch64-linux-gnu-strip}" -o "$root/sbin/kexec" "$kexec"
@@ -201,3 +209,26 @@ fi
 cp "$out/base.cpio" "$root/payloads/base.cpio"
 mkcpio "$root" "$out/guest.cpio"
 ls -l "$out/base.cpio" "$out/guest.cpio"
+
+# Built again only when an input changed: the UKIs take objcopy a while.
+if [ -n "$debian" ] && [ -n "$stub" ] && [ -n "$stub257" ]; then
+	d=$out/debian
+	sum=$(cat "$debian" "$stub" "$stub257" "$u/initrd" "$out/uki.cmdline" \
+		"$u/os-release" "$here/mkuki.sh" "$out/guest.cpio" | sha256sum)
+	if ! [ -s "$out/guest-debian.cpio" ] ||
+		[ "$(cat "$d.sum" 2>/dev/null)" != "$sum" ]; then
+		rm -rf "$d" "$out/guest-debian.cpio"
+		mkdir -p "$d/payloads/debian"
+		cp "$debian" "$d/payloads/debian/vmlinuz"
+		for k in uki.efi="$stub" uki257.efi="$stub257"; do
+			"$here/mkuki.sh" "$d/payloads/debian/${k%%=*}" "${k#*=}" \
+				.osrel="$u/os-release" .cmdline="$out/uki.cmdline" \
+				.linux="$debian" .initrd="$u/initrd"
+		done
+		mkcpio "$d" "$out/debian.cpio"
+		cat "$out/guest.cpio" "$out/debian.cpio" >"$out/guest-debian.cpio"
+		rm -rf "$d" "$out/debian.cpio"
+		echo "$sum" >"$d.sum"
+	fi
+	ls -l "$out/guest-debian.cpio"
+fi

@@ -120,6 +120,8 @@ CASES=(
 	"pe-64k-uefi          uefi   check_pe_kexec"
 	"pe-64k-first-direct  direct check_pe_kexec"
 	"kdump-pe-64k-first-direct direct check_kdump"
+	"debian-uki-direct    direct check_debian_uki"
+	"debian-uki257-uefi   uefi   check_debian_uki"
 )
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
@@ -700,6 +702,24 @@ check_sig_profile() {
 	check_uki_profile "$1"
 }
 
+# debian-* cases: Debian's signed kernel, loaded as it is, is taken by the
+# Image loader and no other; its UKI (systemd-stub 252 or 257) boots it
+# through the PE path with the UKI's .cmdline and .initrd.
+check_debian_uki() {
+	local rel
+	rel=$(sed 's/^linux-image-\([^ ]*\) .*/\1/' "$BUILD/debian-kernel/version")
+	expect "Debian's vmlinuz loads" \
+		has "KEXECPE: debian-image kexec_file_load: ok"
+	expect "the Image loader took it" \
+		has "KEXECPE: dmesg: .*kexec_file\\(Image\\): Loaded kernel at"
+	expect "the PE loader did not" \
+		eval '! has "KEXECPE: dmesg: .*kexec_file\\(PE\\)"'
+	expect "stage 2 runs Debian's $rel" test "$(sed -n \
+		'/KEXECPE: stage=2/,$s/.*KEXECPE: release=//p' <<<"$TEXT" |
+		head -n 1)" = "$rel"
+	check_uki "$1"
+}
+
 # Every malformed image in the guest's payloads/bad: ENOEXEC from the
 # syscall, a failure from kexec-tools, the reason in dmesg, no oops.
 check_bad_input() {
@@ -814,7 +834,9 @@ reserved_dtb() {
 }
 
 run_qemu() {
-	local mode=$1 kernel append fw=()
+	local mode=$1 kernel append fw=() initrd=$GUEST
+	# debian-* cases: the guest with Debian's kernel and its UKIs.
+	[[ "$NAME" == debian-* ]] && initrd=$BUILD/guest/guest-debian.cpio
 	append="console=ttyAMA0 panic=-1 kexecpe.test=$NAME"
 	# -quiet- cases: the first kernel has no console at all.
 	[[ "$NAME" == *-quiet-* ]] &&
@@ -863,7 +885,7 @@ run_qemu() {
 	[[ "$NAME" == *-a57-* ]] && cpu=cortex-a57
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$cpu" -smp "$SMP" \
 		-m "$MEM" -display none -monitor none -serial stdio -nic none \
-		-no-reboot "${fw[@]}" -kernel "$kernel" -initrd "$GUEST" \
+		-no-reboot "${fw[@]}" -kernel "$kernel" -initrd "$initrd" \
 		-append "$append" </dev/null 2>&1 | stamp
 	local rc=${PIPESTATUS[0]}
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-exit rc=$rc" >>"$LOG"
