@@ -12,11 +12,14 @@
 #                   base.cpio plus a token file; .cmdline boots stage 2.
 #                   OUT/uki.cmdline and OUT/uki.itoken keep what the tests
 #                   expect; the tokens are made once per build directory.
-#   OUT/uki257.efi, OUT/uki257-zboot.efi, OUT/uki257-profile.efi (with -U)
-#                   the same UKIs from systemd-stub STUB257 (257), and one
+#   OUT/uki257.efi, OUT/uki257-zboot.efi, OUT/uki257-profile.efi,
+#   OUT/uki257-dtb.efi (with -U)
+#                   the same UKIs from systemd-stub STUB257 (257), one
 #                   with two profiles: profile 0 keeps the base .cmdline,
-#                   profile 1 (selected by "@1") has OUT/uki-profile1.cmdline;
-#                   .linux is Image, vmlinuz.efi, vmlinuz.efi
+#                   profile 1 (selected by "@1") has OUT/uki-profile1.cmdline,
+#                   and one with a .dtb: QEMU's virt DT (for $CPU, $SMP,
+#                   $MEM) with the model "kexecpe-uki-dtb";
+#                   .linux is Image, vmlinuz.efi, vmlinuz.efi, Image
 #   OUT/signed/     (with -k) vmlinuz.efi, uki.efi, Image and (with -U)
 #                   uki257-profile.efi signed with
 #                   KEYDIR/key.pem and cert.pem by sbsign;
@@ -155,12 +158,19 @@ if [ -n "$stub" ]; then
 			>"$out/uki-profile1.cmdline"
 		printf 'ID=default\n' >"$u/profile0"
 		printf 'ID=one\nTITLE="profile one"\n' >"$u/profile1"
+		# QEMU's own DT of the test machine, its model renamed so
+		# that stage 2 can tell it booted with this one.
+		"${QEMU:-qemu-system-aarch64}" -M virt,dtb-randomness=off,dumpdtb="$u/virt.dtb" \
+			-cpu "${CPU:-max,pauth-impdef=on}" -smp "${SMP:-2}" -m "${MEM:-1G}" \
+			-display none -nic none >/dev/null 2>&1
+		fdtput -t s "$u/virt.dtb" / model "kexecpe-uki-dtb"
 		for k in uki257.efi=Image uki257-zboot.efi=vmlinuz.efi \
-			uki257-profile.efi=vmlinuz.efi; do
+			uki257-profile.efi=vmlinuz.efi uki257-dtb.efi=Image; do
 			prof=()
 			[[ "$k" == *-profile* ]] &&
 				prof=(.profile="$u/profile0" .profile="$u/profile1"
 					.cmdline="$out/uki-profile1.cmdline")
+			[[ "$k" == *-dtb* ]] && prof=(.dtb="$u/virt.dtb")
 			"$here/mkuki.sh" "$root/payloads/${k%=*}" "$stub257" \
 				.osrel="$u/os-release" .cmdline="$out/uki.cmdline" \
 				.linux="$root/payloads/${k#*=}" .initrd="$u/initrd" \

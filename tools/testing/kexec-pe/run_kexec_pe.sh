@@ -113,6 +113,8 @@ CASES=(
 	"uki257-zboot-uefi-sys uefi  check_uki"
 	"uki257-profile-direct direct check_uki_profile"
 	"kdump-uki257-direct  direct check_kdump"
+	"uki257-dtb-direct    direct check_uki_dtb"
+	"kdump-uki257-dtb-direct direct check_uki_dtb"
 	"pe-61-direct         direct check_pe_kexec"
 	"pe-61-uefi           uefi   check_pe_kexec"
 	"pe-16k-direct        direct check_pe_kexec"
@@ -357,6 +359,21 @@ check_uki_profile() {
 	WANT_TEST=uki-profile1 \
 		WANT_CMDLINE=$(cat "$BUILD/guest/uki-profile1.cmdline") \
 		check_uki "$1"
+}
+
+# A UKI of 257 with a .dtb: the stub installs it in place of the DT the
+# loader made, after EFI_DT_FIXUP_PROTOCOL put the loader's /chosen
+# properties into it.  The next kernel (as a crash kernel: with
+# /proc/vmcore, which needs linux,elfcorehdr) runs on the UKI's DT.
+check_uki_dtb() {
+	expect "stage 2 runs on the UKI's DT" test "$(sed -n \
+		'/KEXECPE: stage=2/,$s/.*KEXECPE: dt-model=//p' <<<"$TEXT" |
+		head -n 1)" = kexecpe-uki-dtb
+	expect "stage 1 did not" has "KEXECPE: dt-model=linux,dummy-virt"
+	case "$NAME" in
+	kdump-*) check_kdump "$1" ;;
+	*) check_uki "$1" ;;
+	esac
 }
 
 # kexec --append with a UKI: without Secure Boot, systemd-stub (252) takes
