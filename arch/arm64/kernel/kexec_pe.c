@@ -27,7 +27,9 @@
 #include <linux/acpi.h>
 #include <linux/amba/bus.h>
 #include <linux/arm-smccc.h>
+#include <linux/cacheflush.h>
 #include <linux/console.h>
+#include <linux/cpufeature.h>
 #include <linux/efi.h>
 #include <linux/efi_emulator.h>
 #include <linux/kexec.h>
@@ -41,9 +43,6 @@
 #include <linux/tty_driver.h>
 #include <linux/vmalloc.h>
 #include <asm/archrandom.h>
-#include <asm/cacheflush.h>
-#include <asm/cpufeature.h>
-#include <asm/kexec.h>
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
 #include <asm/virt.h>

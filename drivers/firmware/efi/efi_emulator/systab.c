@@ -94,6 +94,15 @@ static efi_status_t svam_refused(void)
 	return EFI_UNSUPPORTED;
 }
 
+/* A runtime region the payload maps elsewhere than the first boot did. */
+static efi_status_t svam_moved(u64 pa, u64 va, u64 was)
+{
+	emu_printf("efi-emu: SetVirtualAddressMap(): 0x%llx at 0x%llx, was 0x%llx\n",
+		   (unsigned long long)pa, (unsigned long long)va,
+		   (unsigned long long)was);
+	return svam_refused();
+}
+
 /* The runtime region of the map that starts at @pa, or NULL. */
 static const struct emu_region *rt_region(struct emu_memory *m, u64 pa)
 {
@@ -149,13 +158,8 @@ static efi_status_t set_virtual_address_map(unsigned long map_size,
 			own = d->virt_addr;
 			continue;
 		}
-		if (d->virt_addr != r->virt) {
-			emu_printf("efi-emu: SetVirtualAddressMap(): 0x%llx at 0x%llx, was 0x%llx\n",
-				   (unsigned long long)d->phys_addr,
-				   (unsigned long long)d->virt_addr,
-				   (unsigned long long)r->virt);
-			return svam_refused();
-		}
+		if (d->virt_addr != r->virt)
+			return svam_moved(d->phys_addr, d->virt_addr, r->virt);
 	}
 	if (own == ~0ULL || own & (EFI_PAGE_SIZE - 1)) {
 		emu_printf("efi-emu: SetVirtualAddressMap(): no place for the system table\n");
