@@ -101,8 +101,8 @@ done
 emu=$BUILD/kernel/drivers/firmware/efi/efi_emulator/efi_emulator.bin
 if [ -r "$emu" ]; then
 	memsz=$(od -An -tu8 -j16 -N8 "$emu" | tr -d ' ')
-	printf '\nEFI emulator: %d bytes in the kernel image, %d KiB in memory (with BSS and stack)\n' \
-		"$(stat -c %s "$emu")" $((memsz / 1024))
+	printf '\nEFI emulator: %d bytes in the kernel image, ' "$(stat -c %s "$emu")"
+	printf '%d KiB in memory (with BSS and stack)\n' $((memsz / 1024))
 fi
 { grep -h -o 'Loaded parameters at .* memsz=0x[0-9a-f]*' "$out"/*.1.log ||
 	true; } |

@@ -23,7 +23,7 @@
 #define KEXEC_FILE_DEBUG	0x00000008
 #endif
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: kexec-file-load [-p] [-d] [-i INITRD] [-c CMDLINE] KERNEL\n"
@@ -75,13 +75,13 @@ int main(int argc, char **argv)
 			exec = 1;
 			break;
 		default:
-			usage();
+			print_usage();
 		}
 	}
 
 	if (exec) {
 		if (optind != argc || flags)
-			usage();
+			print_usage();
 		sync();
 		ret = syscall(SYS_reboot, LINUX_REBOOT_MAGIC1,
 			      LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, NULL);
@@ -91,10 +91,10 @@ int main(int argc, char **argv)
 
 	if (flags & KEXEC_FILE_UNLOAD) {
 		if (optind != argc)
-			usage();
+			print_usage();
 	} else {
 		if (optind != argc - 1)
-			usage();
+			print_usage();
 		kfd = open_or_die(argv[optind]);
 		if (initrd)
 			ifd = open_or_die(initrd);

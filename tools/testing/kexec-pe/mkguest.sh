@@ -81,7 +81,7 @@ for applet in sh mount poweroff cat echo sleep cpio find rm mkdir head \
 done
 "${STRIP:-aarch64-linux-gnu-strip}" -o "$root/sbin/kexec" "$kexec"
 cp "$kfl" "$root/sbin/kexec-file-load"
-install -m 755 "$here/init" "$root/init"
+install -m 755 "$here/init.sh" "$root/init"
 mkcpio "$root" "$out/base.cpio"
 
 for p in "$@"; do

@@ -263,12 +263,13 @@ check_pagesize() {
 # its efi: line); without RNDR (-a57 cases) there is no protocol and no
 # seed, and the kernel boots all the same.
 check_rng() {
-	local efi2
+	local efi2 re
 	# 6.12 prints the revision as v2.10, 6.1 as v2.100.
 	efi2=$(sed -n '/efi: EFI v2\.[0-9]* by kexec-pe/{n;p;q}' <<<"$TEXT")
 	if [[ "$NAME" == *-a57-* ]]; then
+		re="efi-emu: EFI_RNG_PROTOCOL not offered: the CPU has no RNDR,"
 		expect "no RNG protocol without RNDR" \
-			has "efi-emu: EFI_RNG_PROTOCOL not offered: the CPU has no RNDR, the firmware no SMCCC TRNG"
+			has "$re the firmware no SMCCC TRNG"
 		expect "no random seed for the next kernel ($efi2)" \
 			eval '! grep -q "RNG=" <<<"$efi2"'
 	else
@@ -385,8 +386,10 @@ check_uki_dtb() {
 # kexec --append with a UKI: without Secure Boot, systemd-stub (252) takes
 # the LoadOptions instead of its .cmdline; the initrd is still the UKI's.
 check_uki_append() {
-	WANT_TEST=$NAME WANT_CMDLINE="console=ttyAMA0 panic=-1 kexecpe.stage=2 kexecpe.test=$NAME kexecpe.hops=1 token=$TOKEN" \
-		check_uki "$1"
+	local want="console=ttyAMA0 panic=-1 kexecpe.stage=2"
+
+	want+=" kexecpe.test=$NAME kexecpe.hops=1 token=$TOKEN"
+	WANT_TEST=$NAME WANT_CMDLINE=$want check_uki "$1"
 }
 
 # kexec --initrd with a UKI that has its own .initrd: systemd-stub would
@@ -402,7 +405,8 @@ check_uki_refused() {
 	expect "crash kernel refused with EINVAL" \
 		has "KEXECPE: uki-initrd-crash kexec_file_load: errno=22 "
 	expect "nothing loaded" has "KEXECPE: loaded=0 crash-loaded=0"
-	expect "dmesg says why" has "KEXECPE: dmesg: .*kexec_file\\(PE\\): this Unified Kernel Image brings its own initrd"
+	expect "dmesg says why" has "KEXECPE: dmesg: .*kexec_file\\(PE\\): $(
+		)this Unified Kernel Image brings its own initrd"
 	expect "kexec -e has nothing to run" has "KEXECPE: kexec-e-rc=[1-9]"
 	expect "emulator never started" eval '! has "efi-emu: starting"'
 	expect "clean end" has "KEXECPE: done"
@@ -434,7 +438,8 @@ check_nx() {
 	expect "kexec -e reached" has "KEXECPE: kexec-e"
 	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
 	expect "instruction abort at the entry, in data" \
-		has "efi-emu: exception [0-9]+: ESR 0x860000[0-9a-f][0-9a-f] ELR (0x[0-9a-f]+) FAR \\1\r?\$"
+		has "efi-emu: exception [0-9]+: ESR 0x860000[0-9a-f][0-9a-f] $(
+			)ELR (0x[0-9a-f]+) FAR \\1\r?\$"
 	expect "the data never ran" eval '! has "efi-emu: payload returned"'
 	expect "QEMU exited on the reset" has "HOST: qemu-exit rc=0"
 	expect "no stage 2" eval '! has "KEXECPE: stage=2"'
@@ -446,16 +451,17 @@ check_nx() {
 # allowed to keep exactly that mapping, and the next kernel must use the
 # firmware's runtime services (efivarfs lists variables) without a fault.
 check_vamap() {
-	local s2 want=2
+	local s2 want=2 re
 	s2=$(sed -n '/KEXECPE: kexec-e/,$p' <<<"$TEXT")
 	# A 39-bit stub calls it anyway and does not look at SMBIOS.
 	[[ "$NAME" == *-va39-* ]] && want=1
 	expect "stubs working around SetVirtualAddressMap(): $want" test "$(grep -c \
 		'Working around broken SetVirtualAddressMap()' <<<"$TEXT")" = $want
+	re="efi-emu: SetVirtualAddressMap\(\): first boot's map of [1-9][0-9]* kept"
 	expect "emulator keeps the first boot's runtime mapping" \
-		grep -qE "efi-emu: SetVirtualAddressMap\(\): first boot's map of [1-9][0-9]* kept" <<<"$s2"
-	expect "no fault in stage 2" \
-		eval '! grep -qE "Unable to handle|Internal error|efi: .*(invalid|not be available)" <<<"$s2"'
+		grep -qE "$re" <<<"$s2"
+	re="Unable to handle|Internal error|efi: .*(invalid|not be available)"
+	expect "no fault in stage 2" eval '! grep -qE "$re" <<<"$s2"'
 }
 
 # The stage-2 EFI map (efi=debug) as "start end type" lines.
@@ -510,11 +516,13 @@ check_reserved() {
 # kexec_file debug output) is kept (EfiACPIReclaimMemory) in the next
 # kernel's map.
 check_ima() {
-	local s2 buf addr
+	local s2 buf= addr re
 	s2=$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")
-	addr=$(sed -n 's/.*KEXECPE: seg: .*measurement buffer for the loaded kernel at \(0x[0-9a-f]*\).*/\1/p' \
-		<<<"$TEXT" | head -n 1)
-	[ -n "$addr" ] && buf=$(sed -n "s/.*KEXECPE: seg: .*segment\[[0-9]*\]: .* mem=$addr memsz=\(0x[0-9a-f]*\).*/$addr \1/p" \
+	re='.*KEXECPE: seg: .*measurement buffer for the loaded kernel at'
+	addr=$(sed -n "s/$re \(0x[0-9a-f]*\).*/\1/p" <<<"$TEXT" | head -n 1)
+	re='.*KEXECPE: seg: .*segment\[[0-9]*\]: .*'
+	[ -n "$addr" ] && buf=$(sed -n \
+		"s/$re mem=$addr memsz=\(0x[0-9a-f]*\).*/$addr \1/p" \
 		<<<"$TEXT" | head -n 1)
 	expect "stage 1 measured the token script" has "KEXECPE: ima-entries=[1-9]"
 	expect "stage 2 has stage 1's measurement" \
@@ -531,9 +539,10 @@ check_ima() {
 # table out of what it hands out, so the next kernel's map has it in use
 # (Boot Data), and the next kernel finds both tables reserved.
 check_late_cpu() {
-	local s2 pend
+	local s2 pend re
 	s2=$(sed -n '/KEXECPE: kexec-e/,$p' <<<"$TEXT")
-	pend=$(sed -n '/KEXECPE: cpu1-online/,$s/.*GICv3: CPU1: using allocated LPI pending table @\(0x[0-9a-f]*\).*/\1/p' \
+	re='.*GICv3: CPU1: using allocated LPI pending table @'
+	pend=$(sed -n "/KEXECPE: cpu1-online/,\$s/$re\(0x[0-9a-f]*\).*/\1/p" \
 		<<<"$TEXT" | head -n 1)
 	expect "CPU1 onlined after the load, with a new pending table ($pend)" \
 		test -n "$pend"
@@ -640,7 +649,9 @@ check_kdump() {
 # must lie in the first kernel's crashkernel= reservation.
 crash_map_inside() {
 	local lo hi a b n=0 bad=0
-	read -r lo hi < <(sed -n 's/.*crashkernel reserved: \(0x[0-9a-f]*\) - \(0x[0-9a-f]*\).*/\1 \2/p' \
+	local hex='\(0x[0-9a-f]*\)'
+
+	read -r lo hi < <(sed -n "s/.*crashkernel reserved: $hex - $hex.*/\1 \2/p" \
 		<<<"$TEXT" | head -n 1)
 	[ -n "$lo" ] || { echo "# no crashkernel line"; return 1; }
 	while read -r a b; do
@@ -650,7 +661,7 @@ crash_map_inside() {
 			bad=$((bad + 1))
 		fi
 	done < <(sed -n '/Starting crashdump kernel/,$p' <<<"$TEXT" |
-		sed -n 's/.*efi: *\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) \[\(Conventional\|Loader\|Boot\).*/\1 \2/p')
+		sed -n "s/.*efi: *$hex-$hex \[\(Conventional\|Loader\|Boot\).*/\1 \2/p")
 	echo "# crash kernel EFI map: $n usable ranges, $bad outside $lo-$hi"
 	[ $n -gt 0 ] && [ $bad -eq 0 ]
 }
@@ -672,7 +683,7 @@ check_kdump_refused() {
 # refused with EPERM and the reason in dmesg; signed ones load, and the
 # signed vmlinuz.efi boots like any other (check_pe_kexec).
 check_sig() {
-	local f
+	local f re
 	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
 	for f in vmlinuz.efi uki.efi Image signed/vmlinuz-tampered.efi; do
 		expect "$f refused with EPERM" \
@@ -697,9 +708,10 @@ check_sig() {
 		has "KEXECPE: sig signed/uki.efi\\+cmdline kexec_file_load: errno=1 "
 	expect "signed UKI with a command line, kdump: EPERM" \
 		has "KEXECPE: sig signed/uki.efi-crash\\+cmdline kexec_file_load: errno=1 "
-	expect "dmesg: the signed .cmdline stays, twice" test "$(grep -c \
-		"KEXECPE: dmesg: .*locked down: this Unified Kernel Image boots with its signed .cmdline" \
-		<<<"$TEXT")" = 2
+	re="KEXECPE: dmesg: .*locked down: $(
+		)this Unified Kernel Image boots with its signed .cmdline"
+	expect "dmesg: the signed .cmdline stays, twice" \
+		test "$(grep -c "$re" <<<"$TEXT")" = 2
 	expect "signed UKI without a command line loads" \
 		has "KEXECPE: sig signed/uki.efi-nocmdline kexec_file_load: ok"
 	expect "signed UKI loads" has "KEXECPE: sig signed/uki.efi loaded"
@@ -711,7 +723,7 @@ check_sig() {
 # signed .cmdline); a profile it lacks and a command line after "@1" are
 # refused with EPERM at load time.
 check_sig_profile() {
-	local c
+	local c re
 	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
 	for c in @2 "@1 x" @1x; do
 		expect "'$c' refused with EPERM" \
@@ -719,9 +731,10 @@ check_sig_profile() {
 	done
 	expect "dmesg: no profile @2" \
 		has "KEXECPE: dmesg: .*has 2 signed profiles, none is @2"
-	expect "dmesg: the signed .cmdline stays, twice" test "$(grep -c \
-		"KEXECPE: dmesg: .*locked down: this Unified Kernel Image boots with its signed .cmdline" \
-		<<<"$TEXT")" = 2
+	re="KEXECPE: dmesg: .*locked down: $(
+		)this Unified Kernel Image boots with its signed .cmdline"
+	expect "dmesg: the signed .cmdline stays, twice" \
+		test "$(grep -c "$re" <<<"$TEXT")" = 2
 	check_uki_profile "$1"
 }
 

@@ -56,9 +56,10 @@ FIXTURE_SETUP(boot)
 	memset(&self->e, 0, sizeof(self->e));
 	emu_mem_init(&self->e.mem, self->storage,
 		     EMU_ARRAY_SIZE(self->storage));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, emu_addr(self->ram),
-		  RAM_SIZE / EFI_PAGE_SIZE, EFI_CONVENTIONAL_MEMORY,
-		  EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&self->e.mem, emu_addr(self->ram),
+			      RAM_SIZE / EFI_PAGE_SIZE, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
 	console_len = 0;
 	console[0] = 0;
 	ebs_hook_calls = 0;
@@ -88,6 +89,7 @@ static u32 header_crc(const void *table, u32 size)
 TEST_F(boot, system_table_header_and_crcs)
 {
 	efi_system_table_t *st = self->st;
+	int i;
 
 	EXPECT_EQ(0x5453595320494249ULL, st->hdr.signature);
 	EXPECT_EQ((2 << 16) | 100, st->hdr.revision);
@@ -98,12 +100,10 @@ TEST_F(boot, system_table_header_and_crcs)
 	EXPECT_EQ('k', st->fw_vendor[0]);
 	EXPECT_NE(NULL, st->con_out);
 	/* The system table survives ExitBootServices(): runtime data. */
-	EXPECT_EQ(EFI_RUNTIME_SERVICES_DATA, ({
-		int i = 0;
-		while (self->e.mem.map[i].start + self->e.mem.map[i].pages *
-		       EFI_PAGE_SIZE <= emu_addr(st))
-			i++;
-		self->e.mem.map[i].type; }));
+	for (i = 0; emu_addr(st) >= self->e.mem.map[i].start +
+		    self->e.mem.map[i].pages * EFI_PAGE_SIZE; i++)
+		;
+	EXPECT_EQ(EFI_RUNTIME_SERVICES_DATA, self->e.mem.map[i].type);
 }
 
 /* No runtime services handed in: a stand-in, and a table saying so. */
@@ -113,7 +113,8 @@ TEST_F(boot, runtime_stand_in_and_properties_table)
 	efi_system_table_t *st = self->st;
 	efi_rt_properties_table_t *prop = NULL;
 	efi_runtime_services_t *rt = st->runtime;
-	efi_status_t (*get_variable)(void *, void *, void *, void *, void *);
+	efi_status_t (*get_variable)(void *name, void *vendor, void *attr,
+				     void *size, void *data);
 	unsigned long i;
 
 	for (i = 0; i < st->nr_tables; i++)
@@ -170,33 +171,40 @@ TEST_F(boot, protocol_install_locate_uninstall)
 	int a, b;
 	void *p;
 
-	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&h, &guid_a,
-				EFI_NATIVE_INTERFACE, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_protocol_interface(&h, &guid_a,
+						 EFI_NATIVE_INTERFACE, &a));
 	ASSERT_NE(NULL, h);
 	/* Twice on one handle is refused. */
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->install_protocol_interface(&h,
-		  &guid_a, EFI_NATIVE_INTERFACE, &a));
-	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&h, &guid_b,
-				EFI_NATIVE_INTERFACE, &b));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->install_protocol_interface(&h, &guid_a,
+						 EFI_NATIVE_INTERFACE, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_protocol_interface(&h, &guid_b,
+						 EFI_NATIVE_INTERFACE, &b));
 
 	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(h, &guid_b, &p));
 	EXPECT_EQ(&b, p);
 	ASSERT_EQ(EFI_SUCCESS, bs->locate_protocol(&guid_a, NULL, &p));
 	EXPECT_EQ(&a, p);
-	EXPECT_EQ(EFI_SUCCESS, bs->open_protocol(h, &guid_a, NULL, NULL,
-		  NULL, EFI_OPEN_PROTOCOL_TEST_PROTOCOL));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, NULL,
-		  NULL, NULL, EFI_OPEN_PROTOCOL_GET_PROTOCOL));
+	EXPECT_EQ(EFI_SUCCESS,
+		  bs->open_protocol(h, &guid_a, NULL, NULL, NULL,
+				    EFI_OPEN_PROTOCOL_TEST_PROTOCOL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->open_protocol(h, &guid_a, NULL, NULL, NULL,
+				    EFI_OPEN_PROTOCOL_GET_PROTOCOL));
 
 	size = 0;
-	EXPECT_EQ(EFI_BUFFER_TOO_SMALL, bs->locate_handle(EFI_BY_PROTOCOL,
-		  &guid_a, NULL, &size, NULL));
+	EXPECT_EQ(EFI_BUFFER_TOO_SMALL,
+		  bs->locate_handle(EFI_BY_PROTOCOL, &guid_a, NULL, &size,
+				    NULL));
 	EXPECT_EQ(sizeof(efi_handle_t), size);
 	EXPECT_EQ(EFI_SUCCESS, bs->locate_handle(EFI_BY_PROTOCOL, &guid_a,
 						 NULL, &size, buf));
 	EXPECT_EQ(h, buf[0]);
-	ASSERT_EQ(EFI_SUCCESS, bs->locate_handle_buffer(EFI_BY_PROTOCOL,
-		  &guid_b, NULL, &count, &hb));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->locate_handle_buffer(EFI_BY_PROTOCOL, &guid_b, NULL,
+					   &count, &hb));
 	EXPECT_EQ(1, count);
 	EXPECT_EQ(h, hb[0]);
 	EXPECT_EQ(EFI_SUCCESS, bs->free_pool(hb));
@@ -223,8 +231,9 @@ TEST_F(boot, bad_handles_refused)
 							     &p));
 	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->handle_protocol(bogus, &guid_a,
 							     &p));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->install_protocol_interface(&bogus,
-		  &guid_b, EFI_NATIVE_INTERFACE, NULL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->install_protocol_interface(&bogus, &guid_b,
+						 EFI_NATIVE_INTERFACE, NULL));
 	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->start_image(bogus, NULL, NULL));
 	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->unload_image(NULL));
 }
@@ -246,26 +255,31 @@ TEST_F(boot, open_protocol_records)
 	int a, b, x;
 	void *p;
 
-	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&h, &guid_a,
-				EFI_NATIVE_INTERFACE, &a));
-	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&agent1,
-				&guid_b, EFI_NATIVE_INTERFACE, &x));
-	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&agent2,
-				&guid_b, EFI_NATIVE_INTERFACE, &x));
-	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&ctrl,
-				&guid_b, EFI_NATIVE_INTERFACE, &x));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_protocol_interface(&h, &guid_a,
+						 EFI_NATIVE_INTERFACE, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_protocol_interface(&agent1, &guid_b,
+						 EFI_NATIVE_INTERFACE, &x));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_protocol_interface(&agent2, &guid_b,
+						 EFI_NATIVE_INTERFACE, &x));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_protocol_interface(&ctrl, &guid_b,
+						 EFI_NATIVE_INTERFACE, &x));
 
 	/* Arguments as EDK2 checks them. */
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, &p,
-		  agent1, NULL, drv));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, &p,
-		  NULL, ctrl, drv));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, &p,
-		  NULL, NULL, excl));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol(h, &guid_a, &p,
-		  agent1, h, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER));
-	EXPECT_EQ(EFI_UNSUPPORTED, bs->open_protocol(agent1, &guid_a, &p,
-		  agent1, ctrl, drv));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->open_protocol(h, &guid_a, &p, agent1, NULL, drv));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->open_protocol(h, &guid_a, &p, NULL, ctrl, drv));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->open_protocol(h, &guid_a, &p, NULL, NULL, excl));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->open_protocol(h, &guid_a, &p, agent1, h,
+				    EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER));
+	EXPECT_EQ(EFI_UNSUPPORTED,
+		  bs->open_protocol(agent1, &guid_a, &p, agent1, ctrl, drv));
 	EXPECT_EQ(NULL, p);
 
 	/* GET_PROTOCOL twice: one record, counted twice. */
@@ -279,18 +293,18 @@ TEST_F(boot, open_protocol_records)
 						 ctrl, drv));
 	EXPECT_EQ(&a, p);
 	p = NULL;
-	EXPECT_EQ(EFI_ALREADY_STARTED, bs->open_protocol(h, &guid_a, &p,
-		  agent1, ctrl, drv));
+	EXPECT_EQ(EFI_ALREADY_STARTED,
+		  bs->open_protocol(h, &guid_a, &p, agent1, ctrl, drv));
 	EXPECT_EQ(&a, p);
-	EXPECT_EQ(EFI_ACCESS_DENIED, bs->open_protocol(h, &guid_a, &p,
-		  agent2, ctrl, drv));
+	EXPECT_EQ(EFI_ACCESS_DENIED,
+		  bs->open_protocol(h, &guid_a, &p, agent2, ctrl, drv));
 	EXPECT_EQ(NULL, p);
-	EXPECT_EQ(EFI_ACCESS_DENIED, bs->open_protocol(h, &guid_a, &p,
-		  agent2, NULL, excl));
-	EXPECT_EQ(EFI_ACCESS_DENIED, bs->uninstall_protocol_interface(h,
-		  &guid_a, &a));
-	EXPECT_EQ(EFI_ACCESS_DENIED, bs->reinstall_protocol_interface(h,
-		  &guid_a, &a, &b));
+	EXPECT_EQ(EFI_ACCESS_DENIED,
+		  bs->open_protocol(h, &guid_a, &p, agent2, NULL, excl));
+	EXPECT_EQ(EFI_ACCESS_DENIED,
+		  bs->uninstall_protocol_interface(h, &guid_a, &a));
+	EXPECT_EQ(EFI_ACCESS_DENIED,
+		  bs->reinstall_protocol_interface(h, &guid_a, &a, &b));
 	EXPECT_EQ(EFI_INVALID_PARAMETER,
 		  bs->uninstall_multiple_protocol_interfaces(h, &guid_a, &a,
 							     NULL));
@@ -310,21 +324,22 @@ TEST_F(boot, open_protocol_records)
 	/* The driver lets go: now one agent may have it exclusively. */
 	EXPECT_EQ(EFI_SUCCESS, bs->close_protocol(h, &guid_a, agent1, ctrl));
 	EXPECT_EQ(EFI_NOT_FOUND, bs->close_protocol(h, &guid_a, agent1, ctrl));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->close_protocol(h, &guid_a,
-		  (efi_handle_t)&guid_a, NULL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->close_protocol(h, &guid_a, (efi_handle_t)&guid_a, NULL));
 	EXPECT_EQ(EFI_SUCCESS, bs->open_protocol(h, &guid_a, &p, agent2,
 						 NULL, excl));
-	EXPECT_EQ(EFI_ACCESS_DENIED, bs->open_protocol(h, &guid_a, &p,
-		  agent1, ctrl, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER));
-	EXPECT_EQ(EFI_ACCESS_DENIED, bs->open_protocol(h, &guid_a, &p,
-		  agent1, ctrl, drv));
+	EXPECT_EQ(EFI_ACCESS_DENIED,
+		  bs->open_protocol(h, &guid_a, &p, agent1, ctrl,
+				    EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER));
+	EXPECT_EQ(EFI_ACCESS_DENIED,
+		  bs->open_protocol(h, &guid_a, &p, agent1, ctrl, drv));
 	/* Non-exclusive opens still work beside it. */
 	EXPECT_EQ(EFI_SUCCESS, bs->handle_protocol(h, &guid_a, &p));
 	EXPECT_EQ(EFI_SUCCESS, bs->close_protocol(h, &guid_a, agent2, NULL));
 	EXPECT_EQ(EFI_SUCCESS, bs->uninstall_protocol_interface(h, &guid_a,
 								&a));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->open_protocol_information(h,
-		  &guid_a, &info, &count));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->open_protocol_information(h, &guid_a, &info, &count));
 }
 
 TEST_F(boot, install_multiple_is_all_or_nothing)
@@ -341,15 +356,17 @@ TEST_F(boot, install_multiple_is_all_or_nothing)
 	EXPECT_EQ(NULL, h);
 	EXPECT_EQ(EFI_NOT_FOUND, bs->locate_handle(EFI_BY_PROTOCOL, &guid_a,
 						   NULL, &size, NULL));
-	ASSERT_EQ(EFI_SUCCESS, bs->install_multiple_protocol_interfaces(&h,
-		  &guid_a, &a, &guid_b, &b, NULL));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_multiple_protocol_interfaces(&h, &guid_a, &a,
+							   &guid_b, &b, NULL));
 	/* Uninstall with one wrong interface removes nothing. */
 	EXPECT_EQ(EFI_INVALID_PARAMETER,
 		  bs->uninstall_multiple_protocol_interfaces(h, &guid_a, &a,
 							     &guid_b, &a, NULL));
 	h2 = h;
-	EXPECT_EQ(EFI_SUCCESS, bs->uninstall_multiple_protocol_interfaces(h2,
-		  &guid_a, &a, &guid_b, &b, NULL));
+	EXPECT_EQ(EFI_SUCCESS,
+		  bs->uninstall_multiple_protocol_interfaces(h2, &guid_a, &a,
+							     &guid_b, &b, NULL));
 }
 
 static const efi_guid_t initrd_guid = LINUX_EFI_INITRD_MEDIA_GUID;
@@ -436,8 +453,8 @@ TEST_F(boot, configuration_tables)
 	unsigned long n0 = st->nr_tables;
 	int t1, t2;
 
-	EXPECT_EQ(EFI_NOT_FOUND, bs->install_configuration_table(&guid_a,
-								  NULL));
+	EXPECT_EQ(EFI_NOT_FOUND,
+		  bs->install_configuration_table(&guid_a, NULL));
 	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_a, &t1));
 	ASSERT_EQ(EFI_SUCCESS, bs->install_configuration_table(&guid_b, &t2));
 	EXPECT_EQ(n0 + 2, st->nr_tables);
@@ -793,12 +810,11 @@ TEST_F(boot, exit_boot_services_needs_current_key)
 	EXPECT_EQ(EFI_UNSUPPORTED, bs->get_memory_map(&size, (void *)map,
 						      &key, &dsize, &ver));
 	EXPECT_EQ(EFI_UNSUPPORTED, bs->exit_boot_services(NULL, key));
-	EXPECT_EQ(EFI_UNSUPPORTED, bs->install_configuration_table(&guid,
-								    map));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->install_configuration_table(&guid, map));
 	EXPECT_EQ(key, self->e.mem.key);
 	EXPECT_EQ(1, ebs_hook_calls);
 	EXPECT_NE(NULL, strstr(console,
-		  "efi-emu: AllocatePool() called after ExitBootServices()"));
+			       "efi-emu: AllocatePool() called after ExitBootServices()"));
 	EXPECT_EQ(NULL, strstr(strstr(console, "AllocatePool") + 1,
 			       "AllocatePool"));
 }
@@ -820,8 +836,9 @@ TEST_F(boot, events)
 	u32 ver;
 
 	notified = 0;
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->create_event(
-		  EFI_EVT_NOTIFY_SIGNAL, EFI_TPL_CALLBACK, NULL, NULL, &ev));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->create_event(EFI_EVT_NOTIFY_SIGNAL, EFI_TPL_CALLBACK,
+				   NULL, NULL, &ev));
 	ASSERT_EQ(EFI_SUCCESS, bs->create_event(0, 0, NULL, NULL, &ev));
 	EXPECT_EQ(EFI_NOT_READY, bs->check_event(ev));
 	EXPECT_EQ(EFI_UNSUPPORTED, bs->wait_for_event(1, &ev, &idx));
@@ -831,13 +848,14 @@ TEST_F(boot, events)
 	EXPECT_EQ(EFI_SUCCESS, bs->close_event(ev));
 	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->signal_event(ev));
 
-	ASSERT_EQ(EFI_SUCCESS, bs->create_event(EFI_EVT_NOTIFY_SIGNAL,
-		  EFI_TPL_CALLBACK, notify, &one, &sig));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->create_event(EFI_EVT_NOTIFY_SIGNAL, EFI_TPL_CALLBACK,
+				   notify, &one, &sig));
 	EXPECT_EQ(EFI_SUCCESS, bs->signal_event(sig));
 	EXPECT_EQ(1, notified);
-	ASSERT_EQ(EFI_SUCCESS, bs->create_event(
-		  EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES, EFI_TPL_CALLBACK, notify,
-		  &ten, &ebs));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->create_event(EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES,
+				   EFI_TPL_CALLBACK, notify, &ten, &ebs));
 	ASSERT_EQ(EFI_SUCCESS, bs->get_memory_map(&size, (void *)map, &key,
 						  &dsize, &ver));
 	ASSERT_EQ(EFI_SUCCESS, bs->exit_boot_services(NULL, key));
@@ -900,8 +918,9 @@ TEST_F(boot, console_input_present_and_empty)
 
 	ASSERT_NE(NULL, in);
 	EXPECT_EQ(self->st->con_out_handle, self->st->con_in_handle);
-	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(self->st->con_in_handle,
-		  (efi_guid_t *)&in_guid, (void **)&found));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->handle_protocol(self->st->con_in_handle,
+				      (efi_guid_t *)&in_guid, (void **)&found));
 	EXPECT_EQ(in, found);
 	EXPECT_EQ(EFI_SUCCESS, in->reset(in, false));
 	EXPECT_EQ(EFI_NOT_READY, in->read_keystroke(in, &k));
@@ -1050,9 +1069,11 @@ static efi_status_t exit_data_entry(efi_handle_t h, efi_system_table_t *st)
 	case 2:
 		/* Holds guid_a of a handle BY_DRIVER, then ends. */
 		if (bs->install_protocol_interface(&ctrl, &guid_b,
-				EFI_NATIVE_INTERFACE, &x) != EFI_SUCCESS ||
+						   EFI_NATIVE_INTERFACE,
+						   &x) != EFI_SUCCESS ||
 		    bs->open_protocol(held_handle, &guid_a, &p, h, ctrl,
-				      EFI_OPEN_PROTOCOL_BY_DRIVER) != EFI_SUCCESS)
+				      EFI_OPEN_PROTOCOL_BY_DRIVER) !=
+			    EFI_SUCCESS)
 			return EFI_LOAD_ERROR;
 		return EFI_SUCCESS;
 	}
@@ -1095,18 +1116,19 @@ TEST_F(boot, exit_data_reaches_start_image)
 	EXPECT_EQ(NULL, data);
 
 	/* Exit() on a handle that is not running: refused, buffer kept. */
-	EXPECT_EQ(EFI_INVALID_PARAMETER, bs->exit((efi_handle_t)&a,
-		  EFI_ABORTED, 0, NULL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  bs->exit((efi_handle_t)&a, EFI_ABORTED, 0, NULL));
 
 	/* The image's BY_DRIVER open ends with it. */
 	held_handle = NULL;
-	ASSERT_EQ(EFI_SUCCESS, bs->install_protocol_interface(&held_handle,
-				&guid_a, EFI_NATIVE_INTERFACE, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_protocol_interface(&held_handle, &guid_a,
+						 EFI_NATIVE_INTERFACE, &a));
 	ASSERT_EQ(EFI_SUCCESS, load_crafted_entry(bs, &h, exit_data_entry));
 	exit_mode = 2;
 	EXPECT_EQ(EFI_SUCCESS, bs->start_image(h, NULL, NULL));
-	EXPECT_EQ(EFI_SUCCESS, bs->uninstall_protocol_interface(held_handle,
-		  &guid_a, &a));
+	EXPECT_EQ(EFI_SUCCESS,
+		  bs->uninstall_protocol_interface(held_handle, &guid_a, &a));
 }
 
 /*
@@ -1144,16 +1166,20 @@ static efi_status_t lf_entry(efi_handle_t h, efi_system_table_t *st)
 {
 	efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	efi_guid_t lf2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	efi_boot_services_t *bs = st->boottime;
 	efi_handle_t dev = NULL;
+	efi_status_t status;
 
-	if (st->boottime->install_multiple_protocol_interfaces(&dev, &dp_guid,
-			&lf_dp, &lf2, &lf_proto, NULL) != EFI_SUCCESS)
+	status = bs->install_multiple_protocol_interfaces(&dev, &dp_guid,
+							  &lf_dp, &lf2,
+							  &lf_proto, NULL);
+	if (status != EFI_SUCCESS)
 		return EFI_LOAD_ERROR;
 	/* A boot-policy load wants LoadFile, which this path does not have. */
-	lf_bp_result = st->boottime->load_image(true, h, &lf_dp.vendor.header,
-						NULL, 0, &lf_child);
-	lf_result = st->boottime->load_image(false, h, &lf_dp.vendor.header,
-					     NULL, 0, &lf_child);
+	lf_bp_result = bs->load_image(true, h, &lf_dp.vendor.header, NULL, 0,
+				      &lf_child);
+	lf_result = bs->load_image(false, h, &lf_dp.vendor.header, NULL, 0,
+				   &lf_child);
 	return 0x77;
 }
 
@@ -1183,8 +1209,8 @@ TEST_F(boot, load_image_from_the_callers_load_file2)
 	EXPECT_EQ(EFI_NOT_FOUND, lf_bp_result);
 	ASSERT_EQ(EFI_SUCCESS, lf_result);
 	EXPECT_EQ(2, lf_calls);		/* the size, then the data */
-	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(lf_child,
-		  (efi_guid_t *)&li, (void **)&cli));
+	ASSERT_EQ(EFI_SUCCESS, bs->handle_protocol(lf_child, (efi_guid_t *)&li,
+						   (void **)&cli));
 	EXPECT_EQ(0x4000, cli->image_size);
 	EXPECT_EQ(0, memcmp(cli->image_base, lf_file, 0x200));	/* headers */
 	EXPECT_EQ(EFI_SUCCESS, bs->unload_image(lf_child));
@@ -1193,8 +1219,10 @@ TEST_F(boot, load_image_from_the_callers_load_file2)
 	lf_calls = 0;
 	odp = lf_dp;
 	((u8 *)&odp.vendor.vendor)[1] ^= 0xff;
-	ASSERT_EQ(EFI_SUCCESS, bs->install_multiple_protocol_interfaces(&dev,
-		  &dp_guid, &odp, &lf2, &lf_proto, NULL));
+	ASSERT_EQ(EFI_SUCCESS,
+		  bs->install_multiple_protocol_interfaces(&dev, &dp_guid, &odp,
+							   &lf2, &lf_proto,
+							   NULL));
 	ASSERT_EQ(EFI_SUCCESS, load_crafted(bs, &h));
 	console_len = 0;
 	console[0] = 0;
@@ -1280,8 +1308,9 @@ FIXTURE_SETUP(attrs)
 	memset(&self->e, 0, sizeof(self->e));
 	emu_mem_init(&self->e.mem, self->storage,
 		     EMU_ARRAY_SIZE(self->storage));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, model_base,
-		  ATTR_PAGES, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&self->e.mem, model_base, ATTR_PAGES,
+			      EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
 	console_len = 0;
 	console[0] = 0;
 	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &attr_ops,
@@ -1312,12 +1341,13 @@ TEST(attrs_protocol_absent_without_platform_hooks)
 
 	ASSERT_NE(MAP_FAILED, ram);
 	emu_mem_init(&e.mem, storage, EMU_ARRAY_SIZE(storage));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&e.mem, emu_addr(ram), ATTR_PAGES,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&e.mem, emu_addr(ram), ATTR_PAGES,
+			      EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
 	ASSERT_EQ(EFI_SUCCESS, emu_init(&e, &host_ops,
 					&(struct emu_firmware){ }));
-	EXPECT_EQ(EFI_NOT_FOUND, e.systab->boottime->locate_protocol(&guid,
-		  NULL, &iface));
+	EXPECT_EQ(EFI_NOT_FOUND,
+		  e.systab->boottime->locate_protocol(&guid, NULL, &iface));
 	munmap(ram, RAM_SIZE);
 }
 
@@ -1354,8 +1384,9 @@ TEST_F(attrs, set_get_clear)
 	efi_memory_attribute_protocol_t *ma = self->ma;
 	u64 a, p;
 
-	ASSERT_EQ(EFI_SUCCESS, self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
-			EFI_LOADER_DATA, 4, &p));
+	ASSERT_EQ(EFI_SUCCESS,
+		  self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
+					   EFI_LOADER_DATA, 4, &p));
 	ASSERT_EQ(EFI_SUCCESS, ma->get_memory_attributes(ma, p, 0x4000, &a));
 	EXPECT_EQ(EFI_MEMORY_XP, a);
 	ASSERT_EQ(EFI_SUCCESS, ma->set_memory_attributes(ma, p, 0x2000,
@@ -1384,12 +1415,14 @@ TEST_F(attrs, code_allocations_executable_data_not)
 	u64 p, d, base, pages;
 	void *pool;
 
-	ASSERT_EQ(EFI_SUCCESS, self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
-			EFI_LOADER_CODE, 2, &p));
+	ASSERT_EQ(EFI_SUCCESS,
+		  self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
+					   EFI_LOADER_CODE, 2, &p));
 	EXPECT_EQ(0, page_attrs(p));
 	EXPECT_EQ(0, page_attrs(p + 0x1000));
-	ASSERT_EQ(EFI_SUCCESS, self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
-			EFI_BOOT_SERVICES_DATA, 1, &d));
+	ASSERT_EQ(EFI_SUCCESS,
+		  self->bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES,
+					   EFI_BOOT_SERVICES_DATA, 1, &d));
 	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(d));
 	ASSERT_EQ(EFI_SUCCESS, self->bs->free_pages(p, 2));
 	EXPECT_EQ(EFI_MEMORY_XP, page_attrs(p));
@@ -1477,10 +1510,11 @@ TEST_F(attrs, reported_at_exit_boot_services_then_refused)
 	EXPECT_EQ(EFI_SUCCESS, ma->get_memory_attributes(ma, model_base,
 							 0x1000, &a));
 	ASSERT_EQ(EFI_SUCCESS, self->bs->get_memory_map(&size, (void *)map,
-			&key, &dsize, &dver));
+							&key, &dsize, &dver));
 	ASSERT_EQ(EFI_SUCCESS, self->bs->exit_boot_services(NULL, key));
-	EXPECT_NE(NULL, strstr(console,
-		  "efi-emu: memory attributes: get 1, set 0, clear 0"));
+	EXPECT_NE(NULL,
+		  strstr(console,
+			 "efi-emu: memory attributes: get 1, set 0, clear 0"));
 	EXPECT_EQ(EFI_UNSUPPORTED, ma->set_memory_attributes(ma, model_base,
 							     0x1000,
 							     EFI_MEMORY_RO));
@@ -1540,11 +1574,13 @@ static void rt_start(struct _test_data_rt *self,
 	emu_mem_init(&self->e.mem, self->storage,
 		     EMU_ARRAY_SIZE(self->storage));
 	self->fw_pa = ram + conv * EFI_PAGE_SIZE;
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, ram, conv,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&self->e.mem, ram, conv, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
 	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, self->fw_pa, FW_PAGES,
-		  EFI_RUNTIME_SERVICES_CODE, EFI_MEMORY_WB | EFI_MEMORY_RUNTIME,
-		  fw_va ?: self->fw_pa));
+					   EFI_RUNTIME_SERVICES_CODE,
+					   EFI_MEMORY_WB | EFI_MEMORY_RUNTIME,
+					   fw_va ?: self->fw_pa));
 	memset(&self->fw, 0, sizeof(self->fw));
 	self->fw.hdr.signature = EFI_RUNTIME_SERVICES_SIGNATURE;
 	self->fw.hdr.headersize = sizeof(self->fw);
@@ -1553,9 +1589,10 @@ static void rt_start(struct _test_data_rt *self,
 	fw_svam_calls = 0;
 	console_len = 0;
 	console[0] = 0;
-	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops,
-		  &(struct emu_firmware){ .runtime = &self->fw,
-					  .rt_mask = mask }));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_init(&self->e, &host_ops,
+			   &(struct emu_firmware){ .runtime = &self->fw,
+						   .rt_mask = mask }));
 	self->st = self->e.systab;
 	self->prop = find_prop(self->st);
 	ASSERT_NE(NULL, self->prop);
@@ -1741,13 +1778,15 @@ TEST_F(rt, damaged_table_replaced)
 	memset(&self->e, 0, sizeof(self->e));
 	emu_mem_init(&self->e.mem, self->storage,
 		     EMU_ARRAY_SIZE(self->storage));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->e.mem, emu_addr(self->ram),
-		  RAM_SIZE / EFI_PAGE_SIZE, EFI_CONVENTIONAL_MEMORY,
-		  EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&self->e.mem, emu_addr(self->ram),
+			      RAM_SIZE / EFI_PAGE_SIZE, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
 	console_len = 0;
-	ASSERT_EQ(EFI_SUCCESS, emu_init(&self->e, &host_ops,
-		  &(struct emu_firmware){ .runtime = &self->fw,
-					  .rt_mask = 0x3fff }));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_init(&self->e, &host_ops,
+			   &(struct emu_firmware){ .runtime = &self->fw,
+						   .rt_mask = 0x3fff }));
 	rt = self->e.systab->runtime;
 	EXPECT_EQ(0, find_prop(self->e.systab)->runtime_services_supported);
 	EXPECT_EQ(EFI_RUNTIME_SERVICES_SIGNATURE, rt->hdr.signature);

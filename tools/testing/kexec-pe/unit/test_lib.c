@@ -59,7 +59,7 @@ TEST(utf16_multibyte_and_surrogates)
 
 TEST(utf16_refuses_malformed)
 {
-	static const char *bad[] = {
+	static const char * const bad[] = {
 		"\xc0\xaf",		/* overlong '/' */
 		"\xe0\x80\xaf",		/* overlong, 3 bytes */
 		"\xed\xa0\x80",		/* UTF-16 surrogate */

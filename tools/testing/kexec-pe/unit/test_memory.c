@@ -13,7 +13,7 @@
 #include "kselftest_harness.h"
 
 #define PAGE	EFI_PAGE_SIZE
-#define MB	(1ULL << 20)
+#define MB	0x100000ULL
 
 FIXTURE(mem) {
 	struct emu_region storage[64];
@@ -32,16 +32,19 @@ FIXTURE(mem) {
 FIXTURE_SETUP(mem)
 {
 	emu_mem_init(&self->m, self->storage, EMU_ARRAY_SIZE(self->storage));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->m, 0x10000000, 0x400,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&self->m, 0x10000000, 0x400,
+			      EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
 	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->m, 0x10400000, 0x100,
-		  EFI_LOADER_DATA, EFI_MEMORY_WB, 0));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->m, 0x10500000, 0xb00,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+					   EFI_LOADER_DATA, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&self->m, 0x10500000, 0xb00,
+			      EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
 	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->m, 0x11000000, 0x100,
-		  EFI_RESERVED_TYPE, 0, 0));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->m, 0x11100000, 0x100,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+					   EFI_RESERVED_TYPE, 0, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&self->m, 0x11100000, 0x100,
+			      EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
 }
 
 FIXTURE_TEARDOWN(mem)
@@ -85,14 +88,15 @@ TEST_F(mem, seed_rejects_overlap_misalignment_and_wrap)
 {
 	struct emu_memory *m = &self->m;
 
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_mem_add(m, 0x10fff000, 2,
-		  EFI_CONVENTIONAL_MEMORY, 0, 0));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_mem_add(m, 0x20000100, 1,
-		  EFI_CONVENTIONAL_MEMORY, 0, 0));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_mem_add(m, 0x20000000, 0,
-		  EFI_CONVENTIONAL_MEMORY, 0, 0));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_mem_add(m, ~0ULL & ~(PAGE - 1),
-		  2, EFI_CONVENTIONAL_MEMORY, 0, 0));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_mem_add(m, 0x10fff000, 2, EFI_CONVENTIONAL_MEMORY, 0, 0));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_mem_add(m, 0x20000100, 1, EFI_CONVENTIONAL_MEMORY, 0, 0));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_mem_add(m, 0x20000000, 0, EFI_CONVENTIONAL_MEMORY, 0, 0));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_mem_add(m, ~0ULL & ~(PAGE - 1), 2,
+			      EFI_CONVENTIONAL_MEMORY, 0, 0));
 	EXPECT_EQ(5, m->count);
 	EXPECT_TRUE(map_consistent(m));
 }
@@ -101,8 +105,9 @@ TEST_F(mem, seed_merges_adjacent_identical_regions)
 {
 	struct emu_memory *m = &self->m;
 
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(m, 0x11200000, 0x100,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(m, 0x11200000, 0x100, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
 	EXPECT_EQ(5, m->count);
 	EXPECT_EQ(0x200, m->map[4].pages);
 }
@@ -113,7 +118,7 @@ TEST_F(mem, any_pages_top_down_and_split)
 	u64 key = m->key, addr = 0;
 
 	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES,
-		  EFI_LOADER_DATA, 4, &addr));
+						  EFI_LOADER_DATA, 4, &addr));
 	EXPECT_EQ(0x11200000 - 4 * PAGE, addr);
 	EXPECT_NE(key, m->key);
 	EXPECT_EQ(6, m->count);
@@ -128,18 +133,19 @@ TEST_F(mem, max_address_respected)
 	u64 addr = 0x10400000 - 1;
 
 	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(m, EFI_ALLOCATE_MAX_ADDRESS,
-		  EFI_LOADER_CODE, 16, &addr));
+						  EFI_LOADER_CODE, 16, &addr));
 	EXPECT_EQ(0x10400000 - 16 * PAGE, addr);
 
 	/* Not page aligned: the last whole page below it counts. */
 	addr = 0x10000000 + 3 * PAGE + 5;
 	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(m, EFI_ALLOCATE_MAX_ADDRESS,
-		  EFI_LOADER_CODE, 3, &addr));
+						  EFI_LOADER_CODE, 3, &addr));
 	EXPECT_EQ(0x10000000, addr);
 
 	addr = 0x0fffffff;
-	EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_allocate_pages(m,
-		  EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_CODE, 1, &addr));
+	EXPECT_EQ(EFI_OUT_OF_RESOURCES,
+		  emu_allocate_pages(m, EFI_ALLOCATE_MAX_ADDRESS,
+				     EFI_LOADER_CODE, 1, &addr));
 	EXPECT_TRUE(map_consistent(m));
 }
 
@@ -149,25 +155,26 @@ TEST_F(mem, exact_address_honoured_or_refused)
 	u64 addr;
 
 	addr = 0x10600000;
-	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 0x10, &addr));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA,
+				     0x10, &addr));
 	EXPECT_EQ(0x10600000, addr);
 	/* The same range again is in use now. */
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 1, &addr));
+						    EFI_LOADER_DATA, 1, &addr));
 	/* Misaligned, into the kexec segment, across a hole, outside RAM. */
 	addr = 0x10000800;
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 1, &addr));
+						    EFI_LOADER_DATA, 1, &addr));
 	addr = 0x103ff000;
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 2, &addr));
+						    EFI_LOADER_DATA, 2, &addr));
 	addr = 0x10fff000;
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 2, &addr));
+						    EFI_LOADER_DATA, 2, &addr));
 	addr = 0x40000000;
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 1, &addr));
+						    EFI_LOADER_DATA, 1, &addr));
 	EXPECT_TRUE(map_consistent(m));
 }
 
@@ -176,23 +183,30 @@ TEST_F(mem, invalid_parameters)
 	struct emu_memory *m = &self->m;
 	u64 addr = 0;
 
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, 1, NULL));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_allocate_pages(m,
-		  EFI_MAX_ALLOCATE_TYPE, EFI_LOADER_DATA, 1, &addr));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ANY_PAGES, EFI_CONVENTIONAL_MEMORY, 1, &addr));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ANY_PAGES, EFI_PERSISTENT_MEMORY, 1, &addr));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ANY_PAGES, 0x6fffffff, 1, &addr));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, 0, &addr));
-	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, ~0ULL, &addr));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA,
+				     1, NULL));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_allocate_pages(m, EFI_MAX_ALLOCATE_TYPE, EFI_LOADER_DATA,
+				     1, &addr));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES,
+				     EFI_CONVENTIONAL_MEMORY, 1, &addr));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES,
+				     EFI_PERSISTENT_MEMORY, 1, &addr));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES, 0x6fffffff, 1,
+				     &addr));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA,
+				     0, &addr));
+	EXPECT_EQ(EFI_INVALID_PARAMETER,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA,
+				     ~0ULL, &addr));
 	/* OEM and OS-loader types are allowed. */
 	EXPECT_EQ(EFI_SUCCESS, emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES,
-		  0x80000001, 1, &addr));
+						  0x80000001, 1, &addr));
 	EXPECT_EQ(6, m->count);
 }
 
@@ -203,8 +217,9 @@ TEST_F(mem, exhaustion)
 
 	/* 0x400 + 0xb00 + 0x100 free pages; the largest run is 0xb00. */
 	addr = 0;
-	EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, 0xb01, &addr));
+	EXPECT_EQ(EFI_OUT_OF_RESOURCES,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA,
+				     0xb01, &addr));
 	while (emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA,
 				  0x80, &addr) == EFI_SUCCESS) {
 		/* Never inside the kexec segment or the reserved hole. */
@@ -214,8 +229,9 @@ TEST_F(mem, exhaustion)
 	}
 	EXPECT_EQ(0x1000, total);
 	EXPECT_EQ(0, pages_of_type(m, EFI_CONVENTIONAL_MEMORY));
-	EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, 1, &addr));
+	EXPECT_EQ(EFI_OUT_OF_RESOURCES,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA,
+				     1, &addr));
 	EXPECT_TRUE(map_consistent(m));
 }
 
@@ -224,8 +240,9 @@ TEST_F(mem, free_partial_and_merge_back)
 	struct emu_memory *m = &self->m;
 	u64 addr = 0x10000000, key;
 
-	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_CODE, 0x40, &addr));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS, EFI_LOADER_CODE,
+				     0x40, &addr));
 	/* Trim alignment slack at both ends, then free the middle. */
 	key = m->key;
 	ASSERT_EQ(EFI_SUCCESS, emu_free_pages(m, 0x10000000, 0x8));
@@ -255,7 +272,7 @@ TEST_F(mem, free_refuses_what_was_not_allocated)
 	EXPECT_EQ(EFI_NOT_FOUND, emu_free_pages(m, 0x50000000, 1));
 	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_free_pages(m, 0x10000010, 1));
 	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 2, &addr));
+						  EFI_LOADER_DATA, 2, &addr));
 	/* Past the end of the allocation. */
 	EXPECT_EQ(EFI_NOT_FOUND, emu_free_pages(m, 0x10101000, 2));
 	ASSERT_EQ(EFI_SUCCESS, emu_free_pages(m, 0x10100000, 2));
@@ -275,7 +292,7 @@ TEST_F(mem, reserve_marks_in_use_memory)
 	EXPECT_EQ(0, m->map[1].flags);
 	/* Neither allocatable at that address nor freeable. */
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 1, &addr));
+						    EFI_LOADER_DATA, 1, &addr));
 	EXPECT_EQ(EFI_NOT_FOUND, emu_free_pages(m, 0x10100000, 1));
 	/* Only free conventional memory can be reserved. */
 	EXPECT_EQ(EFI_NOT_FOUND, emu_mem_reserve(m, 0x10100000, 1,
@@ -304,8 +321,9 @@ TEST_F(mem, map_full_fails_cleanly)
 	EXPECT_GE(m->count, m->max - 1);
 	count = m->count;
 	key = m->key;
-	EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_allocate_pages(m,
-		  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, 1, &addr));
+	EXPECT_EQ(EFI_OUT_OF_RESOURCES,
+		  emu_allocate_pages(m, EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA,
+				     1, &addr));
 	EXPECT_EQ(count, m->count);
 	EXPECT_EQ(key, m->key);
 	EXPECT_TRUE(map_consistent(m));
@@ -360,13 +378,15 @@ TEST(runtime_regions_keep_virtual_addresses)
 	u32 ver;
 
 	emu_mem_init(&m, storage, 8);
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x10,
-		  EFI_RUNTIME_SERVICES_CODE, EFI_MEMORY_RUNTIME | EFI_MEMORY_WB,
-		  0xffff000040000000ULL));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40000000, 0x10, EFI_RUNTIME_SERVICES_CODE,
+			      EFI_MEMORY_RUNTIME | EFI_MEMORY_WB,
+			      0xffff000040000000ULL));
 	/* Adjacent, same type, but virtually discontiguous: no merge. */
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40010000, 0x10,
-		  EFI_RUNTIME_SERVICES_CODE, EFI_MEMORY_RUNTIME | EFI_MEMORY_WB,
-		  0xffff000050000000ULL));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40010000, 0x10, EFI_RUNTIME_SERVICES_CODE,
+			      EFI_MEMORY_RUNTIME | EFI_MEMORY_WB,
+			      0xffff000050000000ULL));
 	EXPECT_EQ(2, m.count);
 	size = sizeof(buf);
 	ASSERT_EQ(EFI_SUCCESS, emu_get_memory_map(&m, &size, (void *)buf,
@@ -392,16 +412,19 @@ TEST(runtime_regions_last_in_host_order)
 	u32 ver;
 
 	emu_mem_init(&m, storage, 8);
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x7f000000, 0x10,
-		  EFI_RUNTIME_SERVICES_CODE, EFI_MEMORY_RUNTIME | EFI_MEMORY_WB,
-		  0x20000000));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x100,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x7f000000, 0x10, EFI_RUNTIME_SERVICES_CODE,
+			      EFI_MEMORY_RUNTIME | EFI_MEMORY_WB, 0x20000000));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40000000, 0x100, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
 	/* MMIO after RAM, as AAVMF's map has it. */
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x04000000, 0x10,
-		  EFI_MEMORY_MAPPED_IO, EFI_MEMORY_RUNTIME | 1, 0x20010000));
-	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
-		  EFI_RUNTIME_SERVICES_DATA, 0x10, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x04000000, 0x10, EFI_MEMORY_MAPPED_IO,
+			      EFI_MEMORY_RUNTIME | 1, 0x20010000));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+				     EFI_RUNTIME_SERVICES_DATA, 0x10, &a));
 	size = sizeof(buf);
 	ASSERT_EQ(EFI_SUCCESS, emu_get_memory_map(&m, &size, (void *)buf,
 						  &key, &dsize, &ver));
@@ -426,12 +449,15 @@ TEST(runtime_types_get_the_runtime_attribute)
 	u64 a, b;
 
 	emu_mem_init(&m, storage, 8);
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x100,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
-	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
-		  EFI_RUNTIME_SERVICES_DATA, 0x10, &a));
-	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
-		  EFI_BOOT_SERVICES_DATA, 0x10, &b));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40000000, 0x100, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+				     EFI_RUNTIME_SERVICES_DATA, 0x10, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+				     EFI_BOOT_SERVICES_DATA, 0x10, &b));
 	ASSERT_EQ(EFI_SUCCESS, emu_mem_reserve(&m, 0x40000000, 0x10,
 					       EFI_RUNTIME_SERVICES_CODE));
 	ASSERT_EQ(4, m.count);
@@ -463,26 +489,29 @@ TEST(huge_page_counts_fail_without_wrapping)
 	void *p;
 
 	emu_mem_init(&m, storage, 8);
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x40000,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40000000, 0x40000, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
 	key = m.key;
 	for (i = 0; i < EMU_ARRAY_SIZE(counts); i++) {
 		addr = 0xdeadbeef000ULL;
-		EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_allocate_pages(&m,
-			  EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, counts[i],
-			  &addr)) {
+		EXPECT_EQ(EFI_OUT_OF_RESOURCES,
+			  emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+					     EFI_LOADER_DATA, counts[i], &addr)) {
 			TH_LOG("%#llx pages: got %#llx",
 			       (unsigned long long)counts[i],
 			       (unsigned long long)addr);
 		}
 		addr = ~0ULL;
-		EXPECT_EQ(EFI_OUT_OF_RESOURCES, emu_allocate_pages(&m,
-			  EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA, counts[i],
-			  &addr));
+		EXPECT_EQ(EFI_OUT_OF_RESOURCES,
+			  emu_allocate_pages(&m, EFI_ALLOCATE_MAX_ADDRESS,
+					     EFI_LOADER_DATA, counts[i],
+					     &addr));
 		addr = 0x40000000;
-		EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m,
-			  EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, counts[i],
-			  &addr));
+		EXPECT_EQ(EFI_NOT_FOUND,
+			  emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+					     EFI_LOADER_DATA, counts[i],
+					     &addr));
 		EXPECT_EQ(EFI_NOT_FOUND, emu_free_pages(&m, 0x40000000,
 							counts[i]));
 	}
@@ -514,15 +543,17 @@ TEST(runtime_allocations_in_64k_granules)
 
 	emu_mem_init(&m, storage, 16);
 	m.rt_granule = 0x10000;
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x1000,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40000000, 0x1000, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
 	/* A loader page at the top leaves the top unaligned for what follows. */
 	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
-		  EFI_LOADER_DATA, 1, &b));
+						  EFI_LOADER_DATA, 1, &b));
 	EXPECT_EQ(0x40fff000, b);
 	for (i = 0; i < EMU_ARRAY_SIZE(rt_types); i++) {
-		ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m,
-			  EFI_ALLOCATE_ANY_PAGES, rt_types[i], 1, &a));
+		ASSERT_EQ(EFI_SUCCESS,
+			  emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+					     rt_types[i], 1, &a));
 		EXPECT_EQ(0, a & 0xffff);
 		EXPECT_EQ(16, pages_of_type(&m, rt_types[i]));
 		/* Inside the granule: not an allocation's start. */
@@ -532,21 +563,25 @@ TEST(runtime_allocations_in_64k_granules)
 		EXPECT_EQ(0, pages_of_type(&m, rt_types[i]));
 	}
 	a = 0x40001000;
-	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
-		  EFI_RUNTIME_SERVICES_DATA, 1, &a));
+	EXPECT_EQ(EFI_NOT_FOUND,
+		  emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+				     EFI_RUNTIME_SERVICES_DATA, 1, &a));
 	a = 0x40010000;
-	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
-		  EFI_RUNTIME_SERVICES_DATA, 17, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
+				     EFI_RUNTIME_SERVICES_DATA, 17, &a));
 	EXPECT_EQ(32, pages_of_type(&m, EFI_RUNTIME_SERVICES_DATA));
 	EXPECT_EQ(EFI_SUCCESS, emu_free_pages(&m, a, 17));
 	a = 0x40ffffff;
-	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_MAX_ADDRESS,
-		  EFI_RUNTIME_SERVICES_CODE, 2, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_allocate_pages(&m, EFI_ALLOCATE_MAX_ADDRESS,
+				     EFI_RUNTIME_SERVICES_CODE, 2, &a));
 	EXPECT_EQ(0x40fe0000, a);
 	EXPECT_EQ(EFI_SUCCESS, emu_free_pages(&m, a, 2));
 	/* Other types are not rounded. */
-	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
-		  EFI_BOOT_SERVICES_DATA, 1, &a));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
+				     EFI_BOOT_SERVICES_DATA, 1, &a));
 	EXPECT_EQ(b - PAGE, a);
 	EXPECT_EQ(1, pages_of_type(&m, EFI_BOOT_SERVICES_DATA));
 	EXPECT_TRUE(map_consistent(&m));
@@ -560,22 +595,25 @@ TEST(sp_and_uncached_memory_not_allocated)
 	u64 a;
 
 	emu_mem_init(&m, storage, 8);
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x10,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x50000000, 0x10,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB | EFI_MEMORY_SP, 0));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x60000000, 0x10,
-		  EFI_CONVENTIONAL_MEMORY, 0x1 /* UC */, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40000000, 0x10, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x50000000, 0x10, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB | EFI_MEMORY_SP, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x60000000, 0x10, EFI_CONVENTIONAL_MEMORY,
+			      0x1 /* UC */, 0));
 	/* Top-down would take the highest region first. */
 	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
-		  EFI_LOADER_DATA, 1, &a));
+						  EFI_LOADER_DATA, 1, &a));
 	EXPECT_EQ(0x4000f000, a);
 	a = 0x50000000;
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 1, &a));
+						    EFI_LOADER_DATA, 1, &a));
 	a = 0x60000000;
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 1, &a));
+						    EFI_LOADER_DATA, 1, &a));
 	EXPECT_EQ(EFI_OUT_OF_RESOURCES,
 		  emu_allocate_pages(&m, EFI_ALLOCATE_ANY_PAGES,
 				     EFI_LOADER_DATA, 0x10, &a));
@@ -589,15 +627,17 @@ TEST(keep_takes_only_free_parts)
 	u64 a;
 
 	emu_mem_init(&m, storage, 16);
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40000000, 0x100,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, 0x40100000, 0x10,
-		  EFI_RESERVED_TYPE, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40000000, 0x100, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, 0x40100000, 0x10, EFI_RESERVED_TYPE,
+			      EFI_MEMORY_WB, 0));
 	ASSERT_EQ(EFI_SUCCESS, emu_mem_reserve(&m, 0x40010000, 0x10,
 					       EFI_BOOT_SERVICES_CODE));
 	a = 0x40020000;
 	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 0x10, &a));
+						  EFI_LOADER_DATA, 0x10, &a));
 	/* 0x4000f800..0x40101000: free, reserved, allocated, free, beyond. */
 	ASSERT_EQ(EFI_SUCCESS, emu_mem_keep(&m, 0x4000f800, 0xf1800,
 					    EFI_BOOT_SERVICES_DATA));
@@ -613,7 +653,7 @@ TEST(keep_takes_only_free_parts)
 	/* Nothing free is left there; what was allocated stays freeable. */
 	a = 0x40050000;
 	EXPECT_EQ(EFI_NOT_FOUND, emu_allocate_pages(&m, EFI_ALLOCATE_ADDRESS,
-		  EFI_LOADER_DATA, 1, &a));
+						    EFI_LOADER_DATA, 1, &a));
 	EXPECT_EQ(EFI_SUCCESS, emu_free_pages(&m, 0x40020000, 0x10));
 	/* Outside the map and wrapping ranges. */
 	EXPECT_EQ(EFI_SUCCESS, emu_mem_keep(&m, 0x80000000, 0x1000,
@@ -626,7 +666,7 @@ TEST(keep_takes_only_free_parts)
 struct test_blob {
 	struct efi_emulator_param p;
 	struct efi_emulator_memdesc map[3];
-	struct efi_emulator_memdesc rsv[1];
+	struct efi_emulator_memdesc rsv;
 };
 
 static void blob_init(struct test_blob *b)
@@ -646,7 +686,7 @@ static void blob_init(struct test_blob *b)
 		.type = EFI_RUNTIME_SERVICES_CODE, .phys_addr = 0x50000000,
 		.num_pages = 0x10, .virt_addr = 0x20000000,
 		.attribute = EFI_MEMORY_WB | EFI_MEMORY_RUNTIME };
-	b->rsv[0] = (struct efi_emulator_memdesc){
+	b->rsv = (struct efi_emulator_memdesc){
 		.type = EFI_BOOT_SERVICES_DATA, .phys_addr = 0x40080000,
 		.num_pages = 0x10 };
 }
@@ -671,7 +711,7 @@ TEST(seed_from_blob)
 	EXPECT_EQ(2, bad);
 	/* A segment across two regions of different attributes. */
 	blob_init(&b);
-	b.rsv[0].phys_addr = 0x400f8000;
+	b.rsv.phys_addr = 0x400f8000;
 	emu_mem_init(&m, storage, EMU_MAX_REGIONS);
 	EXPECT_EQ(EFI_NOT_FOUND, emu_seed_memory(&m, &b.p, &bad));
 	EXPECT_EQ(3, bad);
@@ -726,8 +766,9 @@ FIXTURE_SETUP(pool)
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->ram);
 	emu_mem_init(&self->m, self->storage, EMU_ARRAY_SIZE(self->storage));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&self->m, emu_addr(self->ram),
-		  self->size / PAGE, EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&self->m, emu_addr(self->ram), self->size / PAGE,
+			      EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
 }
 
 FIXTURE_TEARDOWN(pool)
@@ -770,7 +811,7 @@ TEST_F(pool, free_refuses_bad_pointers_and_double_free)
 		  emu_free_pool(m, (u8 *)self->ram + 32));
 	/* Pages from AllocatePages are not pool. */
 	ASSERT_EQ(EFI_SUCCESS, emu_allocate_pages(m, EFI_ALLOCATE_ANY_PAGES,
-		  EFI_LOADER_DATA, 1, &page));
+						  EFI_LOADER_DATA, 1, &page));
 	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_free_pool(m, emu_ptr(page + 32)));
 	ASSERT_EQ(EFI_SUCCESS, emu_free_pool(m, a));
 	EXPECT_EQ(EFI_INVALID_PARAMETER, emu_free_pool(m, a));
@@ -834,8 +875,9 @@ TEST(random_against_model)
 
 	srand(1);
 	emu_mem_init(&m, storage, EMU_ARRAY_SIZE(storage));
-	ASSERT_EQ(EFI_SUCCESS, emu_mem_add(&m, base, NPAGES,
-		  EFI_CONVENTIONAL_MEMORY, EFI_MEMORY_WB, 0));
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_mem_add(&m, base, NPAGES, EFI_CONVENTIONAL_MEMORY,
+			      EFI_MEMORY_WB, 0));
 	memset(model, 0, sizeof(model));
 
 	for (op = 0; op < OPS; op++) {

@@ -83,8 +83,9 @@ static int check_one(struct __test_metadata *_metadata, const char *pe_path,
 	ASSERT_EQ(0, read_objdump(od_path, &od));
 	ASSERT_GT(od.n, 0);
 
-	ASSERT_EQ(EFI_SUCCESS, emu_pe_parse(file, size,
-		  IMAGE_FILE_MACHINE_ARM64, &pe, &why)) TH_LOG("%s", why);
+	ASSERT_EQ(EFI_SUCCESS,
+		  emu_pe_parse(file, size, IMAGE_FILE_MACHINE_ARM64, &pe, &why))
+		TH_LOG("%s", why);
 	EXPECT_EQ(od.start, pe.image_base + pe.entry);
 	ASSERT_EQ(od.n, pe.nr_sections);
 

@@ -156,6 +156,7 @@ static efi_status_t rt_other##n(void)					\
 	rt_record("runtime service #" #n, NULL);			\
 	return EFI_UNSUPPORTED;						\
 }
+
 RT_OTHER(0) RT_OTHER(1) RT_OTHER(2) RT_OTHER(3) RT_OTHER(4) RT_OTHER(5)
 RT_OTHER(9) RT_OTHER(10) RT_OTHER(11) RT_OTHER(12) RT_OTHER(13)
 
@@ -223,7 +224,7 @@ static u64 place(const void *data, size_t size, u64 *top)
 	memcpy(emu_ptr(*top), data, size);
 	if (emu_mem_add(&emu_state.mem, *top, pages, EFI_LOADER_DATA,
 			EFI_MEMORY_WB, 0) != EFI_SUCCESS) {
-		fprintf(stderr, "ustub: cannot place a segment\n");
+		fprintf(stderr, "ustub: no room for a segment\n");
 		exit(2);
 	}
 	return *top;
@@ -510,7 +511,9 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (!pe_path || !dtb_path || i != argc) {
-		fprintf(stderr, "usage: ustub --pe FILE --dtb FILE [--initrd FILE] [--cmdline STR] [--image Image]\n"
+		fprintf(stderr,
+			"usage: ustub --pe FILE --dtb FILE [--initrd FILE]\n"
+			"\t[--cmdline STR] [--image Image]\n"
 			"\t[--expect-cmdline STR] [--expect-initrd FILE]\n"
 			"\t[--initrd-extra 'FILE...']\n");
 		return 2;
@@ -574,10 +577,10 @@ int main(int argc, char **argv)
 	}
 	printf("\n");
 	tap(emu_state.boot_services_exited, "stub reached ExitBootServices()");
-	tap(emu_state.systab->boottime == NULL, "system table lost its boot services");
+	tap(!emu_state.systab->boottime, "system table lost its boot services");
 
 	fdt = find_fdt();
-	tap(fdt != NULL, "FDT handed to the kernel names our system table");
+	tap(!!fdt, "FDT handed to the kernel names our system table");
 	if (fdt) {
 		chosen = fdt_path_offset(fdt, "/chosen");
 		bootargs = fdt_getprop(fdt, chosen, "bootargs", NULL);

@@ -8,9 +8,9 @@
 # "KEXECPE: ".  The guest always ends with a poweroff so QEMU exits.
 
 export PATH=/bin:/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t proc none /proc
+mount -t sysfs none /sys
+mount -t devtmpfs none /dev 2>/dev/null
 # console=hvc0 (the -quiet- cases' first kernel) names no console: the
 # UART is then written as a plain tty.
 case " $(cat /proc/cmdline) " in
@@ -59,7 +59,7 @@ if [ -d /sys/firmware/efi ]; then say "efi=yes"; else say "efi=no"; fi
 if [ -d /sys/firmware/acpi/tables ]; then say "acpi=yes"; else say "acpi=no"; fi
 # Runtime services at work: the variables GetNextVariableName() lists.
 if [ -d /sys/firmware/efi/efivars ] &&
-	mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null; then
+	mount -t efivarfs none /sys/firmware/efi/efivars 2>/dev/null; then
 	say "efivars=$(ls /sys/firmware/efi/efivars | wc -l)"
 else
 	say "efivars=none"
@@ -94,11 +94,11 @@ if [ "$STAGE" -ge 2 ]; then
 	fi
 	case "$TEST" in
 	*-reserved-*)
-		mount -t pstore pstore /sys/fs/pstore 2>/dev/null
+		mount -t pstore none /sys/fs/pstore 2>/dev/null
 		say "pmsg=$(cat /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
 		;;
 	*-ima-*)
-		mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+		mount -t securityfs none /sys/kernel/security 2>/dev/null
 		say "ima-entries=$(grep -c "ima-$ITOKEN" \
 			/sys/kernel/security/ima/ascii_runtime_measurements)"
 		;;
@@ -228,7 +228,7 @@ crash_boot() {
 # image, an image the blacklist revokes (itself, or a UKI's .linux), and a
 # UKI given a command line in place of its signed .cmdline.
 signatures() {
-	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	mount -t securityfs none /sys/kernel/security 2>/dev/null
 	say "lockdown=$(cat /sys/kernel/security/lockdown)"
 	for f in vmlinuz.efi uki.efi Image signed/vmlinuz-tampered.efi \
 		signed/stub-alone.efi signed/vmlinuz-revoked.efi \
@@ -256,7 +256,7 @@ signatures() {
 # which of its profiles to boot ("@1"), and nothing else: no profile it
 # does not have, no command line after the profile.
 signed_profiles() {
-	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	mount -t securityfs none /sys/kernel/security 2>/dev/null
 	say "lockdown=$(cat /sys/kernel/security/lockdown)"
 	f=$P/signed/uki257-profile.efi
 	for c in @2 "@1 x" @1x; do
@@ -279,7 +279,7 @@ debian_boot() {
 # -reserved cases: a token in pstore's pmsg, which lives in a ramoops
 # region of /reserved-memory, for the next kernel to read back.
 reserved_boot() {
-	mount -t pstore pstore /sys/fs/pstore 2>/dev/null
+	mount -t pstore none /sys/fs/pstore 2>/dev/null
 	if echo "kexecpe-$ITOKEN" >/dev/pmsg0; then
 		say "pmsg-written=1"
 	else
@@ -291,7 +291,7 @@ reserved_boot() {
 # pe-ima-direct: run a script whose name carries the initrd token, so
 # ima_policy=tcb measures it, then carry the list across the kexec.
 ima_boot() {
-	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	mount -t securityfs none /sys/kernel/security 2>/dev/null
 	printf '#!/bin/sh\ntrue\n' >/tmp/ima-$ITOKEN.sh
 	chmod 755 /tmp/ima-$ITOKEN.sh
 	/tmp/ima-$ITOKEN.sh
@@ -323,7 +323,8 @@ uki_initrd_refused() {
 	say "uki-initrd kexec-rc=$?"
 	say "uki-initrd $(kexec-file-load -i /tmp/initrd2 $P/uki.efi)"
 	say "uki-initrd-crash $(kexec-file-load -p -i /tmp/initrd2 $P/uki.efi)"
-	say "loaded=$(cat /sys/kernel/kexec_loaded) crash-loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+	l=$(cat /sys/kernel/kexec_loaded)
+	say "loaded=$l crash-loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 	dmesg | grep 'kexec_file(PE)' | sed 's/^/KEXECPE: dmesg: /'
 	kexec -e >/dev/null 2>&1
 	say "kexec-e-rc=$?"
