@@ -12,13 +12,15 @@ set -uo pipefail
 
 usage() {
 	cat <<EOU
-usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-v] [-l] [CASE...]
+usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-v] [-l] [-c] [CASE...]
   -b BUILD  build directory (default: build)
   -o OUT    where console logs go (default: BUILD/e2e)
   -t SECS   per-case timeout in seconds (default: 120)
   -r N      run each case N times (default: 1), for benchmarks
   -v        stream the guest console to the terminal
   -l        list the cases and exit
+  -c        check the logs in OUT again instead of running QEMU (the
+            tokens come from the first kernel's command line there)
   CASE      cases to run (default: all)
 Defaults: QEMU=$QEMU, CPU=$CPU, MEM=$MEM, SMP=$SMP,
   AAVMF_CODE=$AAVMF_CODE, AAVMF_VARS=$AAVMF_VARS,
@@ -34,8 +36,8 @@ MEM=${MEM:-1G}
 SMP=${SMP:-2}
 AAVMF_CODE=${AAVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
 AAVMF_VARS=${AAVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
-BUILD=build OUT= TIMEOUT=120 REPEAT=1 VERBOSE=0 LIST=0
-while getopts "b:o:t:r:vlh" o; do
+BUILD=build OUT= TIMEOUT=120 REPEAT=1 VERBOSE=0 LIST=0 RECHECK=0
+while getopts "b:o:t:r:vlch" o; do
 	case $o in
 	b) BUILD=$OPTARG ;;
 	o) OUT=$OPTARG ;;
@@ -43,6 +45,7 @@ while getopts "b:o:t:r:vlh" o; do
 	r) REPEAT=$OPTARG ;;
 	v) VERBOSE=1 ;;
 	l) LIST=1 ;;
+	c) RECHECK=1 ;;
 	*) usage ;;
 	esac
 done
@@ -929,6 +932,16 @@ run_qemu() {
 	return 0
 }
 
+# -c: the tokens of the run that wrote LOG, from its first command line.
+log_tokens() {
+	local cmdline
+
+	cmdline=$(sed -n '/Kernel command line:/{p;q}' "$LOG" 2>/dev/null)
+	TOKEN=$(sed -n 's/.* kexecpe\.token=\([0-9a-f]*\).*/\1/p' <<<"$cmdline")
+	ITOKEN=$(sed -n 's/.* kexecpe\.itoken=\([0-9a-f]*\).*/\1/p' <<<"$cmdline")
+	[ -n "$TOKEN" ] || FAILS+=("-c: no first command line in $LOG")
+}
+
 SEL=()
 for c in "${CASES[@]}"; do
 	if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx "${c%% *}"; then
@@ -947,7 +960,11 @@ for c in "${SEL[@]}"; do
 		TOKEN=$(rand) ITOKEN=$(rand) FAILS=()
 		LOG=$OUT/$NAME.log
 		[ "$REPEAT" -gt 1 ] && LOG=$OUT/$NAME.$r.log
-		run_qemu "$mode"
+		if [ "$RECHECK" = 1 ]; then
+			log_tokens
+		else
+			run_qemu "$mode"
+		fi
 		TEXT=$(sed 's/^[0-9.]* //' "$LOG")
 		if declare -F "$check" >/dev/null; then
 			$check "$mode"
