@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The EFI emulator's PE/COFF checks and UTF-16 conversion, built into the
- * kernel as well.  kexec_file_load() of a PE image refuses at load time,
- * with a reason, exactly what the emulator would refuse after kexec -e,
- * when all it could do is print and reset.  The code is the emulator's
- * (drivers/firmware/efi/efi_emulator/), not a second implementation.
+ * The EFI emulator's PE/COFF checks, memory map and UTF-16 conversion,
+ * run by the kernel as well: kexec_file_load() of a PE image refuses at
+ * load time, with a reason, exactly what the emulator would refuse after
+ * kexec -e, when all it could do is print and reset.  The code is the emulator's
+ * (drivers/firmware/efi/efi_emulator/), not a second implementation: its
+ * Makefile builds those files for the kernel too.
  */
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
@@ -13,14 +14,12 @@
 #include <linux/efi_emulator.h>
 #include <linux/errno.h>
 #include <linux/kexec.h>
+#include <linux/pe.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
-#include "../drivers/firmware/efi/efi_emulator/pe.c"
-#include "../drivers/firmware/efi/efi_emulator/lib.c"
-#include "../drivers/firmware/efi/efi_emulator/memory.c"
-#include "../drivers/firmware/efi/efi_emulator/param.c"
+#include "../drivers/firmware/efi/efi_emulator/emulator.h"
 
 /**
  * kexec_pe_check() - validate a PE image as the emulator will load it

@@ -31,7 +31,7 @@ void *memchr(const void *s, int c, size_t n);
 size_t strnlen(const char *s, size_t max);
 char *strrchr(const char *s, int c);
 #elif defined(__KERNEL__)
-/* pe.c and lib.c are also built into the kernel (kernel/kexec_pe_check.c). */
+/* pe.c, lib.c, memory.c and param.c are built for the kernel too (kern-*.o). */
 #include <linux/string.h>
 #else
 #include <string.h>
@@ -173,6 +173,8 @@ bool emu_pe_find_section(const void *file, const struct emu_pe_info *pe,
 			 const char *name, u32 *offset, u32 *size);
 u32 emu_pe_count_sections(const void *file, const struct emu_pe_info *pe,
 			  const char *name);
+/* Nesting of Unified Kernel Images: a UKI whose .linux is a UKI, at most. */
+#define UKI_MAX_DEPTH 3
 const char *emu_pe_linux_kind(const void *file, u64 size, u16 machine,
 			      const char **why);
 void emu_pe_section(const void *file, const struct emu_pe_info *pe, u32 i,

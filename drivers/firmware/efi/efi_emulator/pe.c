@@ -520,7 +520,6 @@ efi_status_t emu_pe_check_relocs(const void *file, const struct emu_pe_info *pe,
 #define ZBOOT_PAYLOAD		8
 #define ZBOOT_COMP		0x18
 #define LINUX_MAGIC_AT		0x38
-#define UKI_MAX_DEPTH		3	/* a UKI whose .linux is a UKI, at most */
 
 static const struct {
 	char name[8];
