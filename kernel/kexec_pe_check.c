@@ -20,6 +20,7 @@
 #include <linux/unaligned.h>
 
 #include "../drivers/firmware/efi/efi_emulator/emulator.h"
+#include "kexec_pe.h"
 
 /**
  * kexec_pe_check() - validate a PE image as the emulator will load it

@@ -167,44 +167,11 @@ struct efi_emulator_param {
 #define EFI_EMULATOR_F_TRNG		0x2U
 
 #if defined(__KERNEL__) && !defined(EMU_FREESTANDING)
-struct kimage;
-
-/* drivers/firmware/efi/efi_emulator/blob.S: the emulator binary */
+/*
+ * The emulator binary (drivers/firmware/efi/efi_emulator/blob.S), which
+ * starts with a struct efi_emulator_header.
+ */
 extern const u8 efi_emulator_blob[], efi_emulator_blob_end[];
-
-/* The PE loader's state while it builds the segments and the blob. */
-struct kexec_pe_ctx {
-	struct kimage *image;
-	struct efi_emulator_param *param;	/* the blob being filled */
-	struct efi_emulator_memdesc *ram;	/* memory the emulator may use */
-	u32 nr_ram;
-	u32 max_ram;
-	bool ram_overflow;			/* the map grew between walks */
-	bool runtime;				/* runtime services passed on */
-	struct efi_emulator_memdesc *reserved;	/* in use inside that memory */
-	u32 nr_reserved;
-	u32 max_reserved;
-	void *arch_buf;				/* vmalloc()ed segment data */
-	unsigned long pe_mem;			/* the PE file segment */
-	unsigned long pe_size;
-	char *cmdline;
-};
-
-/* Provided by the architecture (arch/arm64/kernel/kexec_pe.c). */
-int arch_kexec_pe_segments(struct kexec_pe_ctx *ctx);
-int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
-			unsigned long blob_mem);
-
-/* kernel/kexec_pe_check.c: the emulator's own PE checks, in the kernel. */
-int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
-		   u32 *image_size);
-bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
-			  const char *name);
-u32 kexec_pe_count_sections(const void *buf, unsigned long len, u16 machine,
-			    const char *name);
-int kexec_pe_check_map(const struct efi_emulator_param *param);
-int kexec_pe_check_revoked(const void *buf, unsigned long len, u16 machine);
-int kexec_pe_utf16(const char *s, size_t len, u16 *out, size_t *out_len);
 #endif
 
 #endif /* __LINUX_EFI_EMULATOR_H */

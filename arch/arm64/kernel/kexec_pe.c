@@ -256,10 +256,10 @@ static int map_region(struct pe_pgtable *pt,
  * kernel (crash_is_nosave()), and the loader reserves them in the map the
  * payload sees.  Table entries become physical addresses in it.
  */
-static int pt_place(struct kexec_pe_ctx *ctx, struct pe_pgtable *pt,
-		    unsigned long *mem)
+static int pt_place(struct kimage *image, struct pe_pgtable *pt,
+		    unsigned long *mem, void **buf)
 {
-	struct kexec_buf kbuf = { .image = ctx->image };
+	struct kexec_buf kbuf = { .image = image };
 	u64 *e;
 	int i, j, ret;
 
@@ -286,7 +286,7 @@ static int pt_place(struct kexec_pe_ctx *ctx, struct pe_pgtable *pt,
 					PT_ADDR_MASK);
 		memcpy(kbuf.buffer + i * PT_SIZE, e, PT_SIZE);
 	}
-	ctx->arch_buf = kbuf.buffer;
+	*buf = kbuf.buffer;
 	*mem = kbuf.mem;
 	return 0;
 }
@@ -565,7 +565,11 @@ static void mmu_values(struct efi_emulator_param *p, bool el2)
 
 /**
  * arch_kexec_pe_segments() - add the DTB segment
- * @ctx: loader state
+ * @image:	the image being loaded
+ * @param:	the parameter blob being filled
+ * @pe_mem:	where the PE file segment goes
+ * @pe_size:	its size
+ * @cmdline:	the command line
  *
  * The DTB is the one the Image path would pass (command line, KASLR and
  * RNG seeds, kdump properties) without an initrd: the emulator serves
@@ -573,34 +577,43 @@ static void mmu_values(struct efi_emulator_param *p, bool el2)
  *
  * Return: 0 or -errno.
  */
-int arch_kexec_pe_segments(struct kexec_pe_ctx *ctx)
+int arch_kexec_pe_segments(struct kimage *image,
+			   struct efi_emulator_param *param,
+			   unsigned long pe_mem, unsigned long pe_size,
+			   char *cmdline)
 {
-	struct kimage *image = ctx->image;
 	int ret;
 
-	ret = load_other_segments(image, ctx->pe_mem, ctx->pe_size, NULL, 0,
-				  ctx->cmdline);
+	ret = load_other_segments(image, pe_mem, pe_size, NULL, 0, cmdline);
 	if (ret) {
 		pr_err("cannot place the DTB above the image: %d\n", ret);
 		return ret;
 	}
-	ctx->param->dtb_base = image->arch.dtb_mem;
-	ctx->param->dtb_size = fdt_totalsize(image->arch.dtb);
+	param->dtb_base = image->arch.dtb_mem;
+	param->dtb_size = fdt_totalsize(image->arch.dtb);
 	return 0;
 }
 
 /**
  * arch_kexec_pe_entry() - page tables, CPU state and the entry point
- * @ctx:	loader state; all segments are placed
+ * @image:	the image being loaded; all other segments are placed
+ * @p:		the parameter blob, its memory map filled
  * @emu_mem:	where the emulator segment goes
  * @blob_mem:	where the parameter blob goes
+ * @buf:	out: the page tables' segment data, which the loader frees
+ *		with vfree() when the image goes
+ *
+ * The page tables go in a segment of their own, which the loader marks
+ * in use in the emulator's map with every other segment.
  *
  * Return: 0 or -errno.
  */
-int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
-			unsigned long blob_mem)
+int arch_kexec_pe_entry(struct kimage *image, struct efi_emulator_param *p,
+			unsigned long emu_mem, unsigned long blob_mem,
+			void **buf)
 {
-	struct efi_emulator_param *p = ctx->param;
+	const struct efi_emulator_memdesc *map = (const void *)p +
+						 p->memmap_offset;
 	struct pe_pgtable pt = { };
 	/* kexec enters the next image at EL2 whenever EL2 is ours. */
 	bool el2 = is_hyp_mode_available();
@@ -631,11 +644,11 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 		pr_err("cannot map the emulator at 0x%lx: %d\n", emu_mem, ret);
 		goto out;
 	}
-	for (i = 0; i < ctx->nr_ram; i++) {
-		ret = map_region(&pt, &ctx->ram[i]);
+	for (i = 0; i < p->memmap_count; i++) {
+		ret = map_region(&pt, &map[i]);
 		if (ret) {
 			pr_err("cannot map 0x%llx for the emulator: %d\n",
-			       ctx->ram[i].phys_addr, ret);
+			       map[i].phys_addr, ret);
 			goto out;
 		}
 	}
@@ -655,7 +668,7 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 			goto out;
 		}
 	}
-	ret = pt_place(ctx, &pt, &mem);
+	ret = pt_place(image, &pt, &mem, buf);
 	if (ret) {
 		pr_err("no room for %d pages of emulator page tables\n", pt.nr);
 		goto out;
@@ -673,8 +686,8 @@ int arch_kexec_pe_entry(struct kexec_pe_ctx *ctx, unsigned long emu_mem,
 	     EFI_EMULATOR_CONDUIT_HVC : EFI_EMULATOR_CONDUIT_SMC))
 		p->flags |= EFI_EMULATOR_F_TRNG;
 
-	ctx->image->start = emu_mem;
-	ctx->image->arch.dtb_mem = blob_mem;
+	image->start = emu_mem;
+	image->arch.dtb_mem = blob_mem;
 	kexec_dprintk("emulator page tables: %d pages at 0x%lx, EL%u\n",
 		      pt.nr, mem, p->entry_el);
 out:
