@@ -98,7 +98,7 @@ efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 	status = emu_load_image_buffer(NULL, pe, size, NULL, &handle);
 	if (status != EFI_SUCCESS)
 		return status;
-	li = emu_handle_find(emu_handle_get(handle), &li_guid);
+	li = emu_search_protocol(emu_handle_get(handle), &li_guid);
 	if (cmdline && cmdline_size > sizeof(*cmdline) && cmdline[0]) {
 		status = emu_allocate_pool(&e->mem, EFI_LOADER_DATA,
 					   cmdline_size, &opts);

@@ -221,7 +221,7 @@ struct emu_protocol *emu_handle_proto(struct emu_handle *h,
 efi_status_t emu_find_device_path(const efi_guid_t *guid,
 				  struct efi_device_path **path,
 				  efi_handle_t *device);
-void *emu_handle_find(struct emu_handle *h, const efi_guid_t *guid);
+void *emu_search_protocol(struct emu_handle *h, const efi_guid_t *guid);
 efi_status_t emu_install_protocol(efi_handle_t *handle, const efi_guid_t *guid,
 				  void *iface);
 efi_status_t emu_uninstall_protocol(efi_handle_t handle, const efi_guid_t *guid,

@@ -56,7 +56,17 @@ struct emu_protocol *emu_handle_proto(struct emu_handle *h,
 	return h ? find_proto(h, guid) : NULL;
 }
 
-void *emu_handle_find(struct emu_handle *h, const efi_guid_t *guid)
+/**
+ * emu_search_protocol() - the interface of a protocol on a handle
+ * @h:		the handle
+ * @guid:	the protocol
+ *
+ * U-Boot's efi_search_protocol(), without the trace a payload's lookup
+ * leaves: for the emulator's own use.
+ *
+ * Return: the interface, or NULL if @h does not carry the protocol.
+ */
+void *emu_search_protocol(struct emu_handle *h, const efi_guid_t *guid)
 {
 	struct emu_protocol *p = find_proto(h, guid);
 
@@ -564,7 +574,7 @@ efi_status_t emu_locate_protocol(efi_guid_t *guid, void *registration,
 	if (!guid || !iface)
 		return EFI_INVALID_PARAMETER;
 	for (h = emu->handles; h; h = h->next) {
-		p = emu_handle_find(h, guid);
+		p = emu_search_protocol(h, guid);
 		if (p) {
 			emu_trace_guid(guid, true);
 			*iface = p;
@@ -665,7 +675,7 @@ efi_status_t emu_find_device_path(const efi_guid_t *guid,
 	    !emu_device_path_size(*path, EMU_MAX_PATH_SIZE))
 		return EFI_INVALID_PARAMETER;
 	for (h = emu->handles; h; h = h->next) {
-		dp = emu_handle_find(h, &dp_guid);
+		dp = emu_search_protocol(h, &dp_guid);
 		if (!dp || !find_proto(h, guid) ||
 		    !emu_device_path_size(dp, EMU_MAX_PATH_SIZE))
 			continue;
@@ -700,7 +710,7 @@ static bool device_path_taken(const struct efi_device_path *dp)
 	if (!size)
 		return false;
 	for (h = emu->handles; h; h = h->next) {
-		other = emu_handle_find(h, &dp_guid);
+		other = emu_search_protocol(h, &dp_guid);
 		if (other && emu_device_path_size(other, size) == size &&
 		    !memcmp(other, dp, size))
 			return true;

@@ -24,7 +24,7 @@ static struct emu_image *get_image(efi_handle_t handle)
 
 	if (!h)
 		return NULL;
-	img = emu_handle_find(h, &li_guid);
+	img = emu_search_protocol(h, &li_guid);
 	/* A payload may install its own loaded image protocol elsewhere. */
 	if (!img || img->magic != IMAGE_MAGIC || img->handle != h)
 		return NULL;

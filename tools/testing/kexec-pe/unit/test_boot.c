@@ -1452,7 +1452,7 @@ static u64 load_spec(const struct pb_spec *s, efi_handle_t *h)
 	free(f);
 	if (st != EFI_SUCCESS)
 		return 0;
-	img = emu_handle_find(emu_handle_get(*h), &li_guid);
+	img = emu_search_protocol(emu_handle_get(*h), &li_guid);
 	return img ? img->base : 0;
 }
 
