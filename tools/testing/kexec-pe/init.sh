@@ -162,16 +162,21 @@ show_segments() {
 		sed 's/^/KEXECPE: seg: /'
 }
 
-# The raw syscall: what systemctl kexec does without kexec-tools.
-syscall_boot() {
-	make_initrd2
-	out=$(kexec-file-load -d -i /tmp/initrd2 -c "$(next_cmdline)" "$1")
+# The raw syscall, what systemctl kexec does without kexec-tools: load
+# with ARGS, show the segments, reboot.
+syscall_exec() {
+	out=$(kexec-file-load -d "$@")
 	say "$out"
-	[ "$out" = "kexec_file_load: ok" ] || fail "kexec_file_load $1"
+	[ "$out" = "kexec_file_load: ok" ] || fail "kexec_file_load $*"
 	show_segments
 	say "kexec-e"
 	kexec-file-load -e
 	fail "reboot(KEXEC) returned"
+}
+
+syscall_boot() {
+	make_initrd2
+	syscall_exec -i /tmp/initrd2 -c "$(next_cmdline)" "$1"
 }
 
 # A Unified Kernel Image brings its own command line and initrd; ARGS are
@@ -186,13 +191,7 @@ uki_boot() {
 }
 
 uki_syscall_boot() {
-	out=$(kexec-file-load -d "$1")
-	say "$out"
-	[ "$out" = "kexec_file_load: ok" ] || fail "kexec_file_load $1"
-	show_segments
-	say "kexec-e"
-	kexec-file-load -e
-	fail "reboot(KEXEC) returned"
+	syscall_exec "$1"
 }
 
 # kdump: load FILE as the crash kernel (ARGS as given to kexec -s -p, or
