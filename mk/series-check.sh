@@ -80,38 +80,38 @@ pristine_linux() {
 }
 pristine_kt() { dpkg-source --no-check -x "$kt_dsc" src >/dev/null && mv src/* src/.[!.]* . 2>/dev/null; rmdir src; }
 
-# same REPO DIR: every file the series touches is the same in REPO as in
-# the build's tree (the selftests: as in this checkout), and every file
-# the build copies into its tree is in the series.
-same_linux() {
-	local repo=$1 dir=$2 f ref bad=0
-	{ sed -n 's|^+++ b/||p' "$dir"/*.patch
-	  cat "$tree/.kexec-pe/files"
-	  sed -n 's|^+++ b/||p' "$tree"/.kexec-pe/applied/*.patch; } |
-		sort -u >"$out/touched.list"
+# same_files REPO TREE LIST: every file of LIST is the same in REPO as in
+# TREE (the selftests: as in this checkout).
+same_files() {
+	local repo=$1 ref_tree=$2 list=$3 f ref bad=0
+
 	while read -r f; do
 		case $f in
 		tools/testing/kexec-pe/*) ref=$f ;;
-		*) ref=$tree/$f ;;
+		*) ref=$ref_tree/$f ;;
 		esac
 		if ! diff -u "$ref" "$repo/$f" >"$out/diff.txt" 2>&1; then
 			echo "differs: $f"
 			head -n 20 "$out/diff.txt"
 			bad=1
 		fi
-	done <"$out/touched.list"
+	done <"$list"
 	return $bad
 }
+
+# same_linux REPO DIR: every file the series touches is the same in REPO
+# as in the build's tree, and every file the build copies into its tree
+# is in the series.
+same_linux() {
+	{ sed -n 's|^+++ b/||p' "$2"/*.patch
+	  cat "$tree/.kexec-pe/files"
+	  sed -n 's|^+++ b/||p' "$tree"/.kexec-pe/applied/*.patch; } |
+		sort -u >"$out/touched.list"
+	same_files "$1" "$tree" "$out/touched.list"
+}
 same_kt() {
-	local repo=$1 dir=$2 f bad=0
-	while read -r f; do
-		if ! diff -u "$kt_tree/$f" "$repo/$f" >"$out/diff.txt" 2>&1; then
-			echo "differs: $f"
-			head -n 20 "$out/diff.txt"
-			bad=1
-		fi
-	done < <(sed -n 's|^+++ b/||p' "$dir"/*.patch | sort -u)
-	return $bad
+	sed -n 's|^+++ b/||p' "$2"/*.patch | sort -u >"$out/touched-kt.list"
+	same_files "$1" "$kt_tree" "$out/touched-kt.list"
 }
 
 # checkpatch PATCH: the messages of checkpatch.pl --strict that the
