@@ -405,7 +405,8 @@ static int alloc_blob(struct pe_load *l)
  * The segments: the PE file, the emulator, its runtime block (system
  * table, configuration table array, runtime services table: 64 KiB, as
  * AArch64 UEFI sizes runtime memory), the initrd, the architecture's own,
- * and last the blob, which the architecture's may be listed in.
+ * and last the blob, which is finished only when every segment is placed:
+ * kexec copies the segments' contents after the load returns.
  */
 static int add_segments(struct pe_load *l)
 {
