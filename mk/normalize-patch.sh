@@ -12,11 +12,7 @@ tarball=$1
 shift
 for patch in "$@"; do
 	tmp=$(mktemp -d)
-	files=$(sed -n 's|^+++ b/||p' "$patch")
-	mkdir -p "$tmp/repo"
-	tar -C "$tmp/repo" --strip-components=1 -xf "$tarball" \
-		$(for f in $files; do echo "linux-source-6.12/$f"; done) \
-		2>/dev/null || true
+	"$(dirname "$0")"/pristine-files.sh "$tarball" "$tmp/repo" "$patch"
 	git -C "$tmp/repo" init -q
 	git -C "$tmp/repo" add -A
 	git -C "$tmp/repo" -c user.name=base -c user.email=base@localhost \

@@ -22,7 +22,7 @@ set -uo pipefail
 
 out=$(realpath -m "$1") tarball=$(realpath "$2") tree=$(realpath "$3")
 kt_dsc=$(realpath "$4") kt_tree=$(realpath "$5")
-exceptions=$PWD/patches/linux/checkpatch-exceptions
+exceptions=$PWD/patches/linux/checkpatch-exceptions mk=$PWD/mk
 n=0 failed=0
 
 tap() {
@@ -71,12 +71,7 @@ apply() {
 
 # The pristine files a series touches, extracted from the tarball.
 pristine_linux() {
-	local dir=$1 top
-	top=$(tar -tf "$tarball" 2>/dev/null | head -n 1 || true)
-	top=${top%%/*}
-	sed -n 's|^--- a/||p' "$dir"/*.patch | sort -u |
-		sed "s|^|$top/|" >"$out/pristine.list"
-	tar --strip-components=1 -xf "$tarball" -T "$out/pristine.list"
+	"$mk"/pristine-files.sh "$tarball" . "$1"/*.patch
 }
 pristine_kt() { dpkg-source --no-check -x "$kt_dsc" src >/dev/null && mv src/* src/.[!.]* . 2>/dev/null; rmdir src; }
 

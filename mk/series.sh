@@ -173,13 +173,10 @@ linux() {
 	[ -f "$steps" ] || die "no $steps"
 
 	# The pristine files the patches touch.
-	local top paths=()
-	top=$(tar -tf "$tarball" 2>/dev/null | head -n 1 || true)
-	top=${top%%/*}
-	mapfile -t paths < <(grep -v '^#' "$steps" | awk '$1 == "patch" { print $2 }' |
-		while read -r p; do sed -n 's|^--- a/||p' "$pdir/$p"; done | sort -u)
-	tar -C "$work" --strip-components=1 -xf "$tarball" \
-		"${paths[@]/#/$top/}"
+	local patches=()
+	mapfile -t patches < <(grep -v '^#' "$steps" |
+		awk -v d="$pdir" '$1 == "patch" { print d "/" $2 }')
+	"$(dirname "$0")"/pristine-files.sh "$tarball" "$work" "${patches[@]}"
 	git_ init -q
 	git_ add -A
 	git_ commit -q -m "base: $(basename "$tarball")"
