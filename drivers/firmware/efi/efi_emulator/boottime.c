@@ -375,7 +375,7 @@ static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 		return EFI_UNSUPPORTED;
 	if (key != emu->mem.key)
 		return EFI_INVALID_PARAMETER;
-	emu_memattr_report(emu);
+	emu_memattr_report();
 	for (ev = emu->events; ev; ev = ev->next)
 		if (ev->exit_boot_services)
 			signal_one(ev);
@@ -387,10 +387,10 @@ static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 	emu->systab->stderr_handle = NULL;
 	emu->systab->stderr = NULL;
 	emu->systab->boottime = NULL;
-	emu_systab_update_crc(emu);
-	emu_systab_exit_boot_services(emu);
+	emu_systab_update_crc();
+	emu_systab_exit_boot_services();
 	if (emu->ops->exit_boot_services)
-		emu->ops->exit_boot_services(emu);
+		emu->ops->exit_boot_services();
 	return EFI_SUCCESS;
 }
 
@@ -472,11 +472,10 @@ static efi_status_t disconnect_controller(efi_handle_t controller,
 
 /**
  * emu_boottime_init() - fill in the boot services table
- * @e: the emulator
  */
-void emu_boottime_init(struct emulator *e)
+void emu_boottime_init(void)
 {
-	e->bs = (efi_boot_services_t){
+	emu->bs = (efi_boot_services_t){
 		.hdr = {
 			.signature = EFI_BOOT_SERVICES_SIGNATURE,
 			.revision = EFI_2_100_SYSTEM_TABLE_REVISION,

@@ -207,21 +207,20 @@ static efi_status_t con_in_read(struct efi_simple_text_input_protocol *this,
 
 /**
  * emu_console_init() - set up ConIn, ConOut and StdErr and their handle
- * @e: the emulator, with its memory map seeded
  *
  * A serial line has one 80x25 mode, no cursor control and no colours;
  * the protocol says so rather than pretending.  Input: see con_in_read().
  *
  * Return: EFI_SUCCESS, or EFI_OUT_OF_RESOURCES for the WaitForKey event.
  */
-efi_status_t emu_console_init(struct emulator *e)
+efi_status_t emu_console_init(void)
 {
 	static const efi_guid_t guid = EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID;
 	static const efi_guid_t in_guid = EFI_SIMPLE_TEXT_INPUT_PROTOCOL_GUID;
 	efi_status_t status;
 
-	e->con_mode = (efi_simple_text_output_mode_t){ .max_mode = 1 };
-	e->con_out = (efi_simple_text_output_protocol_t){
+	emu->con_mode = (efi_simple_text_output_mode_t){ .max_mode = 1 };
+	emu->con_out = (efi_simple_text_output_protocol_t){
 		.reset = con_reset,
 		.output_string = con_output_string,
 		.test_string = con_test_string,
@@ -231,16 +230,16 @@ efi_status_t emu_console_init(struct emulator *e)
 		.clear_screen = con_clear_screen,
 		.set_cursor_position = con_set_cursor,
 		.enable_cursor = con_enable_cursor,
-		.mode = &e->con_mode,
+		.mode = &emu->con_mode,
 	};
-	e->con_handle = NULL;
-	emu_install_protocol(&e->con_handle, &guid, &e->con_out);
-	e->con_in = (struct efi_simple_text_input_protocol){
+	emu->con_handle = NULL;
+	emu_install_protocol(&emu->con_handle, &guid, &emu->con_out);
+	emu->con_in = (struct efi_simple_text_input_protocol){
 		.reset = con_in_reset,
 		.read_keystroke = con_in_read,
 	};
-	status = emu_create_event(0, NULL, NULL, &e->con_in.wait_for_key);
+	status = emu_create_event(0, NULL, NULL, &emu->con_in.wait_for_key);
 	if (status != EFI_SUCCESS)
 		return status;
-	return emu_install_protocol(&e->con_handle, &in_guid, &e->con_in);
+	return emu_install_protocol(&emu->con_handle, &in_guid, &emu->con_in);
 }

@@ -199,7 +199,6 @@ static efi_status_t dt_fixup(efi_dt_fixup_protocol_t *this, void *fdt,
 
 /**
  * emu_install_dt_fixup() - offer EFI_DT_FIXUP_PROTOCOL
- * @e: the emulator, its configuration tables installed
  *
  * Only when the host handed over a DT (the device-tree configuration
  * table, as it stands before the payload runs) that the emulator may read;
@@ -207,21 +206,21 @@ static efi_status_t dt_fixup(efi_dt_fixup_protocol_t *this, void *fdt,
  *
  * Return: EFI_SUCCESS (also when there is nothing to offer).
  */
-efi_status_t emu_install_dt_fixup(struct emulator *e)
+efi_status_t emu_install_dt_fixup(void)
 {
 	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
 	static const efi_guid_t guid = EFI_DT_FIXUP_PROTOCOL_GUID;
 	efi_handle_t handle = NULL;
 	unsigned long i;
 
-	for (i = 0; i < e->systab->nr_tables; i++)
-		if (emu_guid_eq(&e->tables[i].guid, &dtb_guid))
-			e->dt.host = e->tables[i].table;
-	if (!e->dt.host || !dt_ok(e->dt.host)) {
-		e->dt.host = NULL;
+	for (i = 0; i < emu->systab->nr_tables; i++)
+		if (emu_guid_eq(&emu->tables[i].guid, &dtb_guid))
+			emu->dt.host = emu->tables[i].table;
+	if (!emu->dt.host || !dt_ok(emu->dt.host)) {
+		emu->dt.host = NULL;
 		return EFI_SUCCESS;
 	}
-	e->dt.proto.revision = EFI_DT_FIXUP_PROTOCOL_REVISION;
-	e->dt.proto.fixup = dt_fixup;
-	return emu_install_protocol(&handle, &guid, &e->dt.proto);
+	emu->dt.proto.revision = EFI_DT_FIXUP_PROTOCOL_REVISION;
+	emu->dt.proto.fixup = dt_fixup;
+	return emu_install_protocol(&handle, &guid, &emu->dt.proto);
 }

@@ -39,33 +39,32 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 	efi_status_t status;
 
 	emu_set_platform(e, ops);
-	e->handles = NULL;
-	e->events = NULL;
-	e->running = NULL;
-	e->tpl = EFI_TPL_APPLICATION;
-	e->monotonic = 0;
-	e->boot_services_exited = false;
-	e->unsupported_logged = 0;
-	e->after_exit_logged = 0;
-	memset(e->calls, 0, sizeof(e->calls));
-	memset(e->guids, 0, sizeof(e->guids));
-	e->initrd_size = 0;
-	memset(e->memattr_calls, 0, sizeof(e->memattr_calls));
+	emu->handles = NULL;
+	emu->events = NULL;
+	emu->running = NULL;
+	emu->tpl = EFI_TPL_APPLICATION;
+	emu->monotonic = 0;
+	emu->boot_services_exited = false;
+	emu->unsupported_logged = 0;
+	emu->after_exit_logged = 0;
+	memset(emu->calls, 0, sizeof(emu->calls));
+	memset(emu->guids, 0, sizeof(emu->guids));
+	emu->initrd_size = 0;
+	memset(emu->memattr_calls, 0, sizeof(emu->memattr_calls));
 
-	emu_boottime_init(e);
-	status = emu_console_init(e);
+	emu_boottime_init();
+	status = emu_console_init();
 	if (status == EFI_SUCCESS)
-		status = emu_systab_init(e, fw);
+		status = emu_systab_init(fw);
 	if (status == EFI_SUCCESS)
-		status = emu_install_rng(e);
+		status = emu_install_rng();
 	if (status == EFI_SUCCESS)
-		status = emu_install_memattr(e);
+		status = emu_install_memattr();
 	return status;
 }
 
 /**
  * emu_boot() - load the payload and start it
- * @e:		the emulator, after emu_init()
  * @pe:		the PE file, a Linux boot image (emu_pe_linux_kind())
  * @size:	its size
  * @cmdline:	the command line in UTF-16, NUL-terminated, or NULL
@@ -77,8 +76,8 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
  * Return: only if the payload could not be started or returned; the
  * status says why.
  */
-efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
-		      const efi_char16_t *cmdline, u32 cmdline_size)
+efi_status_t emu_boot(const void *pe, u64 size, const efi_char16_t *cmdline,
+		      u32 cmdline_size)
 {
 	static const efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
 	efi_loaded_image_t *li;
@@ -100,7 +99,7 @@ efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 		return status;
 	li = emu_search_protocol(emu_handle_get(handle), &li_guid);
 	if (cmdline && cmdline_size > sizeof(*cmdline) && cmdline[0]) {
-		status = emu_allocate_pool(&e->mem, EFI_LOADER_DATA,
+		status = emu_allocate_pool(&emu->mem, EFI_LOADER_DATA,
 					   cmdline_size, &opts);
 		if (status != EFI_SUCCESS)
 			return status;
@@ -113,7 +112,7 @@ efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
 	if (data) {
 		emu_exit_data_string(data, data_size, text, sizeof(text));
 		emu_printf("efi-emu: its exit data: \"%s\"\n", text);
-		emu_free_pool(&e->mem, data);
+		emu_free_pool(&emu->mem, data);
 	}
 	return status;
 }

@@ -181,10 +181,8 @@ void emu_pe_section(const void *file, const struct emu_pe_info *pe, u32 i,
 		    u32 *rva, u32 *size, u32 *flags);
 
 /* console.c */
-struct emulator;
-
 __printf(1, 2) void emu_printf(const char *fmt, ...);
-efi_status_t emu_console_init(struct emulator *e);
+efi_status_t emu_console_init(void);
 
 /* handle.c: the handle and protocol database */
 #define EMU_MAX_PROTOCOLS 8
@@ -315,10 +313,10 @@ struct emu_firmware {
 	u64 rt_base; /* EMU_RT_SIZE of EfiRuntimeServicesData, or 0 */
 };
 
-efi_status_t emu_systab_init(struct emulator *e, const struct emu_firmware *fw);
-void emu_systab_update_crc(struct emulator *e);
-void emu_systab_exit_boot_services(struct emulator *e);
-efi_status_t emu_keep_memreserve(struct emulator *e, u64 root);
+efi_status_t emu_systab_init(const struct emu_firmware *fw);
+void emu_systab_update_crc(void);
+void emu_systab_exit_boot_services(void);
+efi_status_t emu_keep_memreserve(u64 root);
 efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table);
 
 /* boottime.c: the boot services table, events and the rest */
@@ -332,23 +330,23 @@ struct emu_event {
 	void *ctx;
 };
 
-void emu_boottime_init(struct emulator *e);
+void emu_boottime_init(void);
 efi_status_t emu_create_event(u32 type, efi_event_notify_t notify, void *ctx,
 			      efi_event_t *event);
 
 /* load_file2.c, rng.c and smbios.c */
-efi_status_t emu_install_initrd(struct emulator *e, u64 base, u64 size);
-efi_status_t emu_install_rng(struct emulator *e);
+efi_status_t emu_install_initrd(u64 base, u64 size);
+efi_status_t emu_install_rng(void);
 
 /* memattr.c: page permissions and EFI_MEMORY_ATTRIBUTE_PROTOCOL */
 efi_status_t emu_mem_protect(u64 base, u64 size, u64 attrs);
 void emu_protect_allocation(u64 base, u64 pages, u32 type);
 void emu_protect_image(u64 base, u64 pages, const void *file,
 		       const struct emu_pe_info *pe);
-efi_status_t emu_install_memattr(struct emulator *e);
-void emu_memattr_report(struct emulator *e);
-efi_status_t emu_install_smbios(struct emulator *e);
-efi_status_t emu_install_dt_fixup(struct emulator *e);
+efi_status_t emu_install_memattr(void);
+void emu_memattr_report(void);
+efi_status_t emu_install_smbios(void);
+efi_status_t emu_install_dt_fixup(void);
 
 /*
  * What the host of the emulator supplies: the kexec reboot path, the unit
@@ -364,7 +362,7 @@ struct emu_platform_ops {
 	/* Busy-wait; NULL makes Stall() return at once. */
 	void (*delay_us)(unsigned long us);
 	/* ExitBootServices() succeeded: the payload owns the machine now. */
-	void (*exit_boot_services)(struct emulator *e);
+	void (*exit_boot_services)(void);
 	/*
 	 * Page permissions, as EFI_MEMORY_RP, _RO and _XP bits, of whole
 	 * mapped pages: set_attrs() sets @set and clears @clear on every
@@ -438,7 +436,13 @@ struct emu_guid_trace {
 	u32 found;
 };
 
-/* The one state of the emulator; boot services reach it through emu. */
+/*
+ * The one state of the emulator, and the one way to it: the global emu.
+ * Boot services cannot be handed a context (their signatures are UEFI's),
+ * so nothing else is either.  The host supplies the storage once, to
+ * emu_set_platform() or emu_init(), which point emu at it; no other
+ * function of the emulator takes a struct emulator.
+ */
 struct emulator {
 	const struct emu_platform_ops *ops;
 	struct emu_memory mem;
@@ -497,7 +501,7 @@ bool emu_bs_enter(enum emu_bs_id id);
 void emu_set_platform(struct emulator *e, const struct emu_platform_ops *ops);
 efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 		      const struct emu_firmware *fw);
-efi_status_t emu_boot(struct emulator *e, const void *pe, u64 size,
-		      const efi_char16_t *cmdline, u32 cmdline_size);
+efi_status_t emu_boot(const void *pe, u64 size, const efi_char16_t *cmdline,
+		      u32 cmdline_size);
 
 #endif /* __EFI_EMULATOR_H */

@@ -45,14 +45,13 @@ static efi_status_t load_initrd(efi_load_file2_protocol_t *this,
 
 /**
  * emu_install_initrd() - offer an initrd to the payload over LoadFile2
- * @e:		the emulator
  * @base:	where the initrd is
  * @size:	its size; 0 installs nothing, so a UKI's own initrd can be
  *		registered by its stub instead
  *
  * Return: EFI_SUCCESS or an error from the handle database.
  */
-efi_status_t emu_install_initrd(struct emulator *e, u64 base, u64 size)
+efi_status_t emu_install_initrd(u64 base, u64 size)
 {
 	static const efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	static const efi_guid_t lf2_guid = EFI_LOAD_FILE2_PROTOCOL_GUID;
@@ -61,13 +60,13 @@ efi_status_t emu_install_initrd(struct emulator *e, u64 base, u64 size)
 
 	if (!size)
 		return EFI_SUCCESS;
-	e->initrd_base = base;
-	e->initrd_size = size;
-	e->initrd_lf2.load_file = load_initrd;
+	emu->initrd_base = base;
+	emu->initrd_size = size;
+	emu->initrd_lf2.load_file = load_initrd;
 	status = emu_install_protocol(&handle, &dp_guid, (void *)&initrd_path);
 	if (status != EFI_SUCCESS)
 		return status;
-	status = emu_install_protocol(&handle, &lf2_guid, &e->initrd_lf2);
+	status = emu_install_protocol(&handle, &lf2_guid, &emu->initrd_lf2);
 	if (status != EFI_SUCCESS)
 		emu_uninstall_protocol(handle, &dp_guid, (void *)&initrd_path);
 	return status;

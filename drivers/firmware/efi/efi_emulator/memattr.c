@@ -152,33 +152,31 @@ static efi_status_t clear_memory_attributes(efi_memory_attribute_protocol_t *thi
 
 /**
  * emu_install_memattr() - install EFI_MEMORY_ATTRIBUTE_PROTOCOL
- * @e: the emulator
  *
  * Only a platform that can change its page tables gets it.
  *
  * Return: EFI_SUCCESS (also when there is nothing to install).
  */
-efi_status_t emu_install_memattr(struct emulator *e)
+efi_status_t emu_install_memattr(void)
 {
 	static const efi_guid_t guid = EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID;
 	efi_handle_t handle = NULL;
 
 	if (!can_protect())
 		return EFI_SUCCESS;
-	e->memattr.get_memory_attributes = get_memory_attributes;
-	e->memattr.set_memory_attributes = set_memory_attributes;
-	e->memattr.clear_memory_attributes = clear_memory_attributes;
-	return emu_install_protocol(&handle, &guid, &e->memattr);
+	emu->memattr.get_memory_attributes = get_memory_attributes;
+	emu->memattr.set_memory_attributes = set_memory_attributes;
+	emu->memattr.clear_memory_attributes = clear_memory_attributes;
+	return emu_install_protocol(&handle, &guid, &emu->memattr);
 }
 
 /**
  * emu_memattr_report() - say how the payload used the protocol
- * @e: the emulator, at ExitBootServices()
  */
-void emu_memattr_report(struct emulator *e)
+void emu_memattr_report(void)
 {
 	if (can_protect())
 		emu_printf("efi-emu: memory attributes: get %u, set %u, clear %u\n",
-			   e->memattr_calls[0], e->memattr_calls[1],
-			   e->memattr_calls[2]);
+			   emu->memattr_calls[0], emu->memattr_calls[1],
+			   emu->memattr_calls[2]);
 }

@@ -40,18 +40,17 @@ static efi_status_t rng_get_rng(efi_rng_protocol_t *this, efi_guid_t *alg,
 
 /**
  * emu_install_rng() - install EFI_RNG_PROTOCOL if the platform has entropy
- * @e: the emulator
  *
  * Return: EFI_SUCCESS (also when there is nothing to install).
  */
-efi_status_t emu_install_rng(struct emulator *e)
+efi_status_t emu_install_rng(void)
 {
 	static const efi_guid_t guid = EFI_RNG_PROTOCOL_GUID;
 	efi_handle_t handle = NULL;
 
-	if (!e->ops->get_random)
+	if (!emu->ops->get_random)
 		return EFI_SUCCESS;
-	e->rng.get_info = rng_get_info;
-	e->rng.get_rng = rng_get_rng;
-	return emu_install_protocol(&handle, &guid, &e->rng);
+	emu->rng.get_info = rng_get_info;
+	emu->rng.get_rng = rng_get_rng;
+	return emu_install_protocol(&handle, &guid, &emu->rng);
 }

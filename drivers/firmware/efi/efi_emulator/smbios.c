@@ -13,7 +13,7 @@
 #define SMBIOS_MAX_TABLE	(16U << 20)
 
 /* The table: an SMBIOS 3 entry point if there is one, else SMBIOS 2. */
-static bool find_table(struct emulator *e)
+static bool find_table(void)
 {
 	static const efi_guid_t smbios3 = SMBIOS3_TABLE_GUID;
 	static const efi_guid_t smbios = SMBIOS_TABLE_GUID;
@@ -24,15 +24,15 @@ static bool find_table(struct emulator *e)
 	u16 v16;
 	unsigned long i;
 
-	for (i = 0; i < e->systab->nr_tables && !v3; i++) {
-		if (emu_guid_eq(&e->tables[i].guid, &smbios3)) {
-			ep = e->tables[i].table;
+	for (i = 0; i < emu->systab->nr_tables && !v3; i++) {
+		if (emu_guid_eq(&emu->tables[i].guid, &smbios3)) {
+			ep = emu->tables[i].table;
 			v3 = true;
-		} else if (emu_guid_eq(&e->tables[i].guid, &smbios)) {
-			ep = e->tables[i].table;
+		} else if (emu_guid_eq(&emu->tables[i].guid, &smbios)) {
+			ep = emu->tables[i].table;
 		}
 	}
-	if (!ep || !emu_mem_readable(&e->mem, emu_addr(ep), v3 ? 0x18 : 0x1f))
+	if (!ep || !emu_mem_readable(&emu->mem, emu_addr(ep), v3 ? 0x18 : 0x1f))
 		return false;
 	if (v3) {
 		if (memcmp(ep, "_SM3_", 5))
@@ -49,12 +49,12 @@ static bool find_table(struct emulator *e)
 		size = v16;
 	}
 	if (!size || size > SMBIOS_MAX_TABLE ||
-	    !emu_mem_readable(&e->mem, addr, size))
+	    !emu_mem_readable(&emu->mem, addr, size))
 		return false;
-	e->smbios.base = addr;
-	e->smbios.size = size;
-	e->smbios.proto.major_version = ep[v3 ? 0x07 : 0x06];
-	e->smbios.proto.minor_version = ep[v3 ? 0x08 : 0x07];
+	emu->smbios.base = addr;
+	emu->smbios.size = size;
+	emu->smbios.proto.major_version = ep[v3 ? 0x07 : 0x06];
+	emu->smbios.proto.minor_version = ep[v3 ? 0x08 : 0x07];
 	return true;
 }
 
@@ -133,23 +133,22 @@ static efi_status_t smbios_remove(efi_smbios_protocol_t *this, u16 handle)
 
 /**
  * emu_install_smbios() - offer EFI_SMBIOS_PROTOCOL over the SMBIOS table
- * @e: the emulator, its configuration tables installed
  *
  * Only when an SMBIOS (3) table is installed whose entry point and
  * structures lie in memory the emulator may read.
  *
  * Return: EFI_SUCCESS (also when there is nothing to offer).
  */
-efi_status_t emu_install_smbios(struct emulator *e)
+efi_status_t emu_install_smbios(void)
 {
 	static const efi_guid_t guid = EFI_SMBIOS_PROTOCOL_GUID;
 	efi_handle_t handle = NULL;
 
-	if (!find_table(e))
+	if (!find_table())
 		return EFI_SUCCESS;
-	e->smbios.proto.add = smbios_add;
-	e->smbios.proto.update_string = smbios_update_string;
-	e->smbios.proto.remove = smbios_remove;
-	e->smbios.proto.get_next = smbios_get_next;
-	return emu_install_protocol(&handle, &guid, &e->smbios.proto);
+	emu->smbios.proto.add = smbios_add;
+	emu->smbios.proto.update_string = smbios_update_string;
+	emu->smbios.proto.remove = smbios_remove;
+	emu->smbios.proto.get_next = smbios_get_next;
+	return emu_install_protocol(&handle, &guid, &emu->smbios.proto);
 }

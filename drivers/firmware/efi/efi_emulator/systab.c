@@ -64,22 +64,21 @@ static efi_status_t rt_not_found(void)
 	return EFI_NOT_FOUND;
 }
 
-static struct systab_page *systab_page(struct emulator *e)
+static struct systab_page *systab_page(void)
 {
-	return emu_ptr(e->rt.base);
+	return emu_ptr(emu->rt.base);
 }
 
 /**
  * emu_systab_update_crc() - recompute the header CRCs after a change
- * @e: the emulator
  */
-void emu_systab_update_crc(struct emulator *e)
+void emu_systab_update_crc(void)
 {
-	e->systab->hdr.crc32 = 0;
-	e->systab->hdr.crc32 =
-		emu_crc32(0, e->systab, e->systab->hdr.headersize);
-	e->bs.hdr.crc32 = 0;
-	e->bs.hdr.crc32 = emu_crc32(0, &e->bs, e->bs.hdr.headersize);
+	emu->systab->hdr.crc32 = 0;
+	emu->systab->hdr.crc32 =
+		emu_crc32(0, emu->systab, emu->systab->hdr.headersize);
+	emu->bs.hdr.crc32 = 0;
+	emu->bs.hdr.crc32 = emu_crc32(0, &emu->bs, emu->bs.hdr.headersize);
 }
 
 static void rt_update_crc(efi_runtime_services_t *rt)
@@ -127,7 +126,7 @@ static efi_status_t set_virtual_address_map(unsigned long map_size,
 					    u32 desc_version,
 					    efi_memory_desc_t *map)
 {
-	struct systab_page *p = systab_page(emu);
+	struct systab_page *p = systab_page();
 	const struct emu_region *r;
 	const efi_memory_desc_t *d;
 	unsigned long i, n, want = 0;
@@ -172,7 +171,7 @@ static efi_status_t set_virtual_address_map(unsigned long map_size,
 	p->st.fw_vendor = emu_ptr(emu_addr(p->vendor) + delta);
 	p->st.tables = emu_ptr(emu_addr(p->tables) + delta);
 	p->st.runtime = emu_ptr(emu_addr(&p->rt) + delta);
-	emu_systab_update_crc(emu);
+	emu_systab_update_crc();
 	p->rt_prop.runtime_services_supported = emu->rt.mask;
 	emu->rt.remapped = true;
 	emu_printf("efi-emu: SetVirtualAddressMap(): first boot's map of %lu kept\n",
@@ -185,10 +184,10 @@ static efi_status_t set_virtual_address_map(unsigned long map_size,
  * boot's virtual addresses stay off until SetVirtualAddressMap() confirms
  * them.
  */
-void emu_systab_exit_boot_services(struct emulator *e)
+void emu_systab_exit_boot_services(void)
 {
-	if (e->rt.needs_svam && !e->rt.remapped)
-		systab_page(e)->rt_prop.runtime_services_supported = 0;
+	if (emu->rt.needs_svam && !emu->rt.remapped)
+		systab_page()->rt_prop.runtime_services_supported = 0;
 }
 
 /* Does the first boot's mapping of runtime regions differ from 1:1? */
@@ -204,23 +203,23 @@ static bool first_boot_remapped(struct emu_memory *m)
 	return false;
 }
 
-static u32 runtime_init(struct emulator *e, struct systab_page *p,
+static u32 runtime_init(struct systab_page *p,
 			const efi_runtime_services_t *fw, u32 mask)
 {
 	u32 i;
 
 	if (fw && fw->hdr.signature == EFI_RUNTIME_SERVICES_SIGNATURE) {
 		p->rt = *fw;
-		e->rt.fw_svam = p->rt.services[RT_SET_VIRTUAL_ADDRESS_MAP];
-		e->rt.mask = mask & ~EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP;
-		e->rt.needs_svam = first_boot_remapped(&e->mem);
+		emu->rt.fw_svam = p->rt.services[RT_SET_VIRTUAL_ADDRESS_MAP];
+		emu->rt.mask = mask & ~EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP;
+		emu->rt.needs_svam = first_boot_remapped(&emu->mem);
 		rt_update_crc(&p->rt);
-		if (!e->rt.needs_svam)
-			return e->rt.mask;
+		if (!emu->rt.needs_svam)
+			return emu->rt.mask;
 		p->rt.services[RT_SET_VIRTUAL_ADDRESS_MAP] =
 			(void *)set_virtual_address_map;
 		rt_update_crc(&p->rt);
-		return e->rt.mask | EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP;
+		return emu->rt.mask | EFI_RT_SUPPORTED_SET_VIRTUAL_ADDRESS_MAP;
 	}
 	if (fw)
 		emu_printf("efi-emu: the runtime services table is damaged; a stand-in serves\n");
@@ -237,12 +236,11 @@ static u32 runtime_init(struct emulator *e, struct systab_page *p,
 
 /**
  * emu_systab_init() - build the system table
- * @e:		the emulator, with console and boot services set up
  * @fw:		what the host passes on of the firmware around it
  *
  * Return: EFI_SUCCESS or EFI_OUT_OF_RESOURCES.
  */
-efi_status_t emu_systab_init(struct emulator *e, const struct emu_firmware *fw)
+efi_status_t emu_systab_init(const struct emu_firmware *fw)
 {
 	static const efi_guid_t rt_prop_guid = EFI_RT_PROPERTIES_TABLE_GUID;
 	struct systab_page *p;
@@ -250,15 +248,15 @@ efi_status_t emu_systab_init(struct emulator *e, const struct emu_firmware *fw)
 	u64 addr = fw->rt_base;
 
 	BUILD_CHECK(sizeof(*p) <= EMU_RT_SIZE);
-	memset(&e->rt, 0, sizeof(e->rt));
+	memset(&emu->rt, 0, sizeof(emu->rt));
 	if (!addr) {
-		status = emu_alloc_aligned(&e->mem, EFI_RUNTIME_SERVICES_DATA,
+		status = emu_alloc_aligned(&emu->mem, EFI_RUNTIME_SERVICES_DATA,
 					   EMU_RT_SIZE >> EFI_PAGE_SHIFT,
 					   EMU_RT_SIZE, ~0ULL, &addr);
 		if (status != EFI_SUCCESS)
 			return status;
 	}
-	e->rt.base = addr;
+	emu->rt.base = addr;
 	p = emu_ptr(addr);
 	memset(p, 0, sizeof(*p));
 	memcpy(p->vendor, vendor, sizeof(vendor));
@@ -270,24 +268,24 @@ efi_status_t emu_systab_init(struct emulator *e, const struct emu_firmware *fw)
 		},
 		.fw_vendor = p->vendor,
 		.fw_revision = 0x00010000,
-		.con_in_handle = e->con_handle,
-		.con_in = &e->con_in,
-		.con_out_handle = e->con_handle,
-		.con_out = &e->con_out,
-		.stderr_handle = e->con_handle,
-		.stderr = &e->con_out,
+		.con_in_handle = emu->con_handle,
+		.con_in = &emu->con_in,
+		.con_out_handle = emu->con_handle,
+		.con_out = &emu->con_out,
+		.stderr_handle = emu->con_handle,
+		.stderr = &emu->con_out,
 		.runtime = &p->rt,
-		.boottime = &e->bs,
+		.boottime = &emu->bs,
 		.nr_tables = 0,
 		.tables = p->tables,
 	};
-	e->systab = &p->st;
-	e->tables = p->tables;
+	emu->systab = &p->st;
+	emu->tables = p->tables;
 	p->rt_prop.version = 1;
 	p->rt_prop.length = sizeof(p->rt_prop);
 	p->rt_prop.runtime_services_supported =
-		runtime_init(e, p, fw->runtime, fw->rt_mask);
-	emu_systab_update_crc(e);
+		runtime_init(p, fw->runtime, fw->rt_mask);
+	emu_systab_update_crc();
 	return emu_install_configuration_table((efi_guid_t *)&rt_prop_guid,
 					       &p->rt_prop);
 }
@@ -311,7 +309,6 @@ struct memreserve_entry {
 
 /**
  * emu_keep_memreserve() - keep what the LINUX_EFI_MEMRESERVE list holds
- * @e:		the emulator, with its memory map seeded
  * @root:	physical address of the list's first node
  *
  * The running kernel adds to the list until the very end (a CPU brought
@@ -323,7 +320,7 @@ struct memreserve_entry {
  * Return: EFI_SUCCESS; EFI_VOLUME_CORRUPTED for a node outside RAM, a
  * misaligned one or a cycle; EFI_OUT_OF_RESOURCES when the map is full.
  */
-efi_status_t emu_keep_memreserve(struct emulator *e, u64 root)
+efi_status_t emu_keep_memreserve(u64 root)
 {
 	const struct memreserve_head *h;
 	const struct memreserve_entry *ent;
@@ -333,15 +330,15 @@ efi_status_t emu_keep_memreserve(struct emulator *e, u64 root)
 
 	for (pa = root; pa; pa = h->next) {
 		if (++nodes > MEMRESERVE_MAX_NODES || pa & 7 ||
-		    !emu_mem_readable(&e->mem, pa, sizeof(*h)))
+		    !emu_mem_readable(&emu->mem, pa, sizeof(*h)))
 			return EFI_VOLUME_CORRUPTED;
 		h = emu_ptr(pa);
 		n = h->size < 0 ? 0 : h->size;
 		if (n > MEMRESERVE_MAX_ENTRIES)
 			n = MEMRESERVE_MAX_ENTRIES;
-		if (!emu_mem_readable(&e->mem, pa, sizeof(*h) + n * sizeof(*ent)))
+		if (!emu_mem_readable(&emu->mem, pa, sizeof(*h) + n * sizeof(*ent)))
 			return EFI_VOLUME_CORRUPTED;
-		status = emu_mem_keep(&e->mem, pa, sizeof(*h) + n * sizeof(*ent),
+		status = emu_mem_keep(&emu->mem, pa, sizeof(*h) + n * sizeof(*ent),
 				      EFI_BOOT_SERVICES_DATA);
 		if (status != EFI_SUCCESS)
 			return status;
@@ -351,7 +348,7 @@ efi_status_t emu_keep_memreserve(struct emulator *e, u64 root)
 		for (i = 0; i < n; i++) {
 			if (!ent[i].size)
 				continue;
-			status = emu_mem_keep(&e->mem, ent[i].base, ent[i].size,
+			status = emu_mem_keep(&emu->mem, ent[i].base, ent[i].size,
 					      EFI_BOOT_SERVICES_DATA);
 			if (status != EFI_SUCCESS)
 				return status;
@@ -415,6 +412,6 @@ efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table)
 		memmove(&emu->tables[i], &emu->tables[i + 1],
 			(st->nr_tables - i) * sizeof(emu->tables[0]));
 	}
-	emu_systab_update_crc(emu);
+	emu_systab_update_crc();
 	return EFI_SUCCESS;
 }

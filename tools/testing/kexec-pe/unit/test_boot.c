@@ -30,7 +30,7 @@ static void host_write(const char *s, size_t len)
 	}
 }
 
-static void host_ebs(struct emulator *e)
+static void host_ebs(void)
 {
 	ebs_hook_calls++;
 }
@@ -400,7 +400,7 @@ TEST_F(boot, initrd_over_load_file2)
 
 	/* Nothing registered yet. */
 	EXPECT_EQ(EFI_NOT_FOUND, bs->locate_device_path(&lf2, &rem, &dev));
-	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(&self->e, emu_addr(data),
+	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(emu_addr(data),
 						  sizeof(data)));
 	ASSERT_EQ(EFI_SUCCESS, bs->locate_device_path(&lf2, &rem, &dev));
 	EXPECT_EQ(EFI_DEV_END_PATH, rem->type);
@@ -425,7 +425,7 @@ TEST_F(boot, second_initrd_provider_refused)
 	efi_handle_t h = NULL;
 	int x;
 
-	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(&self->e, emu_addr(data),
+	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(emu_addr(data),
 						  sizeof(data)));
 	EXPECT_EQ(EFI_ALREADY_STARTED,
 		  self->bs->install_multiple_protocol_interfaces(&h, &dpg,
@@ -524,7 +524,7 @@ TEST_F(boot, memreserve_list_kept)
 	/* count beyond size is clamped to size; a zero-sized entry skipped */
 	*n2 = (struct test_rsv){ .size = 1, .count = 5,
 		.entry = { { ram + 0x300800, 0x800 }, { ram + 0x400000, 0 } } };
-	ASSERT_EQ(EFI_SUCCESS, emu_keep_memreserve(&self->e, emu_addr(n1)));
+	ASSERT_EQ(EFI_SUCCESS, emu_keep_memreserve(emu_addr(n1)));
 	/* the ranges, then the nodes themselves */
 	EXPECT_FALSE(page_free(&self->e, ram + 0x101000));
 	EXPECT_FALSE(page_free(&self->e, ram + 0x200000));
@@ -535,7 +535,7 @@ TEST_F(boot, memreserve_list_kept)
 	EXPECT_TRUE(page_free(&self->e, ram + 0x400000));
 	EXPECT_TRUE(page_free(&self->e, ram + 0x102000));
 	/* Walking it again changes nothing. */
-	EXPECT_EQ(EFI_SUCCESS, emu_keep_memreserve(&self->e, emu_addr(n1)));
+	EXPECT_EQ(EFI_SUCCESS, emu_keep_memreserve(emu_addr(n1)));
 }
 
 TEST_F(boot, memreserve_list_damaged)
@@ -545,15 +545,12 @@ TEST_F(boot, memreserve_list_damaged)
 
 	/* A cycle ends at the node limit. */
 	*n1 = (struct test_rsv){ .size = 0, .next = emu_addr(n1) };
-	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(&self->e,
-							    emu_addr(n1)));
+	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(emu_addr(n1)));
 	/* A node outside RAM is never read. */
 	n1->next = 0x1000;
-	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(&self->e,
-							    emu_addr(n1)));
+	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(emu_addr(n1)));
 	n1->next = emu_addr(n1) + 4;
-	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(&self->e,
-							    emu_addr(n1)));
+	EXPECT_EQ(EFI_VOLUME_CORRUPTED, emu_keep_memreserve(emu_addr(n1)));
 }
 
 /* EFI_SMBIOS_PROTOCOL.GetNext() over an SMBIOS 3 table in RAM. */
@@ -587,11 +584,11 @@ TEST_F(boot, smbios_protocol)
 	memcpy(ep + 0x0c, &max, sizeof(max));
 	memcpy(ep + 0x10, &addr, sizeof(addr));
 	/* No table: nothing offered. */
-	ASSERT_EQ(EFI_SUCCESS, emu_install_smbios(&self->e));
+	ASSERT_EQ(EFI_SUCCESS, emu_install_smbios());
 	EXPECT_EQ(EFI_NOT_FOUND, self->bs->locate_protocol(&proto, NULL,
 							   (void **)&sm));
 	ASSERT_EQ(EFI_SUCCESS, self->bs->install_configuration_table(&sm3, ep));
-	ASSERT_EQ(EFI_SUCCESS, emu_install_smbios(&self->e));
+	ASSERT_EQ(EFI_SUCCESS, emu_install_smbios());
 	ASSERT_EQ(EFI_SUCCESS, self->bs->locate_protocol(&proto, NULL,
 							 (void **)&sm));
 	EXPECT_EQ(3, sm->major_version);
@@ -660,12 +657,12 @@ TEST_F(boot, dt_fixup_protocol)
 	ASSERT_EQ(0, fdt_setprop_string(host, node, "bootargs", "host"));
 
 	/* No DT handed over: nothing offered. */
-	ASSERT_EQ(EFI_SUCCESS, emu_install_dt_fixup(&self->e));
+	ASSERT_EQ(EFI_SUCCESS, emu_install_dt_fixup());
 	EXPECT_EQ(EFI_NOT_FOUND, self->bs->locate_protocol(&proto, NULL,
 							   (void **)&dt));
 	ASSERT_EQ(EFI_SUCCESS, self->bs->install_configuration_table(&dtb,
 								     host));
-	ASSERT_EQ(EFI_SUCCESS, emu_install_dt_fixup(&self->e));
+	ASSERT_EQ(EFI_SUCCESS, emu_install_dt_fixup());
 	ASSERT_EQ(EFI_SUCCESS, self->bs->locate_protocol(&proto, NULL,
 							 (void **)&dt));
 	EXPECT_EQ(EFI_DT_FIXUP_PROTOCOL_REVISION, dt->revision);
@@ -1231,7 +1228,7 @@ TEST_F(boot, load_image_from_the_callers_load_file2)
 	EXPECT_EQ(0, lf_calls);
 	EXPECT_NE(NULL, strstr(console, "no LoadFile of the caller serves that path"));
 	/* Nor the emulator's initrd, nor a path nothing serves. */
-	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(&self->e, emu_addr(initrd),
+	ASSERT_EQ(EFI_SUCCESS, emu_install_initrd(emu_addr(initrd),
 						  sizeof(initrd)));
 	EXPECT_EQ(EFI_NOT_FOUND, bs->load_image(false, h, &idp.vendor.header,
 						NULL, 0, &lf_child));

@@ -93,7 +93,7 @@ static void host_delay(unsigned long us)
 	usleep(us);
 }
 
-static void host_ebs(struct emulator *e)
+static void host_ebs(void)
 {
 	siglongjmp(at_ebs, 1);
 }
@@ -552,7 +552,7 @@ int main(int argc, char **argv)
 	emu_install_configuration_table((efi_guid_t *)&dtb_guid,
 					emu_ptr(dtb_at));
 	if (initrd)
-		emu_install_initrd(&emu_state, initrd_at, initrd_size);
+		emu_install_initrd(initrd_at, initrd_size);
 
 	n16 = 0;
 	emu_utf8_to_utf16(cmdline, strlen(cmdline), NULL, &n16);
@@ -567,7 +567,7 @@ int main(int argc, char **argv)
 
 	fflush(stdout);
 	if (!sigsetjmp(at_ebs, 1)) {
-		status = emu_boot(&emu_state, emu_ptr(pe_at), pe_size, cmd16,
+		status = emu_boot(emu_ptr(pe_at), pe_size, cmd16,
 				  n16 * 2);
 		tap(0, "stub reached ExitBootServices() (returned 0x%lx)",
 		    status);

@@ -212,17 +212,17 @@ static u64 stack_guard;
  * the pages it runs on are mapped now: its own entry, a page of the PE
  * file and of free RAM, the emulator's text and stack, the console.
  */
-static void exit_boot_services(struct emulator *e)
+static void exit_boot_services(void)
 {
-	u64 stack = emu_addr(&e);
 	u32 i;
+	u64 stack = emu_addr(&i); /* a page of the stack this runs on */
 
-	if (e->running)
-		emu_arm64_show_map("payload entry", emu_addr(e->running->entry));
+	if (emu->running)
+		emu_arm64_show_map("payload entry", emu_addr(emu->running->entry));
 	emu_arm64_show_map("PE file", param->pe_base);
-	for (i = 0; i < e->mem.count; i++)
-		if (e->mem.map[i].type == EFI_CONVENTIONAL_MEMORY) {
-			emu_arm64_show_map("free RAM", e->mem.map[i].start);
+	for (i = 0; i < emu->mem.count; i++)
+		if (emu->mem.map[i].type == EFI_CONVENTIONAL_MEMORY) {
+			emu_arm64_show_map("free RAM", emu->mem.map[i].start);
 			break;
 		}
 	emu_arm64_show_map("emulator text", emu_addr(emu_head));
@@ -264,7 +264,7 @@ static u64 alloc_stack(void)
 	efi_status_t status;
 	u64 base;
 
-	status = emu_alloc_aligned(&state.mem, EFI_BOOT_SERVICES_DATA,
+	status = emu_alloc_aligned(&emu->mem, EFI_BOOT_SERVICES_DATA,
 				   (EMU_STACK_SIZE + EFI_PAGE_SIZE) >>
 				   EFI_PAGE_SHIFT, EFI_PAGE_SIZE, ~0ULL, &base);
 	if (status != EFI_SUCCESS)
@@ -292,8 +292,8 @@ static void seed_memory_map(const struct efi_emulator_param *p)
 	bool reserved;
 	u32 bad;
 
-	emu_mem_init(&state.mem, regions, EMU_MAX_REGIONS);
-	status = emu_seed_memory(&state.mem, p, &bad);
+	emu_mem_init(&emu->mem, regions, EMU_MAX_REGIONS);
+	status = emu_seed_memory(&emu->mem, p, &bad);
 	if (status == EFI_SUCCESS)
 		return;
 	reserved = bad >= p->memmap_count;
@@ -322,7 +322,7 @@ static void keep_memreserve(const struct efi_emulator_param *p)
 	for (i = 0; i < p->tables_count; i++) {
 		if (memcmp(t[i].guid, &guid, sizeof(guid)))
 			continue;
-		status = emu_keep_memreserve(&state, t[i].addr);
+		status = emu_keep_memreserve(t[i].addr);
 		if (status != EFI_SUCCESS)
 			fatal("cannot keep the memreserve list", status);
 	}
@@ -423,19 +423,19 @@ static void __noreturn run_payload(struct efi_emulator_param *p)
 	status = emu_init(&state, &arm64_ops, &fw);
 	if (status != EFI_SUCCESS)
 		fatal("cannot set up boot services", status);
-	if (state.rt.needs_svam)
+	if (emu->rt.needs_svam)
 		emu_printf("efi-emu: runtime services at the first boot's VAs\n");
 	install_tables(p);
-	status = emu_install_smbios(&state);
+	status = emu_install_smbios();
 	if (status != EFI_SUCCESS)
 		fatal("cannot install the SMBIOS protocol", status);
-	status = emu_install_dt_fixup(&state);
+	status = emu_install_dt_fixup();
 	if (status != EFI_SUCCESS)
 		fatal("cannot install the DT fixup protocol", status);
-	status = emu_install_initrd(&state, p->initrd_base, p->initrd_size);
+	status = emu_install_initrd(p->initrd_base, p->initrd_size);
 	if (status != EFI_SUCCESS)
 		fatal("cannot install the initrd", status);
-	status = emu_boot(&state, emu_ptr(p->pe_base), p->pe_size,
+	status = emu_boot(emu_ptr(p->pe_base), p->pe_size,
 			  (const efi_char16_t *)((const u8 *)p +
 						 p->cmdline_offset),
 			  p->cmdline_size);
