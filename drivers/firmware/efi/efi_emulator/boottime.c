@@ -62,9 +62,9 @@ const char *emu_bs_name(enum emu_bs_id id)
 	return id < EMU_BS_COUNT ? bs_names[id] : "?";
 }
 
+/* What the emulator cannot do: said once a service, UEFI's answer given. */
 static efi_status_t unsupported(enum emu_bs_id id)
 {
-	emu->calls[id]++;
 	if (!(emu->unsupported_logged & (1ULL << id))) {
 		emu->unsupported_logged |= 1ULL << id;
 		emu_printf("efi-emu: %s() is not supported\n", bs_names[id]);
@@ -72,36 +72,11 @@ static efi_status_t unsupported(enum emu_bs_id id)
 	return EFI_UNSUPPORTED;
 }
 
-/**
- * emu_bs_enter() - start of a boot service that returns a status
- * @id: the service
- *
- * Counts the call.  After ExitBootServices() boot services are gone (UEFI
- * 2.10, 7.4): the memory map the OS took is final, so nothing may be
- * allocated, freed or installed any more.  A payload that calls one
- * through a pointer it kept is refused, logged once per service.
- *
- * Return: true if the service must return EFI_UNSUPPORTED.
- */
-bool emu_bs_enter(enum emu_bs_id id)
-{
-	emu->calls[id]++;
-	if (!emu->boot_services_exited)
-		return false;
-	if (!(emu->after_exit_logged & (1ULL << id))) {
-		emu->after_exit_logged |= 1ULL << id;
-		emu_printf("efi-emu: %s() called after ExitBootServices()\n",
-			   bs_names[id]);
-	}
-	return true;
-}
-
 /* Implements RaiseTPL() (UEFI 2.10, 7.1); no interrupts exist here. */
 static unsigned long raise_tpl(unsigned long new_tpl)
 {
 	unsigned long old = emu->tpl;
 
-	emu_called(raise_tpl);
 	emu->tpl = new_tpl;
 	return old;
 }
@@ -109,7 +84,6 @@ static unsigned long raise_tpl(unsigned long new_tpl)
 /* Implements RestoreTPL() (UEFI 2.10, 7.1). */
 static void restore_tpl(unsigned long old_tpl)
 {
-	emu_called(restore_tpl);
 	emu->tpl = old_tpl;
 }
 
@@ -119,8 +93,6 @@ static efi_status_t allocate_pages(int type, int mem_type, unsigned long pages,
 {
 	efi_status_t status;
 
-	if (emu_bs_enter(EMU_BS_allocate_pages))
-		return EFI_UNSUPPORTED;
 	status = emu_allocate_pages(&emu->mem, type, mem_type, pages, addr);
 	if (status == EFI_SUCCESS)
 		emu_protect_allocation(*addr, emu_mem_round(&emu->mem,
@@ -134,8 +106,6 @@ static efi_status_t free_pages(u64 addr, unsigned long pages)
 	u32 type = emu_mem_type_at(&emu->mem, addr);
 	efi_status_t status;
 
-	if (emu_bs_enter(EMU_BS_free_pages))
-		return EFI_UNSUPPORTED;
 	status = emu_free_pages(&emu->mem, addr, pages);
 	if (status == EFI_SUCCESS)
 		emu_protect_allocation(addr, emu_mem_round(&emu->mem, type,
@@ -148,8 +118,6 @@ static efi_status_t get_memory_map(unsigned long *size, efi_memory_desc_t *map,
 				   unsigned long *key, unsigned long *desc_size,
 				   u32 *desc_version)
 {
-	if (emu_bs_enter(EMU_BS_get_memory_map))
-		return EFI_UNSUPPORTED;
 	return emu_get_memory_map(&emu->mem, size, map, key, desc_size,
 				  desc_version);
 }
@@ -159,8 +127,6 @@ static efi_status_t allocate_pool(int mem_type, unsigned long size, void **buf)
 	efi_status_t status;
 	u64 base, pages;
 
-	if (emu_bs_enter(EMU_BS_allocate_pool))
-		return EFI_UNSUPPORTED;
 	status = emu_allocate_pool(&emu->mem, mem_type, size, buf);
 	if (status == EFI_SUCCESS &&
 	    emu_pool_pages(&emu->mem, *buf, &base, &pages))
@@ -173,8 +139,6 @@ static efi_status_t free_pool(void *buf)
 	u64 base, pages;
 	bool known;
 
-	if (emu_bs_enter(EMU_BS_free_pool))
-		return EFI_UNSUPPORTED;
 	known = emu_pool_pages(&emu->mem, buf, &base, &pages);
 	if (emu_free_pool(&emu->mem, buf) != EFI_SUCCESS)
 		return EFI_INVALID_PARAMETER;
@@ -242,8 +206,6 @@ static efi_status_t create_event(u32 type, unsigned long tpl,
 				 efi_event_notify_t notify, void *ctx,
 				 efi_event_t *event)
 {
-	if (emu_bs_enter(EMU_BS_create_event))
-		return EFI_UNSUPPORTED;
 	return new_event(type, notify, ctx,
 			 type == EFI_EVT_SIGNAL_EXIT_BOOT_SERVICES, event);
 }
@@ -257,8 +219,6 @@ static efi_status_t create_event_ex(u32 type, unsigned long tpl,
 						     0x80, 0x48, 0x74, 0x8f,
 						     0x37, 0xba, 0xa2, 0xdf);
 
-	if (emu_bs_enter(EMU_BS_create_event_ex))
-		return EFI_UNSUPPORTED;
 	/* The group replaces the legacy type; both at once are refused. */
 	if (!group)
 		return new_event(type, notify, (void *)ctx,
@@ -282,8 +242,6 @@ static efi_status_t signal_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event);
 
-	if (emu_bs_enter(EMU_BS_signal_event))
-		return EFI_UNSUPPORTED;
 	if (!ev)
 		return EFI_INVALID_PARAMETER;
 	signal_one(ev);
@@ -295,8 +253,6 @@ static efi_status_t check_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event);
 
-	if (emu_bs_enter(EMU_BS_check_event))
-		return EFI_UNSUPPORTED;
 	if (!ev || ev->type & EFI_EVT_NOTIFY_SIGNAL)
 		return EFI_INVALID_PARAMETER;
 	if (!ev->signaled)
@@ -316,8 +272,6 @@ static efi_status_t wait_for_event(unsigned long n, efi_event_t *events,
 	struct emu_event *ev;
 	unsigned long i;
 
-	if (emu_bs_enter(EMU_BS_wait_for_event))
-		return EFI_UNSUPPORTED;
 	if (!n || !events || !index)
 		return EFI_INVALID_PARAMETER;
 	for (i = 0; i < n; i++) {
@@ -330,7 +284,6 @@ static efi_status_t wait_for_event(unsigned long n, efi_event_t *events,
 			return EFI_SUCCESS;
 		}
 	}
-	emu->calls[EMU_BS_wait_for_event]--;
 	return unsupported(EMU_BS_wait_for_event);
 }
 
@@ -339,8 +292,6 @@ static efi_status_t close_event(efi_event_t event)
 {
 	struct emu_event *ev = get_event(event), **pp;
 
-	if (emu_bs_enter(EMU_BS_close_event))
-		return EFI_UNSUPPORTED;
 	if (!ev)
 		return EFI_INVALID_PARAMETER;
 	for (pp = &emu->events; *pp != ev; pp = &(*pp)->next)
@@ -353,10 +304,8 @@ static efi_status_t close_event(efi_event_t event)
 /* SetTimer(): cancelling is all that can be done without a timer. */
 static efi_status_t set_timer(efi_event_t event, int type, u64 trigger)
 {
-	if (type == 0 && get_event(event)) {
-		emu_called(set_timer);
+	if (type == 0 && get_event(event))
 		return EFI_SUCCESS;
-	}
 	return unsupported(EMU_BS_set_timer);
 }
 
@@ -371,8 +320,6 @@ static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 {
 	struct emu_event *ev;
 
-	if (emu_bs_enter(EMU_BS_exit_boot_services))
-		return EFI_UNSUPPORTED;
 	if (key != emu->mem.key)
 		return EFI_INVALID_PARAMETER;
 	emu_memattr_report();
@@ -397,8 +344,6 @@ static efi_status_t exit_boot_services(efi_handle_t image, unsigned long key)
 /* Implements GetNextMonotonicCount() (UEFI 2.10, 7.5). */
 static efi_status_t get_next_monotonic_count(u64 *count)
 {
-	if (emu_bs_enter(EMU_BS_get_next_monotonic_count))
-		return EFI_UNSUPPORTED;
 	if (!count)
 		return EFI_INVALID_PARAMETER;
 	*count = ++emu->monotonic;
@@ -408,8 +353,6 @@ static efi_status_t get_next_monotonic_count(u64 *count)
 /* Implements Stall() (UEFI 2.10, 7.5) with the platform's delay. */
 static efi_status_t stall(unsigned long us)
 {
-	if (emu_bs_enter(EMU_BS_stall))
-		return EFI_UNSUPPORTED;
 	if (emu->ops->delay_us)
 		emu->ops->delay_us(us);
 	return EFI_SUCCESS;
@@ -419,8 +362,6 @@ static efi_status_t stall(unsigned long us)
 static efi_status_t set_watchdog_timer(unsigned long timeout, u64 code,
 				       unsigned long size, efi_char16_t *data)
 {
-	if (emu_bs_enter(EMU_BS_set_watchdog_timer))
-		return EFI_UNSUPPORTED;
 	return EFI_SUCCESS;
 }
 
@@ -428,8 +369,6 @@ static efi_status_t set_watchdog_timer(unsigned long timeout, u64 code,
 static efi_status_t calculate_crc32(const void *data, unsigned long size,
 				    u32 *crc)
 {
-	if (emu_bs_enter(EMU_BS_calculate_crc32))
-		return EFI_UNSUPPORTED;
 	if (!data || !size || !crc)
 		return EFI_INVALID_PARAMETER;
 	*crc = emu_crc32(0, data, size);
@@ -438,13 +377,11 @@ static efi_status_t calculate_crc32(const void *data, unsigned long size,
 
 static void copy_mem(void *dst, const void *src, unsigned long n)
 {
-	emu_called(copy_mem);
 	memmove(dst, src, n);
 }
 
 static void set_mem(void *dst, unsigned long n, u8 value)
 {
-	emu_called(set_mem);
 	memset(dst, value, n);
 }
 
@@ -470,6 +407,223 @@ static efi_status_t disconnect_controller(efi_handle_t controller,
 	return unsupported(EMU_BS_disconnect_controller);
 }
 
+/*
+ * The table layer, as U-Boot's EFI_ENTRY(): each slot of the table is an
+ * entry that counts the call and refuses it once boot services are gone
+ * (UEFI 2.10, 7.4: the map the OS took is final, nothing may be allocated,
+ * freed or installed any more), then calls the implementation.  The
+ * emulator calls the implementations directly, so its own calls are
+ * neither counted nor refused, and only what a payload asked for is in
+ * the trace.
+ */
+static void bs_count(enum emu_bs_id id)
+{
+	emu->calls[id]++;
+}
+
+static bool bs_refused(enum emu_bs_id id)
+{
+	bs_count(id);
+	if (!emu->boot_services_exited)
+		return false;
+	if (!(emu->after_exit_logged & (1ULL << id))) {
+		emu->after_exit_logged |= 1ULL << id;
+		emu_printf("efi-emu: %s() called after ExitBootServices()\n",
+			   bs_names[id]);
+	}
+	return true;
+}
+
+/* A lookup by GUID: anything but "not there" means it was found. */
+static efi_status_t bs_traced(const efi_guid_t *guid, efi_status_t status)
+{
+	bool found = status != EFI_NOT_FOUND && status != EFI_UNSUPPORTED;
+
+	if (guid && status != EFI_INVALID_PARAMETER)
+		emu_trace_guid(guid, found);
+	return status;
+}
+
+/* bs_<name>(): the entry of boot service <name>, implemented by @impl. */
+#define BS_ENTRY(name, impl, params, args)				\
+static efi_status_t bs_##name params					\
+{									\
+	if (bs_refused(EMU_BS_##name))					\
+		return EFI_UNSUPPORTED;					\
+	return impl args;						\
+}
+
+/* The same for a lookup of protocol @guid, which the trace records. */
+#define BS_LOOKUP(name, impl, guid, params, args)			\
+static efi_status_t bs_##name params					\
+{									\
+	if (bs_refused(EMU_BS_##name))					\
+		return EFI_UNSUPPORTED;					\
+	return bs_traced(guid, impl args);				\
+}
+
+/* Services that return no status: counted, never refused. */
+static unsigned long bs_raise_tpl(unsigned long new_tpl)
+{
+	bs_count(EMU_BS_raise_tpl);
+	return raise_tpl(new_tpl);
+}
+
+static void bs_restore_tpl(unsigned long old_tpl)
+{
+	bs_count(EMU_BS_restore_tpl);
+	restore_tpl(old_tpl);
+}
+
+static void bs_copy_mem(void *dst, const void *src, unsigned long n)
+{
+	bs_count(EMU_BS_copy_mem);
+	copy_mem(dst, src, n);
+}
+
+static void bs_set_mem(void *dst, unsigned long n, u8 value)
+{
+	bs_count(EMU_BS_set_mem);
+	set_mem(dst, n, value);
+}
+
+BS_ENTRY(allocate_pages, allocate_pages,
+	 (int type, int mem_type, unsigned long pages, u64 *addr),
+	 (type, mem_type, pages, addr))
+BS_ENTRY(free_pages, free_pages, (u64 addr, unsigned long pages),
+	 (addr, pages))
+BS_ENTRY(get_memory_map, get_memory_map,
+	 (unsigned long *size, efi_memory_desc_t *map, unsigned long *key,
+	  unsigned long *desc_size, u32 *desc_version),
+	 (size, map, key, desc_size, desc_version))
+BS_ENTRY(allocate_pool, allocate_pool,
+	 (int mem_type, unsigned long size, void **buf), (mem_type, size, buf))
+BS_ENTRY(free_pool, free_pool, (void *buf), (buf))
+BS_ENTRY(create_event, create_event,
+	 (u32 type, unsigned long tpl, efi_event_notify_t notify, void *ctx,
+	  efi_event_t *event),
+	 (type, tpl, notify, ctx, event))
+BS_ENTRY(set_timer, set_timer, (efi_event_t event, int type, u64 trigger),
+	 (event, type, trigger))
+BS_ENTRY(wait_for_event, wait_for_event,
+	 (unsigned long n, efi_event_t *events, unsigned long *index),
+	 (n, events, index))
+BS_ENTRY(signal_event, signal_event, (efi_event_t event), (event))
+BS_ENTRY(close_event, close_event, (efi_event_t event), (event))
+BS_ENTRY(check_event, check_event, (efi_event_t event), (event))
+BS_ENTRY(install_protocol_interface, emu_install_protocol_interface,
+	 (efi_handle_t *handle, efi_guid_t *guid, int type, void *iface),
+	 (handle, guid, type, iface))
+BS_ENTRY(reinstall_protocol_interface, emu_reinstall_protocol_interface,
+	 (efi_handle_t handle, efi_guid_t *guid, void *old_iface,
+	  void *new_iface),
+	 (handle, guid, old_iface, new_iface))
+BS_ENTRY(uninstall_protocol_interface, emu_uninstall_protocol_interface,
+	 (efi_handle_t handle, efi_guid_t *guid, void *iface),
+	 (handle, guid, iface))
+BS_LOOKUP(handle_protocol, emu_handle_protocol, guid,
+	  (efi_handle_t handle, efi_guid_t *guid, void **iface),
+	  (handle, guid, iface))
+BS_ENTRY(register_protocol_notify, register_protocol_notify,
+	 (efi_guid_t *guid, efi_event_t event, void **registration),
+	 (guid, event, registration))
+BS_LOOKUP(locate_handle, emu_locate_handle, guid,
+	  (int search, efi_guid_t *guid, void *key, unsigned long *size,
+	   efi_handle_t *buffer),
+	  (search, guid, key, size, buffer))
+BS_LOOKUP(locate_device_path, emu_locate_device_path, guid,
+	  (efi_guid_t *guid, struct efi_device_path **path,
+	   efi_handle_t *device),
+	  (guid, path, device))
+BS_ENTRY(install_configuration_table, emu_install_configuration_table,
+	 (efi_guid_t *guid, void *table), (guid, table))
+BS_ENTRY(load_image, emu_load_image,
+	 (bool boot_policy, efi_handle_t parent, struct efi_device_path *path,
+	  void *src, unsigned long size, efi_handle_t *image),
+	 (boot_policy, parent, path, src, size, image))
+BS_ENTRY(start_image, emu_start_image,
+	 (efi_handle_t image, unsigned long *exit_data_size,
+	  efi_char16_t **exit_data),
+	 (image, exit_data_size, exit_data))
+BS_ENTRY(exit, emu_exit,
+	 (efi_handle_t image, efi_status_t status,
+	  unsigned long exit_data_size, efi_char16_t *exit_data),
+	 (image, status, exit_data_size, exit_data))
+BS_ENTRY(unload_image, emu_unload_image, (efi_handle_t image), (image))
+BS_ENTRY(exit_boot_services, exit_boot_services,
+	 (efi_handle_t image, unsigned long key), (image, key))
+BS_ENTRY(get_next_monotonic_count, get_next_monotonic_count, (u64 *count),
+	 (count))
+BS_ENTRY(stall, stall, (unsigned long us), (us))
+BS_ENTRY(set_watchdog_timer, set_watchdog_timer,
+	 (unsigned long timeout, u64 code, unsigned long size,
+	  efi_char16_t *data),
+	 (timeout, code, size, data))
+BS_ENTRY(connect_controller, connect_controller,
+	 (efi_handle_t controller, efi_handle_t *driver,
+	  struct efi_device_path *path, bool recursive),
+	 (controller, driver, path, recursive))
+BS_ENTRY(disconnect_controller, disconnect_controller,
+	 (efi_handle_t controller, efi_handle_t driver, efi_handle_t child),
+	 (controller, driver, child))
+BS_LOOKUP(open_protocol, emu_open_protocol, guid,
+	  (efi_handle_t handle, efi_guid_t *guid, void **iface,
+	   efi_handle_t agent, efi_handle_t controller, u32 attrs),
+	  (handle, guid, iface, agent, controller, attrs))
+BS_ENTRY(close_protocol, emu_close_protocol,
+	 (efi_handle_t handle, efi_guid_t *guid, efi_handle_t agent,
+	  efi_handle_t controller),
+	 (handle, guid, agent, controller))
+BS_ENTRY(open_protocol_information, emu_open_protocol_information,
+	 (efi_handle_t handle, efi_guid_t *guid,
+	  struct efi_open_protocol_information_entry **entries,
+	  unsigned long *count),
+	 (handle, guid, entries, count))
+BS_ENTRY(protocols_per_handle, emu_protocols_per_handle,
+	 (efi_handle_t handle, efi_guid_t ***guids, unsigned long *count),
+	 (handle, guids, count))
+BS_LOOKUP(locate_handle_buffer, emu_locate_handle_buffer, guid,
+	  (int search, efi_guid_t *guid, void *key, unsigned long *count,
+	   efi_handle_t **buffer),
+	  (search, guid, key, count, buffer))
+BS_LOOKUP(locate_protocol, emu_locate_protocol, guid,
+	  (efi_guid_t *guid, void *registration, void **iface),
+	  (guid, registration, iface))
+BS_ENTRY(calculate_crc32, calculate_crc32,
+	 (const void *data, unsigned long size, u32 *crc), (data, size, crc))
+BS_ENTRY(create_event_ex, create_event_ex,
+	 (u32 type, unsigned long tpl, efi_event_notify_t notify,
+	  const void *ctx, const efi_guid_t *group, efi_event_t *event),
+	 (type, tpl, notify, ctx, group, event))
+
+static efi_status_t
+bs_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
+{
+	efi_status_t status;
+	efi_va_list args;
+
+	if (bs_refused(EMU_BS_install_multiple_protocol_interfaces))
+		return EFI_UNSUPPORTED;
+	efi_va_start(args, handle);
+	status = emu_install_multiple_protocol_interfaces(handle, args);
+	efi_va_end(args);
+	return status;
+}
+
+static efi_status_t
+bs_uninstall_multiple_protocol_interfaces(efi_handle_t handle, ...)
+{
+	efi_status_t status;
+	efi_va_list args;
+
+	if (bs_refused(EMU_BS_uninstall_multiple_protocol_interfaces))
+		return EFI_UNSUPPORTED;
+	efi_va_start(args, handle);
+	status = emu_uninstall_multiple_protocol_interfaces(handle, args);
+	efi_va_end(args);
+	return status;
+}
+
 /**
  * emu_boottime_init() - fill in the boot services table
  */
@@ -481,51 +635,49 @@ void emu_boottime_init(void)
 			.revision = EFI_2_100_SYSTEM_TABLE_REVISION,
 			.headersize = sizeof(efi_boot_services_t),
 		},
-		.raise_tpl = raise_tpl,
-		.restore_tpl = restore_tpl,
-		.allocate_pages = allocate_pages,
-		.free_pages = free_pages,
-		.get_memory_map = get_memory_map,
-		.allocate_pool = allocate_pool,
-		.free_pool = free_pool,
-		.create_event = create_event,
-		.set_timer = set_timer,
-		.wait_for_event = wait_for_event,
-		.signal_event = signal_event,
-		.close_event = close_event,
-		.check_event = check_event,
-		.install_protocol_interface = emu_install_protocol_interface,
-		.reinstall_protocol_interface = emu_reinstall_protocol_interface,
-		.uninstall_protocol_interface = emu_uninstall_protocol_interface,
-		.handle_protocol = emu_handle_protocol,
+		.raise_tpl = bs_raise_tpl,
+		.restore_tpl = bs_restore_tpl,
+		.allocate_pages = bs_allocate_pages,
+		.free_pages = bs_free_pages,
+		.get_memory_map = bs_get_memory_map,
+		.allocate_pool = bs_allocate_pool,
+		.free_pool = bs_free_pool,
+		.create_event = bs_create_event,
+		.set_timer = bs_set_timer,
+		.wait_for_event = bs_wait_for_event,
+		.signal_event = bs_signal_event,
+		.close_event = bs_close_event,
+		.check_event = bs_check_event,
+		.install_protocol_interface = bs_install_protocol_interface,
+		.reinstall_protocol_interface = bs_reinstall_protocol_interface,
+		.uninstall_protocol_interface = bs_uninstall_protocol_interface,
+		.handle_protocol = bs_handle_protocol,
 		.reserved = NULL,
-		.register_protocol_notify = register_protocol_notify,
-		.locate_handle = emu_locate_handle,
-		.locate_device_path = emu_locate_device_path,
-		.install_configuration_table = emu_install_configuration_table,
-		.load_image = emu_load_image,
-		.start_image = emu_start_image,
-		.exit = emu_exit,
-		.unload_image = emu_unload_image,
-		.exit_boot_services = exit_boot_services,
-		.get_next_monotonic_count = get_next_monotonic_count,
-		.stall = stall,
-		.set_watchdog_timer = set_watchdog_timer,
-		.connect_controller = connect_controller,
-		.disconnect_controller = disconnect_controller,
-		.open_protocol = emu_open_protocol,
-		.close_protocol = emu_close_protocol,
-		.open_protocol_information = emu_open_protocol_information,
-		.protocols_per_handle = emu_protocols_per_handle,
-		.locate_handle_buffer = emu_locate_handle_buffer,
-		.locate_protocol = emu_locate_protocol,
-		.install_multiple_protocol_interfaces =
-			emu_install_multiple_protocol_interfaces,
-		.uninstall_multiple_protocol_interfaces =
-			emu_uninstall_multiple_protocol_interfaces,
-		.calculate_crc32 = calculate_crc32,
-		.copy_mem = copy_mem,
-		.set_mem = set_mem,
-		.create_event_ex = create_event_ex,
+		.register_protocol_notify = bs_register_protocol_notify,
+		.locate_handle = bs_locate_handle,
+		.locate_device_path = bs_locate_device_path,
+		.install_configuration_table = bs_install_configuration_table,
+		.load_image = bs_load_image,
+		.start_image = bs_start_image,
+		.exit = bs_exit,
+		.unload_image = bs_unload_image,
+		.exit_boot_services = bs_exit_boot_services,
+		.get_next_monotonic_count = bs_get_next_monotonic_count,
+		.stall = bs_stall,
+		.set_watchdog_timer = bs_set_watchdog_timer,
+		.connect_controller = bs_connect_controller,
+		.disconnect_controller = bs_disconnect_controller,
+		.open_protocol = bs_open_protocol,
+		.close_protocol = bs_close_protocol,
+		.open_protocol_information = bs_open_protocol_information,
+		.protocols_per_handle = bs_protocols_per_handle,
+		.locate_handle_buffer = bs_locate_handle_buffer,
+		.locate_protocol = bs_locate_protocol,
+		.install_multiple_protocol_interfaces = bs_install_multiple_protocol_interfaces,
+		.uninstall_multiple_protocol_interfaces = bs_uninstall_multiple_protocol_interfaces,
+		.calculate_crc32 = bs_calculate_crc32,
+		.copy_mem = bs_copy_mem,
+		.set_mem = bs_set_mem,
+		.create_event_ex = bs_create_event_ex,
 	};
 }

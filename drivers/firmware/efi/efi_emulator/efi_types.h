@@ -123,6 +123,7 @@ typedef __builtin_va_list efi_va_list;
 #define efi_va_start(ap, last) __builtin_va_start(ap, last)
 #define efi_va_arg(ap, type) __builtin_va_arg(ap, type)
 #define efi_va_end(ap) __builtin_va_end(ap)
+#define efi_va_copy(dst, src) __builtin_va_copy(dst, src)
 
 #define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ULL /* "IBI SYST" */
 #define EFI_BOOT_SERVICES_SIGNATURE 0x56524553544f4f42ULL /* "BOOTSERV" */

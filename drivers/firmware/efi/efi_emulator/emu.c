@@ -107,7 +107,7 @@ efi_status_t emu_boot(const void *pe, u64 size, const efi_char16_t *cmdline,
 		li->load_options = opts;
 		li->load_options_size = cmdline_size;
 	}
-	status = emu_run_image(handle, &data_size, &data);
+	status = emu_start_image(handle, &data_size, &data);
 	emu_printf("efi-emu: payload returned 0x%lx\n", status);
 	if (data) {
 		emu_exit_data_string(data, data_size, text, sizeof(text));

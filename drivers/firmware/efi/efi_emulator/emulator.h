@@ -216,9 +216,6 @@ struct emu_handle {
 struct emu_handle *emu_handle_get(efi_handle_t h);
 struct emu_protocol *emu_handle_proto(struct emu_handle *h,
 				      const efi_guid_t *guid);
-efi_status_t emu_find_device_path(const efi_guid_t *guid,
-				  struct efi_device_path **path,
-				  efi_handle_t *device);
 void *emu_search_protocol(struct emu_handle *h, const efi_guid_t *guid);
 efi_status_t emu_install_protocol(efi_handle_t *handle, const efi_guid_t *guid,
 				  void *iface);
@@ -256,16 +253,13 @@ efi_status_t emu_locate_handle_buffer(int search, efi_guid_t *guid, void *key,
 				      efi_handle_t **buffer);
 efi_status_t emu_locate_protocol(efi_guid_t *guid, void *registration,
 				 void **iface);
-efi_status_t emu_locate_device_path(efi_guid_t *guid,
+efi_status_t emu_locate_device_path(const efi_guid_t *guid,
 				    struct efi_device_path **path,
 				    efi_handle_t *device);
 efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle,
-						      ...);
+						      efi_va_list args);
 efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
-							...);
-
-/* Count a call of boot service @id in the trace. */
-#define emu_called(id) (emu->calls[EMU_BS_##id]++)
+							efi_va_list args);
 
 /* image.c: LoadImage() and friends */
 struct emu_image {
@@ -292,8 +286,6 @@ efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 			    unsigned long size, efi_handle_t *image);
 efi_status_t emu_start_image(efi_handle_t image, unsigned long *exit_data_size,
 			     efi_char16_t **exit_data);
-efi_status_t emu_run_image(efi_handle_t handle, unsigned long *exit_data_size,
-			   efi_char16_t **exit_data);
 efi_status_t emu_exit(efi_handle_t image, efi_status_t status,
 		      unsigned long exit_data_size, efi_char16_t *exit_data);
 void emu_exit_data_string(const efi_char16_t *data, unsigned long size,
@@ -376,8 +368,10 @@ struct emu_platform_ops {
 };
 
 /*
- * Boot service trace: how often each service was called and which
- * protocols were asked for, so a run can report what a payload needed.
+ * Boot service trace: how often a payload called each service and which
+ * protocols it asked for, so a run can report what it needed.  Only the
+ * table's entries (boottime.c) count; the implementations they call,
+ * declared above, are the emulator's own way in and leave no trace.
  */
 /* The boot services in table order (UEFI 2.10, 4.4). */
 enum emu_bs_id {
@@ -495,7 +489,6 @@ extern struct emulator *emu;
 
 void emu_trace_guid(const efi_guid_t *guid, bool found);
 const char *emu_bs_name(enum emu_bs_id id);
-bool emu_bs_enter(enum emu_bs_id id);
 
 /* emu.c: bring-up and the hand-over to the payload */
 void emu_set_platform(struct emulator *e, const struct emu_platform_ops *ops);

@@ -61,8 +61,8 @@ struct emu_protocol *emu_handle_proto(struct emu_handle *h,
  * @h:		the handle
  * @guid:	the protocol
  *
- * U-Boot's efi_search_protocol(), without the trace a payload's lookup
- * leaves: for the emulator's own use.
+ * U-Boot's efi_search_protocol(): the emulator's own lookup, which the
+ * trace of what a payload asked for does not see.
  *
  * Return: the interface, or NULL if @h does not carry the protocol.
  */
@@ -239,8 +239,6 @@ efi_status_t emu_install_protocol_interface(efi_handle_t *handle,
 					    efi_guid_t *guid, int type,
 					    void *iface)
 {
-	if (emu_bs_enter(EMU_BS_install_protocol_interface))
-		return EFI_UNSUPPORTED;
 	if (type != EFI_NATIVE_INTERFACE)
 		return EFI_INVALID_PARAMETER;
 	return emu_install_protocol(handle, guid, iface);
@@ -254,8 +252,6 @@ efi_status_t emu_reinstall_protocol_interface(efi_handle_t handle,
 	struct emu_handle *h = emu_handle_get(handle);
 	struct emu_protocol *p;
 
-	if (emu_bs_enter(EMU_BS_reinstall_protocol_interface))
-		return EFI_UNSUPPORTED;
 	if (!h || !guid)
 		return EFI_INVALID_PARAMETER;
 	p = find_proto(h, guid);
@@ -271,8 +267,6 @@ efi_status_t emu_reinstall_protocol_interface(efi_handle_t handle,
 efi_status_t emu_uninstall_protocol_interface(efi_handle_t handle,
 					      efi_guid_t *guid, void *iface)
 {
-	if (emu_bs_enter(EMU_BS_uninstall_protocol_interface))
-		return EFI_UNSUPPORTED;
 	return emu_uninstall_protocol(handle, guid, iface);
 }
 
@@ -342,7 +336,6 @@ static efi_status_t open_proto(efi_handle_t handle, efi_guid_t *guid,
 	if (!iface && attrs != EFI_OPEN_PROTOCOL_TEST_PROTOCOL)
 		return EFI_INVALID_PARAMETER;
 	p = find_proto(h, guid);
-	emu_trace_guid(guid, p);
 	status = p ? open_record(p, agent, controller, attrs) : EFI_UNSUPPORTED;
 	if (attrs != EFI_OPEN_PROTOCOL_TEST_PROTOCOL)
 		*iface = status == EFI_SUCCESS ||
@@ -357,8 +350,6 @@ static efi_status_t open_proto(efi_handle_t handle, efi_guid_t *guid,
 efi_status_t emu_handle_protocol(efi_handle_t handle, efi_guid_t *guid,
 				 void **iface)
 {
-	if (emu_bs_enter(EMU_BS_handle_protocol))
-		return EFI_UNSUPPORTED;
 	return open_proto(handle, guid, iface, NULL, NULL,
 			  EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL);
 }
@@ -370,8 +361,6 @@ efi_status_t emu_open_protocol(efi_handle_t handle, efi_guid_t *guid,
 {
 	bool agent_used = true, controller_used = true;
 
-	if (emu_bs_enter(EMU_BS_open_protocol))
-		return EFI_UNSUPPORTED;
 	switch (attrs) {
 	case EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL:
 	case EFI_OPEN_PROTOCOL_GET_PROTOCOL:
@@ -407,8 +396,6 @@ efi_status_t emu_close_protocol(efi_handle_t handle, efi_guid_t *guid,
 	bool found = false;
 	u32 i;
 
-	if (emu_bs_enter(EMU_BS_close_protocol))
-		return EFI_UNSUPPORTED;
 	if (!h || !guid || !emu_handle_get(agent) ||
 	    (controller && !emu_handle_get(controller)))
 		return EFI_INVALID_PARAMETER;
@@ -437,8 +424,6 @@ emu_open_protocol_information(efi_handle_t handle, efi_guid_t *guid,
 	struct emu_protocol *p;
 	efi_status_t status;
 
-	if (emu_bs_enter(EMU_BS_open_protocol_information))
-		return EFI_UNSUPPORTED;
 	if (!h || !guid || !entries || !count)
 		return EFI_INVALID_PARAMETER;
 	p = find_proto(h, guid);
@@ -462,8 +447,6 @@ efi_status_t emu_protocols_per_handle(efi_handle_t handle, efi_guid_t ***guids,
 	efi_status_t status;
 	u32 i;
 
-	if (emu_bs_enter(EMU_BS_protocols_per_handle))
-		return EFI_UNSUPPORTED;
 	if (!h || !guids || !count)
 		return EFI_INVALID_PARAMETER;
 	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA,
@@ -496,10 +479,9 @@ static efi_status_t check_search(int search, const efi_guid_t *guid)
 	}
 }
 
-/* LocateHandle() for both Locate*Handle*(); @trace: count the lookup. */
+/* LocateHandle() for both Locate*Handle*(). */
 static efi_status_t find_handles(int search, efi_guid_t *guid,
-				 unsigned long *size, efi_handle_t *buffer,
-				 bool trace)
+				 unsigned long *size, efi_handle_t *buffer)
 {
 	struct emu_handle *h;
 	unsigned long need = 0, i = 0;
@@ -512,8 +494,6 @@ static efi_status_t find_handles(int search, efi_guid_t *guid,
 		return EFI_INVALID_PARAMETER;
 	for (h = emu->handles; h; h = h->next)
 		need += matches(h, search, guid) * sizeof(efi_handle_t);
-	if (guid && trace)
-		emu_trace_guid(guid, need);
 	if (!need)
 		return EFI_NOT_FOUND;
 	if (*size < need) {
@@ -533,9 +513,7 @@ static efi_status_t find_handles(int search, efi_guid_t *guid,
 efi_status_t emu_locate_handle(int search, efi_guid_t *guid, void *key,
 			       unsigned long *size, efi_handle_t *buffer)
 {
-	if (emu_bs_enter(EMU_BS_locate_handle))
-		return EFI_UNSUPPORTED;
-	return find_handles(search, guid, size, buffer, true);
+	return find_handles(search, guid, size, buffer);
 }
 
 /* Implements LocateHandleBuffer() (UEFI 2.10, 7.3). */
@@ -546,18 +524,16 @@ efi_status_t emu_locate_handle_buffer(int search, efi_guid_t *guid,
 	unsigned long size = 0;
 	efi_status_t status;
 
-	if (emu_bs_enter(EMU_BS_locate_handle_buffer))
-		return EFI_UNSUPPORTED;
 	if (!count || !buffer)
 		return EFI_INVALID_PARAMETER;
-	status = find_handles(search, guid, &size, NULL, true);
+	status = find_handles(search, guid, &size, NULL);
 	if (status != EFI_BUFFER_TOO_SMALL)
 		return status;
 	status = emu_allocate_pool(&emu->mem, EFI_BOOT_SERVICES_DATA, size,
 				   (void **)buffer);
 	if (status != EFI_SUCCESS)
 		return status;
-	status = find_handles(search, guid, &size, *buffer, false);
+	status = find_handles(search, guid, &size, *buffer);
 	*count = size / sizeof(efi_handle_t);
 	return status;
 }
@@ -569,19 +545,15 @@ efi_status_t emu_locate_protocol(efi_guid_t *guid, void *registration,
 	struct emu_handle *h;
 	void *p;
 
-	if (emu_bs_enter(EMU_BS_locate_protocol))
-		return EFI_UNSUPPORTED;
 	if (!guid || !iface)
 		return EFI_INVALID_PARAMETER;
 	for (h = emu->handles; h; h = h->next) {
 		p = emu_search_protocol(h, guid);
 		if (p) {
-			emu_trace_guid(guid, true);
 			*iface = p;
 			return EFI_SUCCESS;
 		}
 	}
-	emu_trace_guid(guid, false);
 	*iface = NULL;
 	return EFI_NOT_FOUND;
 }
@@ -640,31 +612,21 @@ static size_t path_prefix(const struct efi_device_path *prefix,
 	}
 }
 
-/*
- * Implements LocateDevicePath() (UEFI 2.10, 7.3): the handle with @guid
- * whose device path is the longest prefix of *@path; *@path is advanced
- * past the matched part.  The initrd is found this way.
- */
-efi_status_t emu_locate_device_path(efi_guid_t *guid,
-				    struct efi_device_path **path,
-				    efi_handle_t *device)
-{
-	if (emu_bs_enter(EMU_BS_locate_device_path))
-		return EFI_UNSUPPORTED;
-	return emu_find_device_path(guid, path, device);
-}
-
 /**
- * emu_find_device_path() - LocateDevicePath() without the call count
+ * emu_locate_device_path() - implements LocateDevicePath() (UEFI 2.10, 7.3)
  * @guid:	protocol the handle must carry
  * @path:	in: device path; out: what remains after the handle's path
  * @device:	out: the handle with the longest matching path
  *
+ * The handle with @guid whose device path is the longest prefix of
+ * *@path; *@path is advanced past the matched part.  The initrd is found
+ * this way.
+ *
  * Return: EFI_SUCCESS, EFI_NOT_FOUND or EFI_INVALID_PARAMETER.
  */
-efi_status_t emu_find_device_path(const efi_guid_t *guid,
-				  struct efi_device_path **path,
-				  efi_handle_t *device)
+efi_status_t emu_locate_device_path(const efi_guid_t *guid,
+				    struct efi_device_path **path,
+				    efi_handle_t *device)
 {
 	static const efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	struct emu_handle *h, *best = NULL;
@@ -687,7 +649,6 @@ efi_status_t emu_find_device_path(const efi_guid_t *guid,
 			best_n = n;
 		}
 	}
-	emu_trace_guid(guid, best);
 	if (!best)
 		return EFI_NOT_FOUND;
 	*device = best;
@@ -718,8 +679,12 @@ static bool device_path_taken(const struct efi_device_path *dp)
 	return false;
 }
 
-/* Implements InstallMultipleProtocolInterfaces() (UEFI 2.10, 7.3). */
-efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
+/*
+ * Implements InstallMultipleProtocolInterfaces() (UEFI 2.10, 7.3): @args
+ * are its (GUID, interface) pairs up to a NULL GUID.
+ */
+efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle,
+						      efi_va_list args)
 {
 	static const efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	efi_handle_t orig;
@@ -729,12 +694,10 @@ efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
 	void *iface;
 	u32 n = 0, i;
 
-	if (emu_bs_enter(EMU_BS_install_multiple_protocol_interfaces))
-		return EFI_UNSUPPORTED;
 	if (!handle)
 		return EFI_INVALID_PARAMETER;
 	orig = *handle;
-	efi_va_start(ap, handle);
+	efi_va_copy(ap, args);
 	while ((guid = efi_va_arg(ap, efi_guid_t *))) {
 		iface = efi_va_arg(ap, void *);
 		if (emu_guid_eq(guid, &dp_guid) && device_path_taken(iface)) {
@@ -751,7 +714,7 @@ efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
 		return EFI_SUCCESS;
 
 	/* Undo the ones installed; a handle created here goes with them. */
-	efi_va_start(ap, handle);
+	efi_va_copy(ap, args);
 	for (i = 0; i < n; i++) {
 		guid = efi_va_arg(ap, efi_guid_t *);
 		iface = efi_va_arg(ap, void *);
@@ -764,7 +727,7 @@ efi_status_t emu_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
 
 /* Implements UninstallMultipleProtocolInterfaces() (UEFI 2.10, 7.3). */
 efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
-							...)
+							efi_va_list args)
 {
 	struct emu_handle *h = emu_handle_get(handle);
 	struct emu_protocol *p;
@@ -773,12 +736,10 @@ efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
 	void *iface;
 	bool ok = true;
 
-	if (emu_bs_enter(EMU_BS_uninstall_multiple_protocol_interfaces))
-		return EFI_UNSUPPORTED;
 	if (!h)
 		return EFI_INVALID_PARAMETER;
 	/* All or nothing: check every pair before removing any. */
-	efi_va_start(ap, handle);
+	efi_va_copy(ap, args);
 	while ((guid = efi_va_arg(ap, efi_guid_t *))) {
 		iface = efi_va_arg(ap, void *);
 		p = find_proto(h, guid);
@@ -788,7 +749,7 @@ efi_status_t emu_uninstall_multiple_protocol_interfaces(efi_handle_t handle,
 	efi_va_end(ap);
 	if (!ok)
 		return EFI_INVALID_PARAMETER;
-	efi_va_start(ap, handle);
+	efi_va_copy(ap, args);
 	while ((guid = efi_va_arg(ap, efi_guid_t *))) {
 		iface = efi_va_arg(ap, void *);
 		emu_uninstall_protocol(handle, guid, iface);

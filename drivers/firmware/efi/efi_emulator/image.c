@@ -180,7 +180,7 @@ static efi_load_file2_protocol_t *payload_load_file(struct efi_device_path **pat
 
 	for (i = boot_policy ? 1 : 0; i < EMU_ARRAY_SIZE(guids); i++) {
 		rest = *path;
-		if (emu_find_device_path(&guids[i], &rest, &dev) != EFI_SUCCESS)
+		if (emu_locate_device_path(&guids[i], &rest, &dev) != EFI_SUCCESS)
 			continue;
 		p = emu_handle_proto(emu_handle_get(dev), &guids[i]);
 		if (!p || !p->owner || p->owner != emu->running)
@@ -244,8 +244,6 @@ efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 			    struct efi_device_path *path, void *src,
 			    unsigned long size, efi_handle_t *image)
 {
-	if (emu_bs_enter(EMU_BS_load_image))
-		return EFI_UNSUPPORTED;
 	if (!image || !get_image(parent))
 		return EFI_INVALID_PARAMETER;
 	if (!src)
@@ -253,17 +251,8 @@ efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 	return emu_load_image_buffer(parent, src, size, path, image);
 }
 
-/* Implements StartImage() (UEFI 2.10, 7.4). */
-efi_status_t emu_start_image(efi_handle_t handle, unsigned long *exit_data_size,
-			     efi_char16_t **exit_data)
-{
-	if (emu_bs_enter(EMU_BS_start_image))
-		return EFI_UNSUPPORTED;
-	return emu_run_image(handle, exit_data_size, exit_data);
-}
-
 /**
- * emu_run_image() - StartImage() without the trace, for the first payload
+ * emu_start_image() - implements StartImage() (UEFI 2.10, 7.4)
  * @handle:		image handle
  * @exit_data_size:	out, may be NULL: the size of what the image passed
  *			to Exit(), or 0
@@ -272,8 +261,8 @@ efi_status_t emu_start_image(efi_handle_t handle, unsigned long *exit_data_size,
  *
  * Return: what the image returned or passed to Exit().
  */
-efi_status_t emu_run_image(efi_handle_t handle, unsigned long *exit_data_size,
-			   efi_char16_t **exit_data)
+efi_status_t emu_start_image(efi_handle_t handle, unsigned long *exit_data_size,
+			     efi_char16_t **exit_data)
 {
 	struct emu_image *img = get_image(handle);
 	efi_status_t status;
@@ -306,7 +295,7 @@ efi_status_t emu_run_image(efi_handle_t handle, unsigned long *exit_data_size,
 
 /**
  * emu_exit_data_string() - the text at the start of an image's ExitData
- * @data:	ExitData from emu_run_image(), or NULL
+ * @data:	ExitData from emu_start_image(), or NULL
  * @size:	its size in bytes
  * @buf:	out: the string in ASCII, '?' for anything else, NUL-terminated
  * @len:	size of @buf
@@ -338,8 +327,6 @@ efi_status_t emu_exit(efi_handle_t handle, efi_status_t status,
 	struct emu_image *img = get_image(handle);
 	u64 base, pages;
 
-	if (emu_bs_enter(EMU_BS_exit))
-		return EFI_UNSUPPORTED;
 	if (!img || (img->started && img != emu->running))
 		return EFI_INVALID_PARAMETER;
 	if (exit_data && (!emu_pool_pages(&emu->mem, exit_data, &base, &pages) ||
@@ -366,8 +353,6 @@ efi_status_t emu_unload_image(efi_handle_t handle)
 {
 	struct emu_image *img = get_image(handle);
 
-	if (emu_bs_enter(EMU_BS_unload_image))
-		return EFI_UNSUPPORTED;
 	if (!img)
 		return EFI_INVALID_PARAMETER;
 	if (img->started)

@@ -387,8 +387,6 @@ efi_status_t emu_install_configuration_table(efi_guid_t *guid, void *table)
 	void *old = NULL;
 	unsigned long i;
 
-	if (emu_bs_enter(EMU_BS_install_configuration_table))
-		return EFI_UNSUPPORTED;
 	if (!guid)
 		return EFI_INVALID_PARAMETER;
 	for (i = 0; i < st->nr_tables; i++)

@@ -1241,6 +1241,73 @@ TEST_F(boot, load_image_from_the_callers_load_file2)
 	free(lf_file);
 }
 
+static const struct emu_guid_trace *traced(struct emulator *e,
+					   const efi_guid_t *guid)
+{
+	u32 i;
+
+	for (i = 0; i < EMU_MAX_TRACED_GUIDS && e->guids[i].asked; i++)
+		if (emu_guid_eq(&e->guids[i].guid, guid))
+			return &e->guids[i];
+	return NULL;
+}
+
+/*
+ * Calls are counted where the payload enters, once each: LoadImage()'s
+ * own device path lookups are not the payload's LocateDevicePath(), a
+ * WaitForEvent() that cannot wait counts once, and the lookups a payload
+ * makes are in the trace with what they found.
+ */
+TEST_F(boot, only_the_payloads_calls_are_counted)
+{
+	static const efi_guid_t li = LOADED_IMAGE_PROTOCOL_GUID;
+	static const efi_guid_t lf2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	static const efi_guid_t lf = EFI_LOAD_FILE_PROTOCOL_GUID;
+	efi_boot_services_t *bs = self->bs;
+	const struct emu_guid_trace *t;
+	efi_event_t ev;
+	unsigned long index;
+	struct pb_spec s;
+	efi_handle_t h;
+	void *iface;
+	u32 i, sum = 0;
+
+	for (i = 0; i < EMU_BS_COUNT; i++)
+		sum += self->e.calls[i];
+	EXPECT_EQ(0, sum);	/* emu_init() installed protocols uncounted */
+
+	pb_default(&s);
+	lf_file = pb_build(&s, &lf_size);
+	lf_dp = make_initrd_dp();
+	lf_child = NULL;
+	ASSERT_EQ(EFI_SUCCESS, load_crafted_entry(bs, &h, lf_entry));
+	EXPECT_EQ(0x77, bs->start_image(h, NULL, NULL));
+	ASSERT_EQ(EFI_SUCCESS, lf_result);
+	EXPECT_EQ(2, self->e.calls[EMU_BS_load_image]);
+	EXPECT_EQ(1, self->e.calls[EMU_BS_start_image]);
+	EXPECT_EQ(1, self->e.calls[EMU_BS_install_multiple_protocol_interfaces]);
+	EXPECT_EQ(0, self->e.calls[EMU_BS_locate_device_path]);
+	EXPECT_EQ(NULL, traced(&self->e, &lf2));
+	EXPECT_EQ(NULL, traced(&self->e, &lf));
+	EXPECT_EQ(1, self->e.calls[EMU_BS_handle_protocol]);
+	t = traced(&self->e, &li);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(1, t->asked);
+	EXPECT_EQ(1, t->found);
+
+	EXPECT_EQ(EFI_NOT_FOUND, bs->locate_protocol(&guid_a, NULL, &iface));
+	t = traced(&self->e, &guid_a);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(1, t->asked);
+	EXPECT_EQ(0, t->found);
+
+	ASSERT_EQ(EFI_SUCCESS, bs->create_event(0, 0, NULL, NULL, &ev));
+	EXPECT_EQ(EFI_UNSUPPORTED, bs->wait_for_event(1, &ev, &index));
+	EXPECT_EQ(1, self->e.calls[EMU_BS_wait_for_event]);
+	EXPECT_EQ(EFI_SUCCESS, bs->unload_image(lf_child));
+	free(lf_file);
+}
+
 /*
  * Page permissions: a model of the platform's page tables (one attribute
  * word per page of the test RAM, all non-executable at the start, as the
