@@ -1,10 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# /init of the kexec-pe selftest guest.  The host picks a scenario with
-# kexecpe.test=NAME on the first kernel's command line; stage 1 runs it,
-# usually ending in "kexec -e", and the kernel it boots (kexecpe.stage=2)
-# reports what it got.  Every line the host asserts on starts with
+# /init of the kexec-pe selftest guest.  The host names the case
+# (kexecpe.test=NAME, only echoed back) and says what to do on the first
+# kernel's command line: kexecpe.run=ACTION, one of the functions below,
+# with kexecpe.pe=FILE under /payloads and kexecpe.opt=OPTION; stage 1
+# runs it, usually ending in "kexec -e", and the kernel it boots
+# (kexecpe.stage=2) reports what it got, with kexecpe.probe=pstore|ima
+# reporting more.  No case is known by name here.  Every line the host asserts on starts with
 # "KEXECPE: ".  The guest always ends with a poweroff so QEMU exits.
 
 export PATH=/bin:/sbin
@@ -14,8 +17,8 @@ mount -t devtmpfs none /dev 2>/dev/null
 # console=hvc0 (the -quiet- cases' first kernel) names no console: the
 # UART is then written as a plain tty.
 case " $(cat /proc/cmdline) " in
-*" console=hvc0 "*) exec </dev/ttyAMA0 >/dev/ttyAMA0 2>&1 ;;
-*) exec </dev/console >/dev/console 2>&1 ;;
+*" console=hvc0 "*) QUIET=1; exec </dev/ttyAMA0 >/dev/ttyAMA0 2>&1 ;;
+*) QUIET=0; exec </dev/console >/dev/console 2>&1 ;;
 esac
 
 say() { echo "KEXECPE: $*"; }
@@ -35,6 +38,11 @@ fail() {
 }
 
 TEST=$(arg kexecpe.test)
+RUN=$(arg kexecpe.run)
+PE=$(arg kexecpe.pe)
+OPT=$(arg kexecpe.opt)
+PROBE=$(arg kexecpe.probe)
+EFIDEBUG=$(arg kexecpe.efidebug)
 STAGE=$(arg kexecpe.stage)
 STAGE=${STAGE:-1}
 P=/payloads
@@ -92,12 +100,12 @@ if [ "$STAGE" -ge 2 ]; then
 		say "memtotal-kb=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' \
 			/proc/meminfo)"
 	fi
-	case "$TEST" in
-	*-reserved-*)
+	case "$PROBE" in
+	pstore)
 		mount -t pstore none /sys/fs/pstore 2>/dev/null
 		say "pmsg=$(cat /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
 		;;
-	*-ima-*)
+	ima)
 		mount -t securityfs none /sys/kernel/security 2>/dev/null
 		say "ima-entries=$(grep -c "ima-$ITOKEN" \
 			/sys/kernel/security/ima/ascii_runtime_measurements)"
@@ -131,14 +139,15 @@ make_initrd2() {
 	cat $P/base.cpio /tmp/token.cpio >/tmp/initrd2 || fail "initrd2"
 }
 
-# The -reserved and -ima cases check the next kernel's EFI map: efi=debug.
+# The next kernel's command line: its probe, efi=debug where the host
+# checks the next kernel's EFI map, and for a chain what to run again.
 next_cmdline() {
-	local dbg=
-	case "$TEST" in
-	*-reserved-* | *-ima-* | *-late-cpu) dbg=" efi=debug" ;;
-	esac
+	local more=
+	[ -n "$PROBE" ] && more=" kexecpe.probe=$PROBE"
+	[ "$EFIDEBUG" = 1 ] && more="$more efi=debug"
+	[ "$HOPS" -gt 1 ] && more="$more kexecpe.run=$RUN kexecpe.pe=$PE"
 	echo "$CONSOLE kexecpe.stage=$((STAGE + 1)) kexecpe.test=$TEST" \
-		"kexecpe.hops=$HOPS token=$TOKEN$dbg"
+		"kexecpe.hops=$HOPS token=$TOKEN$more"
 }
 
 # kexec-tools: load KERNEL with our initrd and command line, then exec.
@@ -147,9 +156,8 @@ kexec_tools_boot() {
 	kexec -s -l "$1" --initrd=/tmp/initrd2 --append="$(next_cmdline)" ||
 		fail "kexec -s -l $1: rc=$?"
 	# No console: what the loader said is only in the log.
-	case "$TEST" in
-	*-quiet-*) dmesg | grep 'kexec_file(PE)' | sed 's/^/KEXECPE: dmesg: /' ;;
-	esac
+	[ "$QUIET" = 1 ] &&
+		dmesg | grep 'kexec_file(PE)' | sed 's/^/KEXECPE: dmesg: /'
 	say "kexec-e"
 	kexec -e
 	fail "kexec -e returned"
@@ -344,63 +352,29 @@ bad_input() {
 	finish
 }
 
-case "$TEST" in
-image-direct | image-uefi | image-el2 | image-uefi-gic3 | image-uefi-acpi)
-	kexec_tools_boot $P/Image
-	;;
-image-direct-sys | image-uefi-sys) syscall_boot $P/Image ;;
-pe-zboot-direct | pe-zboot-uefi | pe-zboot-el2 | pe-zboot-uefi-el2 | \
-	pe-zboot-uefi-gic3 | pe-zboot-uefi-acpi | pe-zboot-uefi-vamap | \
-	pe-zboot-uefi-va39 | pe-zboot-uefi-va39-vamap | pe-zboot-a57-direct | \
-	pe-zboot-quiet-direct)
-	kexec_tools_boot $P/vmlinuz.efi
-	;;
-pe-zboot-direct-sys | pe-zboot-uefi-sys) syscall_boot $P/vmlinuz.efi ;;
-pe-zstd-direct) kexec_tools_boot $P/vmlinuz-zstd.efi ;;
-pe-16k-direct) kexec_tools_boot $P/vmlinuz-16k.efi ;;
-pe-61-direct | pe-61-uefi) kexec_tools_boot $P/vmlinuz-61.efi ;;
-pe-64k-direct | pe-64k-uefi) kexec_tools_boot $P/vmlinuz-64k.efi ;;
-pe-64k-first-direct) kexec_tools_boot $P/vmlinuz.efi ;;
-kdump-pe-64k-first-direct) crash_boot $P/vmlinuz.efi ;;
-pe-zstd-direct-sys) syscall_boot $P/vmlinuz-zstd.efi ;;
-pe-bad-input) bad_input ;;
-pe-chain) kexec_tools_boot $P/vmlinuz.efi ;;
-uki-direct | uki-uefi | uki-uefi-acpi | uki-uefi-vamap) uki_boot $P/uki.efi ;;
-uki-zboot-direct-sys | uki-zboot-uefi-sys) uki_syscall_boot $P/uki-zboot.efi ;;
-uki-append-direct) uki_boot $P/uki.efi --append="$(next_cmdline)" ;;
-uki257-direct | uki257-uefi) uki_boot $P/uki257.efi ;;
-uki257-zboot-uefi-sys) uki_syscall_boot $P/uki257-zboot.efi ;;
-uki257-profile-direct) uki_boot $P/uki257-profile.efi --append=@1 ;;
-kdump-uki257-direct) crash_load $P/uki257.efi ;;
-uki257-dtb-direct) uki_boot $P/uki257-dtb.efi ;;
-kdump-uki257-dtb-direct) crash_load $P/uki257-dtb.efi ;;
-kdump-image-direct) crash_boot $P/Image ;;
-kdump-pe-direct | kdump-pe-uefi | kdump-pe-min | kdump-pe-el2 | \
-	kdump-pe-uefi-acpi | kdump-pe-uefi-noruntime)
-	crash_boot $P/vmlinuz.efi
-	;;
-kdump-pe-uefi-sys) crash_load $P/vmlinuz.efi -sys ;;
-kdump-uki-direct | kdump-uki-uefi) crash_load $P/uki.efi ;;
-kdump-pe-toosmall)
+# A crash kernel too big for its reservation: refused at load, not after
+# the crash.
+crash_too_small() {
 	make_initrd2
-	say "load $(kexec-file-load -p -i /tmp/initrd2 -c x $P/vmlinuz.efi)"
+	say "load $(kexec-file-load -p -i /tmp/initrd2 -c x "$1")"
 	say "crash-loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 	dmesg | grep 'kexec_file(PE)' | sed 's/^/KEXECPE: dmesg: /'
 	finish
+}
+
+# kexecpe.opt=--append=@NEXT@ appends this kernel's next command line.
+case "$OPT" in
+*@NEXT@*) OPT="${OPT%%@NEXT@*}$(next_cmdline)${OPT#*@NEXT@}" ;;
+esac
+case "$RUN" in
+kexec_tools_boot | syscall_boot | uki_boot | uki_syscall_boot | crash_boot | \
+	crash_load | debian_boot | reserved_boot | ima_boot | late_cpu_boot | \
+	crash_too_small)
+	[ -n "$PE" ] || fail "kexecpe.run=$RUN without kexecpe.pe"
+	[ -r "$P/$PE" ] || fail "no payload $P/$PE"
+	if [ -n "$OPT" ]; then "$RUN" "$P/$PE" "$OPT"; else "$RUN" "$P/$PE"; fi
 	;;
-sig-lockdown) signatures ;;
-sig-profile-lockdown) signed_profiles ;;
-debian-uki-direct) debian_boot $P/debian/uki.efi ;;
-debian-uki257-uefi) debian_boot $P/debian/uki257.efi ;;
-uki-initrd-refused) uki_initrd_refused ;;
-image-reserved-direct) reserved_boot $P/Image ;;
-pe-reserved-direct) reserved_boot $P/vmlinuz.efi ;;
-pe-ima-direct) ima_boot $P/vmlinuz.efi ;;
-pe-gic3-late-cpu) late_cpu_boot $P/vmlinuz.efi ;;
-pe-stub-fails-direct | pe-stub-fails-acpi)
-	kexec_tools_boot $P/vmlinuz-corrupt.efi
-	;;
-pe-nx-direct | pe-nx-el2) kexec_tools_boot $P/vmlinuz-nx.efi ;;
+bad_input | signatures | signed_profiles | uki_initrd_refused) "$RUN" ;;
 shell) exec sh ;;
-*) fail "unknown test '$TEST'" ;;
+*) fail "unknown kexecpe.run '$RUN'" ;;
 esac

@@ -56,77 +56,168 @@ KOBJ39=$BUILD/kernel-va39/arch/arm64/boot
 KOBJ64K=$BUILD/kernel-64k/arch/arm64/boot
 GUEST=$BUILD/guest/guest.cpio
 
-# name  first-boot  check  [todo reason]
+# One record a case: its name, then KEY=VALUE words, each read by field().
+#   fw=direct|uefi   first boot: -kernel Image, or AAVMF and vmlinuz.efi
+#   kernel=va39|64k  the first kernel's variant build
+#   machine=OPTS     more -M virt options (acpi=off for a DT under AAVMF)
+#   cpu=CPU smbios=OPTS dtb=reserved guest=debian console=hvc0
+#   args=A,B         more first-kernel command line (@CK@, @CKMIN@ and
+#                    @CKSMALL@: the crashkernel= sizes below)
+#   run=ACTION pe=FILE opt=OPTION hops=N probe=pstore|ima efidebug=1
+#                    what the guest's /init does (passed as kexecpe.*)
+#   check=F,G        host checks: F gets fw=, the others nothing
+#   todo=REASON      an expected failure (TAP TODO)
 CASES=(
-	"image-direct         direct check_kexec"
-	"image-direct-sys     direct check_kexec"
-	"image-uefi           uefi   check_kexec"
-	"image-uefi-sys       uefi   check_kexec"
-	"pe-zboot-direct      direct check_pe_kexec"
-	"pe-zboot-direct-sys  direct check_pe_kexec"
-	"pe-zstd-direct       direct check_pe_kexec"
-	"pe-zstd-direct-sys   direct check_pe_kexec"
-	"pe-zboot-uefi        uefi   check_pe_kexec"
-	"pe-zboot-uefi-sys    uefi   check_pe_kexec"
-	"pe-bad-input         direct check_bad_input"
-	"pe-chain             direct check_chain"
-	"uki-direct           direct check_uki"
-	"uki-uefi             uefi   check_uki"
-	"uki-zboot-direct-sys direct check_uki"
-	"uki-zboot-uefi-sys   uefi   check_uki"
-	"uki-append-direct    direct check_uki_append"
-	"uki-initrd-refused   direct check_uki_refused"
-	"pe-stub-fails-direct direct check_stub_fails"
-	"pe-nx-direct         direct check_nx"
-	"pe-nx-el2            direct check_nx"
-	"kdump-image-direct   direct check_kdump"
-	"kdump-pe-direct      direct check_kdump"
-	"kdump-pe-uefi        uefi   check_kdump"
-	"kdump-pe-uefi-sys    uefi   check_kdump"
-	"kdump-uki-direct     direct check_kdump"
-	"kdump-uki-uefi       uefi   check_kdump"
-	"kdump-pe-min         direct check_kdump"
-	"sig-lockdown         direct check_sig"
-	"sig-profile-lockdown direct check_sig_profile"
-	"image-el2            direct check_kexec"
-	"pe-zboot-el2         direct check_pe_kexec"
-	"pe-zboot-uefi-el2    uefi   check_pe_kexec"
-	"kdump-pe-el2         direct check_kdump"
-	"kdump-pe-toosmall    direct check_kdump_refused"
-	"image-uefi-gic3      uefi   check_kexec"
-	"pe-zboot-uefi-gic3   uefi   check_pe_kexec"
-	"image-uefi-acpi      uefi   check_kexec"
-	"pe-zboot-uefi-acpi   uefi   check_pe_kexec"
-	"uki-uefi-acpi        uefi   check_uki"
-	"kdump-pe-uefi-acpi   uefi   check_kdump"
-	"pe-stub-fails-acpi   uefi   check_stub_fails"
-	"pe-zboot-uefi-vamap  uefi   check_pe_kexec"
-	"uki-uefi-vamap       uefi   check_uki"
-	"kdump-pe-uefi-noruntime uefi check_kdump"
-	"image-reserved-direct direct check_kexec"
-	"pe-reserved-direct   direct check_pe_kexec"
-	"pe-ima-direct        direct check_pe_kexec"
-	"pe-gic3-late-cpu     uefi   check_pe_kexec"
-	"pe-zboot-uefi-va39-vamap uefi check_pe_kexec"
-	"pe-zboot-uefi-va39   uefi   check_va39"
-	"pe-zboot-a57-direct  direct check_pe_kexec"
-	"pe-zboot-quiet-direct direct check_quiet"
-	"uki257-direct        direct check_uki"
-	"uki257-uefi          uefi   check_uki"
-	"uki257-zboot-uefi-sys uefi  check_uki"
-	"uki257-profile-direct direct check_uki_profile"
-	"kdump-uki257-direct  direct check_kdump"
-	"uki257-dtb-direct    direct check_uki_dtb"
-	"kdump-uki257-dtb-direct direct check_uki_dtb"
-	"pe-61-direct         direct check_pe_kexec"
-	"pe-61-uefi           uefi   check_pe_kexec"
-	"pe-16k-direct        direct check_pe_kexec"
-	"pe-64k-direct        direct check_pe_kexec"
-	"pe-64k-uefi          uefi   check_pe_kexec"
-	"pe-64k-first-direct  direct check_pe_kexec"
-	"kdump-pe-64k-first-direct direct check_kdump"
-	"debian-uki-direct    direct check_debian_uki"
-	"debian-uki257-uefi   uefi   check_debian_uki"
+	"image-direct fw=direct run=kexec_tools_boot pe=Image \
+		check=check_kexec"
+	"image-direct-sys fw=direct run=syscall_boot pe=Image \
+		check=check_kexec"
+	"image-uefi fw=uefi run=kexec_tools_boot pe=Image machine=acpi=off \
+		check=check_kexec"
+	"image-uefi-sys fw=uefi run=syscall_boot pe=Image machine=acpi=off \
+		check=check_kexec"
+	"pe-zboot-direct fw=direct run=kexec_tools_boot pe=vmlinuz.efi \
+		check=check_pe_kexec"
+	"pe-zboot-direct-sys fw=direct run=syscall_boot pe=vmlinuz.efi \
+		check=check_pe_kexec"
+	"pe-zstd-direct fw=direct run=kexec_tools_boot pe=vmlinuz-zstd.efi \
+		check=check_pe_kexec"
+	"pe-zstd-direct-sys fw=direct run=syscall_boot pe=vmlinuz-zstd.efi \
+		check=check_pe_kexec"
+	"pe-zboot-uefi fw=uefi run=kexec_tools_boot pe=vmlinuz.efi \
+		machine=acpi=off check=check_pe_kexec"
+	"pe-zboot-uefi-sys fw=uefi run=syscall_boot pe=vmlinuz.efi \
+		machine=acpi=off check=check_pe_kexec"
+	"pe-bad-input fw=direct run=bad_input check=check_bad_input"
+	"pe-chain fw=direct run=kexec_tools_boot pe=vmlinuz.efi hops=3 \
+		check=check_chain"
+	"uki-direct fw=direct run=uki_boot pe=uki.efi check=check_uki"
+	"uki-uefi fw=uefi run=uki_boot pe=uki.efi machine=acpi=off \
+		check=check_uki"
+	"uki-zboot-direct-sys fw=direct run=uki_syscall_boot pe=uki-zboot.efi \
+		check=check_uki"
+	"uki-zboot-uefi-sys fw=uefi run=uki_syscall_boot pe=uki-zboot.efi \
+		machine=acpi=off check=check_uki"
+	"uki-append-direct fw=direct run=uki_boot pe=uki.efi \
+		opt=--append=@NEXT@ check=check_uki_append"
+	"uki-initrd-refused fw=direct run=uki_initrd_refused \
+		args=crashkernel=@CK@ check=check_uki_refused"
+	"pe-stub-fails-direct fw=direct run=kexec_tools_boot \
+		pe=vmlinuz-corrupt.efi check=check_stub_fails"
+	"pe-nx-direct fw=direct run=kexec_tools_boot pe=vmlinuz-nx.efi \
+		check=check_nx"
+	"pe-nx-el2 fw=direct run=kexec_tools_boot pe=vmlinuz-nx.efi \
+		machine=virtualization=on check=check_nx,check_el2"
+	"kdump-image-direct fw=direct run=crash_boot pe=Image \
+		args=crashkernel=@CK@ check=check_kdump"
+	"kdump-pe-direct fw=direct run=crash_boot pe=vmlinuz.efi \
+		args=crashkernel=@CK@ check=check_kdump"
+	"kdump-pe-uefi fw=uefi run=crash_boot pe=vmlinuz.efi \
+		args=crashkernel=@CK@ machine=acpi=off check=check_kdump"
+	"kdump-pe-uefi-sys fw=uefi run=crash_load pe=vmlinuz.efi opt=-sys \
+		args=crashkernel=@CK@ machine=acpi=off check=check_kdump"
+	"kdump-uki-direct fw=direct run=crash_load pe=uki.efi \
+		args=crashkernel=@CK@ check=check_kdump"
+	"kdump-uki-uefi fw=uefi run=crash_load pe=uki.efi \
+		args=crashkernel=@CK@ machine=acpi=off check=check_kdump"
+	"kdump-pe-min fw=direct run=crash_boot pe=vmlinuz.efi \
+		args=crashkernel=@CKMIN@ check=check_kdump"
+	"sig-lockdown fw=direct run=signatures \
+		args=lockdown=integrity,crashkernel=@CK@ check=check_sig"
+	"sig-profile-lockdown fw=direct run=signed_profiles \
+		args=lockdown=integrity,crashkernel=@CK@ \
+		check=check_sig_profile"
+	"image-el2 fw=direct run=kexec_tools_boot pe=Image \
+		machine=virtualization=on check=check_kexec,check_el2"
+	"pe-zboot-el2 fw=direct run=kexec_tools_boot pe=vmlinuz.efi \
+		machine=virtualization=on check=check_pe_kexec,check_el2"
+	"pe-zboot-uefi-el2 fw=uefi run=kexec_tools_boot pe=vmlinuz.efi \
+		machine=acpi=off,virtualization=on \
+		check=check_pe_kexec,check_el2"
+	"kdump-pe-el2 fw=direct run=crash_boot pe=vmlinuz.efi \
+		args=crashkernel=@CK@ machine=virtualization=on \
+		check=check_kdump,check_el2"
+	"kdump-pe-toosmall fw=direct run=crash_too_small pe=vmlinuz.efi \
+		args=crashkernel=@CKSMALL@ check=check_kdump_refused"
+	"image-uefi-gic3 fw=uefi run=kexec_tools_boot pe=Image \
+		machine=acpi=off,gic-version=3,its=on \
+		check=check_kexec,check_gic3"
+	"pe-zboot-uefi-gic3 fw=uefi run=kexec_tools_boot pe=vmlinuz.efi \
+		machine=acpi=off,gic-version=3,its=on \
+		check=check_pe_kexec,check_gic3"
+	"image-uefi-acpi fw=uefi run=kexec_tools_boot pe=Image \
+		check=check_kexec,check_acpi"
+	"pe-zboot-uefi-acpi fw=uefi run=kexec_tools_boot pe=vmlinuz.efi \
+		check=check_pe_kexec,check_acpi"
+	"uki-uefi-acpi fw=uefi run=uki_boot pe=uki.efi \
+		check=check_uki,check_acpi"
+	"kdump-pe-uefi-acpi fw=uefi run=crash_boot pe=vmlinuz.efi \
+		args=crashkernel=@CK@ check=check_kdump,check_acpi"
+	"pe-stub-fails-acpi fw=uefi run=kexec_tools_boot \
+		pe=vmlinuz-corrupt.efi check=check_stub_fails,check_acpi"
+	"pe-zboot-uefi-vamap fw=uefi run=kexec_tools_boot pe=vmlinuz.efi \
+		machine=acpi=off smbios=type=4,processor-id=0x0a160001 \
+		check=check_pe_kexec,check_vamap"
+	"uki-uefi-vamap fw=uefi run=uki_boot pe=uki.efi machine=acpi=off \
+		smbios=type=4,processor-id=0x0a160001 \
+		check=check_uki,check_vamap"
+	"kdump-pe-uefi-noruntime fw=uefi run=crash_boot pe=vmlinuz.efi \
+		args=crashkernel=@CK@ machine=acpi=off \
+		check=check_kdump,check_noruntime"
+	"image-reserved-direct fw=direct run=reserved_boot pe=Image \
+		dtb=reserved check=check_kexec,check_reserved probe=pstore \
+		efidebug=1"
+	"pe-reserved-direct fw=direct run=reserved_boot pe=vmlinuz.efi \
+		dtb=reserved check=check_pe_kexec,check_reserved probe=pstore \
+		efidebug=1"
+	"pe-ima-direct fw=direct run=ima_boot pe=vmlinuz.efi \
+		args=ima_policy=tcb check=check_pe_kexec,check_ima probe=ima \
+		efidebug=1"
+	"pe-gic3-late-cpu fw=uefi run=late_cpu_boot pe=vmlinuz.efi \
+		args=maxcpus=1 machine=acpi=off,gic-version=3,its=on \
+		check=check_pe_kexec,check_late_cpu efidebug=1"
+	"pe-zboot-uefi-va39-vamap fw=uefi run=kexec_tools_boot pe=vmlinuz.efi \
+		kernel=va39 machine=acpi=off \
+		smbios=type=4,processor-id=0x0a160001 \
+		check=check_pe_kexec,check_vamap"
+	"pe-zboot-uefi-va39 fw=uefi run=kexec_tools_boot pe=vmlinuz.efi \
+		kernel=va39 machine=acpi=off check=check_va39"
+	"pe-zboot-a57-direct fw=direct run=kexec_tools_boot pe=vmlinuz.efi \
+		cpu=cortex-a57 check=check_pe_kexec"
+	"pe-zboot-quiet-direct fw=direct run=kexec_tools_boot pe=vmlinuz.efi \
+		console=hvc0 check=check_quiet"
+	"uki257-direct fw=direct run=uki_boot pe=uki257.efi check=check_uki"
+	"uki257-uefi fw=uefi run=uki_boot pe=uki257.efi machine=acpi=off \
+		check=check_uki"
+	"uki257-zboot-uefi-sys fw=uefi run=uki_syscall_boot \
+		pe=uki257-zboot.efi machine=acpi=off check=check_uki"
+	"uki257-profile-direct fw=direct run=uki_boot pe=uki257-profile.efi \
+		opt=--append=@1 check=check_uki_profile"
+	"kdump-uki257-direct fw=direct run=crash_load pe=uki257.efi \
+		args=crashkernel=@CK@ check=check_kdump"
+	"uki257-dtb-direct fw=direct run=uki_boot pe=uki257-dtb.efi \
+		check=check_uki_dtb"
+	"kdump-uki257-dtb-direct fw=direct run=crash_load pe=uki257-dtb.efi \
+		args=crashkernel=@CK@ check=check_uki_dtb"
+	"pe-61-direct fw=direct run=kexec_tools_boot pe=vmlinuz-61.efi \
+		check=check_pe_kexec"
+	"pe-61-uefi fw=uefi run=kexec_tools_boot pe=vmlinuz-61.efi \
+		machine=acpi=off check=check_pe_kexec"
+	"pe-16k-direct fw=direct run=kexec_tools_boot pe=vmlinuz-16k.efi \
+		check=check_pe_kexec,check_pagesize"
+	"pe-64k-direct fw=direct run=kexec_tools_boot pe=vmlinuz-64k.efi \
+		check=check_pe_kexec,check_pagesize"
+	"pe-64k-uefi fw=uefi run=kexec_tools_boot pe=vmlinuz-64k.efi \
+		machine=acpi=off check=check_pe_kexec,check_pagesize"
+	"pe-64k-first-direct fw=direct run=kexec_tools_boot pe=vmlinuz.efi \
+		kernel=64k check=check_pe_kexec,check_pagesize"
+	"kdump-pe-64k-first-direct fw=direct run=crash_boot pe=vmlinuz.efi \
+		args=crashkernel=@CK@ kernel=64k \
+		check=check_kdump,check_pagesize"
+	"debian-uki-direct fw=direct run=debian_boot pe=debian/uki.efi \
+		guest=debian check=check_debian_uki"
+	"debian-uki257-uefi fw=uefi run=debian_boot pe=debian/uki257.efi \
+		guest=debian machine=acpi=off check=check_debian_uki"
 )
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
@@ -137,16 +228,33 @@ CRASHKERNEL_MIN=${CRASHKERNEL_MIN:-20M}
 # the load must fail, not the crash kernel's boot after the crash.
 CRASHKERNEL_TOOSMALL=${CRASHKERNEL_TOOSMALL:-16M}
 
-# What a case adds to the first kernel's command line.
-first_boot_args() {
-	case "$1" in
-	kdump-*-min) echo "crashkernel=$CRASHKERNEL_MIN" ;;
-	kdump-*-toosmall) echo "crashkernel=$CRASHKERNEL_TOOSMALL" ;;
-	kdump-* | uki-initrd-refused) echo "crashkernel=$CRASHKERNEL" ;;
-	sig-*) echo "lockdown=integrity crashkernel=$CRASHKERNEL" ;;
-	*-ima-*) echo "ima_policy=tcb" ;;
-	*-late-cpu) echo "maxcpus=1" ;;
-	esac
+# The value of KEY in the record REC, else $2.
+field() {
+	local w
+
+	for w in $REC; do
+		[[ "$w" == "$1="* ]] && { echo "${w#*=}"; return; }
+	done
+	echo "${2:-}"
+}
+
+# The first kernel's command line: the case's own words and the guest's
+# kexecpe.* orders.
+first_boot_cmdline() {
+	local k v args
+
+	echo -n "console=$(field console ttyAMA0) panic=-1 kexecpe.test=$NAME"
+	echo -n " kexecpe.token=$TOKEN kexecpe.itoken=$ITOKEN"
+	for k in run pe opt hops probe efidebug; do
+		v=$(field $k)
+		[ -n "$v" ] && echo -n " kexecpe.$k=$v"
+	done
+	args=$(field args)
+	args=${args//,/ }
+	args=${args//@CKMIN@/$CRASHKERNEL_MIN}
+	args=${args//@CKSMALL@/$CRASHKERNEL_TOOSMALL}
+	args=${args//@CK@/$CRASHKERNEL}
+	echo " $args"
 }
 
 if [ $LIST = 1 ]; then
@@ -873,59 +981,35 @@ reserved_dtb() {
 }
 
 run_qemu() {
-	local mode=$1 kernel append fw=() initrd=$GUEST
-	# debian-* cases: the guest with Debian's kernel and its UKIs.
-	[[ "$NAME" == debian-* ]] && initrd=$BUILD/guest/guest-debian.cpio
-	append="console=ttyAMA0 panic=-1 kexecpe.test=$NAME"
-	# -quiet- cases: the first kernel has no console at all.
-	[[ "$NAME" == *-quiet-* ]] &&
-		append="console=hvc0 panic=-1 kexecpe.test=$NAME"
-	append+=" kexecpe.token=$TOKEN kexecpe.itoken=$ITOKEN"
-	[ "$NAME" = pe-chain ] && append+=" kexecpe.hops=3"
-	append+=" $(first_boot_args "$NAME")"
+	local mode=$1 kernel fw=() initrd=$GUEST machine=virt cpu v
+
+	[ "$(field guest)" = debian ] && initrd=$BUILD/guest/guest-debian.cpio
 	if [ "$mode" = uefi ]; then
 		cp "$AAVMF_VARS" "$OUT/$NAME.vars.fd"
 		fw=(-drive "if=pflash,format=raw,readonly=on,file=$AAVMF_CODE"
 			-drive "if=pflash,format=raw,file=$OUT/$NAME.vars.fd")
 		kernel=$KOBJ/vmlinuz.efi
-		# -va39 cases: the first kernel has 39 bits of VA.
-		[[ "$NAME" == *-va39* ]] && kernel=$KOBJ39/vmlinuz.efi
-		machine=virt,acpi=off
-		# -acpi cases: the firmware gives the kernel ACPI, not a DT.
-		[[ "$NAME" == *-acpi ]] && machine=virt
+		[ "$(field kernel)" = va39 ] && kernel=$KOBJ39/vmlinuz.efi
 	else
 		kernel=$KOBJ/Image
-		# -64k-first cases: the first kernel has 64 KiB pages.
-		[[ "$NAME" == *-64k-first-* ]] && kernel=$KOBJ64K/Image
-		machine=virt
+		[ "$(field kernel)" = 64k ] && kernel=$KOBJ64K/Image
 	fi
-	# -el2 cases: the CPU has EL2, the first kernel boots there, and
-	# kexec enters the next image (the emulator) at EL2.
-	case "$NAME" in *-el2) machine+=,virtualization=on ;; esac
-	# -gic3 cases: GICv3 with an ITS, whose LPI tables stay in use across
-	# kexec and must stay reserved (the EFI memreserve list).
-	case "$NAME" in
-	*-gic3 | *-gic3-*) machine+=,gic-version=3,its=on ;;
-	esac
-	# -vamap cases: an SMBIOS processor ID of Ampere Altra, for which the
-	# EFI stub calls SetVirtualAddressMap() (libstub/arm64.c).
-	case "$NAME" in
-	*-vamap) fw+=(-smbios type=4,processor-id=0x0a160001) ;;
-	esac
-	# -reserved cases: QEMU's own DT plus a /memreserve/ entry and a
+	v=$(field machine)
+	[ -n "$v" ] && machine+=,$v
+	v=$(field smbios)
+	[ -n "$v" ] && fw+=(-smbios "$v")
+	# dtb=reserved: QEMU's own DT plus a /memreserve/ entry and a
 	# /reserved-memory with a ramoops region and a no-map region.
-	case "$NAME" in
-	*-reserved-*) reserved_dtb "$machine" || return 0
-		fw+=(-dtb "$OUT/$NAME.dtb") ;;
-	esac
+	if [ "$(field dtb)" = reserved ]; then
+		reserved_dtb "$machine" || return 0
+		fw+=(-dtb "$OUT/$NAME.dtb")
+	fi
+	cpu=$(field cpu "$CPU")
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-start" >"$LOG"
-	# -a57 cases: a CPU without RNDR (nor pointer authentication).
-	local cpu=$CPU
-	[[ "$NAME" == *-a57-* ]] && cpu=cortex-a57
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$cpu" -smp "$SMP" \
 		-m "$MEM" -display none -monitor none -serial stdio -nic none \
 		-no-reboot "${fw[@]}" -kernel "$kernel" -initrd "$initrd" \
-		-append "$append" </dev/null 2>&1 | stamp
+		-append "$(first_boot_cmdline)" </dev/null 2>&1 | stamp
 	local rc=${PIPESTATUS[0]}
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-exit rc=$rc" >>"$LOG"
 	[ "$rc" = 124 ] && FAILS+=("timeout after ${TIMEOUT}s")
@@ -954,7 +1038,8 @@ echo "TAP version 13"
 echo "1..$((${#SEL[@]} * REPEAT))"
 n=0 pass=0 fail=0 todo=0
 for c in "${SEL[@]}"; do
-	read -r NAME mode check reason <<<"$c"
+	REC=$c NAME=${c%% *}
+	mode=$(field fw) checks=$(field check) reason=$(field todo)
 	for ((r = 1; r <= REPEAT; r++)); do
 		n=$((n + 1))
 		TOKEN=$(rand) ITOKEN=$(rand) FAILS=()
@@ -966,20 +1051,15 @@ for c in "${SEL[@]}"; do
 			run_qemu "$mode"
 		fi
 		TEXT=$(sed 's/^[0-9.]* //' "$LOG")
-		if declare -F "$check" >/dev/null; then
-			$check "$mode"
-		else
-			FAILS+=("no check function '$check'")
-		fi
-		[[ "$NAME" == *-el2 ]] && check_el2
-		[[ "$NAME" == *-gic3 ]] && check_gic3
-		[[ "$NAME" == *-acpi ]] && check_acpi
-		[[ "$NAME" == *-vamap ]] && check_vamap
-		[[ "$NAME" == *-noruntime ]] && check_noruntime
-		[[ "$NAME" == *-reserved-* ]] && check_reserved
-		[[ "$NAME" == *-ima-* ]] && check_ima
-		[[ "$NAME" == *-late-cpu ]] && check_late_cpu
-		[[ "$NAME" == *-16k-* || "$NAME" == *-64k-* ]] && check_pagesize
+		arg=$mode
+		for check in ${checks//,/ }; do
+			if declare -F "$check" >/dev/null; then
+				$check $arg
+			else
+				FAILS+=("no check function '$check'")
+			fi
+			arg=
+		done
 		if [ ${#FAILS[@]} -eq 0 ] && [ -z "$reason" ]; then
 			echo "ok $n $NAME"
 			pass=$((pass + 1))
