@@ -7,8 +7,9 @@
 # with kexecpe.pe=FILE under /payloads and kexecpe.opt=OPTION; stage 1
 # runs it, usually ending in "kexec -e", and the kernel it boots
 # (kexecpe.stage=2) reports what it got, with kexecpe.probe=pstore|ima
-# reporting more.  No case is known by name here.  Every line the host asserts on starts with
-# "KEXECPE: ".  The guest always ends with a poweroff so QEMU exits.
+# reporting more, checks itself and prints one verdict.  No case is known
+# by name here.  Every line the host asserts on starts with "KEXECPE: ".
+# The guest always ends with a poweroff so QEMU exits.
 
 export PATH=/bin:/sbin
 mount -t proc none /proc
@@ -22,6 +23,12 @@ case " $(cat /proc/cmdline) " in
 esac
 
 say() { echo "KEXECPE: $*"; }
+# say KEY=VALUE, and keep VALUE for this kernel's own checks (reported).
+report() {
+	say "$1=$2"
+	eval "R_$(echo "$1" | tr - _)=\$2"
+}
+reported() { eval "echo \"\${R_$(echo "$1" | tr - _):-}\""; }
 arg() {
 	for w in $(cat /proc/cmdline); do
 		case "$w" in "$1"=*) echo "${w#*=}"; return ;; esac
@@ -42,6 +49,7 @@ RUN=$(arg kexecpe.run)
 PE=$(arg kexecpe.pe)
 OPT=$(arg kexecpe.opt)
 PROBE=$(arg kexecpe.probe)
+WANT=$(arg kexecpe.want)
 EFIDEBUG=$(arg kexecpe.efidebug)
 STAGE=$(arg kexecpe.stage)
 STAGE=${STAGE:-1}
@@ -58,21 +66,63 @@ pagesize() {
 	echo unknown
 }
 
+yesno() { if [ -d "$1" ]; then echo yes; else echo no; fi; }
+
 say "stage=$STAGE test=$TEST"
-say "pagesize=$(pagesize)"
-say "release=$(uname -r)"
+report pagesize "$(pagesize)"
+report release "$(uname -r)"
 [ -r /sys/firmware/devicetree/base/model ] &&
-	say "dt-model=$(tr -d '\000' </sys/firmware/devicetree/base/model)"
-if [ -d /sys/firmware/efi ]; then say "efi=yes"; else say "efi=no"; fi
-if [ -d /sys/firmware/acpi/tables ]; then say "acpi=yes"; else say "acpi=no"; fi
+	report dt-model "$(tr -d '\000' </sys/firmware/devicetree/base/model)"
+report efi "$(yesno /sys/firmware/efi)"
+report acpi "$(yesno /sys/firmware/acpi/tables)"
 # Runtime services at work: the variables GetNextVariableName() lists.
 if [ -d /sys/firmware/efi/efivars ] &&
 	mount -t efivarfs none /sys/firmware/efi/efivars 2>/dev/null; then
-	say "efivars=$(ls /sys/firmware/efi/efivars | wc -l)"
+	report efivars "$(ls /sys/firmware/efi/efivars | wc -l)"
 else
-	say "efivars=none"
+	report efivars none
 fi
 say "cmdline=$(cat /proc/cmdline)"
+
+# A kernel after the first checks itself, as U-Boot's selftests do: one
+# line a check, then one verdict line, which the host asserts on as well
+# as on the tokens.
+NCHECK=0 FAILED=
+check() {
+	name=$1
+	shift
+	NCHECK=$((NCHECK + 1))
+	if "$@"; then
+		say "check $name: ok"
+	else
+		say "check $name: FAIL"
+		FAILED="$FAILED $name"
+	fi
+}
+verdict() {
+	if [ -z "$FAILED" ]; then
+		say "verdict=pass checks=$NCHECK"
+	else
+		say "verdict=fail checks=$NCHECK failed:$FAILED"
+	fi
+}
+# kexecpe.want=KEY:VALUE,...: what each kernel after the first must
+# report (from the host, passed on by every kernel that kexecs).
+wanted() {
+	for w in $(echo "$WANT" | tr , ' '); do
+		check "${w%%:*}=${w#*:}" test "$(reported "${w%%:*}")" = "${w#*:}"
+	done
+}
+# An ELF64 little-endian core file (ET_CORE) for AArch64.
+vmcore_is_elf() {
+	case "$(reported vmcore-head)" in
+	7f454c460201????????????????????0400b700) return 0 ;;
+	esac
+	return 1
+}
+no_oops() {
+	! dmesg | grep -qE 'Oops|WARNING:|BUG:|Unable to handle|Internal error'
+}
 
 # ---- stage 2 and later: report what this kernel was handed --------------
 HOPS=$(arg kexecpe.hops)
@@ -83,34 +133,43 @@ if [ "$STAGE" -ge 2 ]; then
 	else
 		ITOKEN=none
 	fi
-	say "initrd-token=$ITOKEN"
+	report initrd-token "$ITOKEN"
+	check initrd-token test "$ITOKEN" != none
 	# systemd-stub 257 adds its .osrel to the initrd; 252 does not.
 	if [ -r /.extra/os-release ]; then
-		say "extra-osrel=$(sed -n 's/^ID=//p' /.extra/os-release)"
+		report extra-osrel "$(sed -n 's/^ID=//p' /.extra/os-release)"
+		check extra-osrel test "$(reported extra-osrel)" = kexecpe
 	else
-		say "extra-osrel=none"
+		report extra-osrel none
 	fi
 	# A crash kernel: the dump of the first kernel, and how much memory
 	# this kernel was given (the crashkernel= reservation at most).
 	if [ -e /proc/vmcore ]; then
-		say "vmcore-head=$(head -c 20 /proc/vmcore | od -An -tx1 |
+		report vmcore-head "$(head -c 20 /proc/vmcore | od -An -tx1 |
 			tr -d ' \n')"
 		set -- $(ls -l /proc/vmcore)
-		say "vmcore-size=$5"
-		say "memtotal-kb=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' \
+		report vmcore-size "$5"
+		report memtotal-kb "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' \
 			/proc/meminfo)"
+		check vmcore-elf vmcore_is_elf
+		check vmcore-size test "$5" -gt 0
 	fi
 	case "$PROBE" in
 	pstore)
 		mount -t pstore none /sys/fs/pstore 2>/dev/null
-		say "pmsg=$(cat /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
+		report pmsg "$(cat /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
+		check pmsg test "$(reported pmsg)" = "kexecpe-$ITOKEN"
 		;;
 	ima)
 		mount -t securityfs none /sys/kernel/security 2>/dev/null
-		say "ima-entries=$(grep -c "ima-$ITOKEN" \
+		report ima-entries "$(grep -c "ima-$ITOKEN" \
 			/sys/kernel/security/ima/ascii_runtime_measurements)"
+		check ima-entries test "$(reported ima-entries)" -ge 1
 		;;
 	esac
+	wanted
+	check no-oops no_oops
+	verdict
 	TOKEN=$(arg token)
 	# A chain goes on until it has made HOPS reboots.
 	[ "$STAGE" -gt "$HOPS" ] && finish
@@ -140,11 +199,13 @@ make_initrd2() {
 }
 
 # The next kernel's command line: its probe, efi=debug where the host
-# checks the next kernel's EFI map, and for a chain what to run again.
+# checks the next kernel's EFI map, what it must report of itself, and for
+# a chain what to run again.
 next_cmdline() {
 	local more=
 	[ -n "$PROBE" ] && more=" kexecpe.probe=$PROBE"
 	[ "$EFIDEBUG" = 1 ] && more="$more efi=debug"
+	[ -n "$WANT" ] && more="$more kexecpe.want=$WANT"
 	[ "$HOPS" -gt 1 ] && more="$more kexecpe.run=$RUN kexecpe.pe=$PE"
 	echo "$CONSOLE kexecpe.stage=$((STAGE + 1)) kexecpe.test=$TEST" \
 		"kexecpe.hops=$HOPS token=$TOKEN$more"

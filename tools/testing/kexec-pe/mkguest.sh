@@ -140,8 +140,11 @@ if [ -n "$stub" ]; then
 		[ -s "$out/uki.$t" ] ||
 			od -An -N8 -tx8 /dev/urandom | tr -d ' ' >"$out/uki.$t"
 	done
+	# The next kernel checks itself (kexecpe.want): whatever ran it, a
+	# UKI's stub leaves EFI behind.
 	printf '%s' "console=ttyAMA0 panic=-1 kexecpe.stage=2 kexecpe.test=uki" \
-		" token=$(cat "$out/uki.token")" >"$out/uki.cmdline"
+		" kexecpe.want=efi:yes token=$(cat "$out/uki.token")" \
+		>"$out/uki.cmdline"
 	cp "$out/uki.itoken" "$u/root/etc/kexecpe/initrd-token"
 	mkcpio "$u/root" "$u/token.cpio"
 	cat "$out/base.cpio" "$u/token.cpio" >"$u/initrd"
@@ -154,7 +157,8 @@ if [ -n "$stub" ]; then
 	done
 	if [ -n "$stub257" ]; then
 		printf '%s' "console=ttyAMA0 panic=-1 kexecpe.stage=2" \
-			" kexecpe.test=uki-profile1 token=$(cat "$out/uki.token")" \
+			" kexecpe.test=uki-profile1 kexecpe.want=efi:yes" \
+			" token=$(cat "$out/uki.token")" \
 			>"$out/uki-profile1.cmdline"
 		printf 'ID=default\n' >"$u/profile0"
 		printf 'ID=one\nTITLE="profile one"\n' >"$u/profile1"
