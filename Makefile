@@ -55,6 +55,12 @@ ZBOOT61  := $(KOBJ61)/arch/arm64/boot/vmlinuz.efi
 KT       := $(B)/kexec-tools
 KEXEC    := $(KT)/src/build/sbin/kexec
 KTPATCH  := patches/kexec-tools/series $(wildcard patches/kexec-tools/*.patch)
+# Stock kexec-tools 2.0.32 (Debian forky's upstream tarball, unpatched):
+# what users run instead, for the comparison tests and make bench.
+KT32     := $(B)/kexec-tools-2.0.32
+KEXEC32  := $(KT32)/src/build/sbin/kexec
+# Debian's arm64 static zlib, zstd and lzma, which KEXEC32 links.
+DEVROOT  := $(B)/arm64-dev
 TDIR     := tools/testing/kexec-pe
 GUEST    := $(B)/guest
 STUB     := $(B)/arm64-root/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
@@ -185,6 +191,31 @@ $(KEXEC): $(STAMP)/kexec-tools-src
 	@touch $@
 kexec-tools: $(KEXEC)
 
+$(STAMP)/kexec-tools-2.0.32-src: | $(STAMP)/deps
+	rm -rf $(KT32)
+	SUITE=forky mk/deps.sh upstream $(KT32) kexec-tools 2.0.32
+	@mkdir -p $(@D) && touch $@
+
+$(STAMP)/arm64-dev: | $(STAMP)/deps
+	rm -rf $(B)/debs-dev $(DEVROOT)
+	mk/deps.sh debs $(B)/debs-dev zlib1g-dev libzstd-dev liblzma-dev
+	for d in $(B)/debs-dev/*.deb; do dpkg -x $$d $(DEVROOT); done
+	@mkdir -p $(@D) && touch $@
+
+# Without zlib and zstd it could not take a zboot image apart: refuse.
+$(KEXEC32): $(STAMP)/kexec-tools-2.0.32-src $(STAMP)/arm64-dev
+	cd $(KT32)/src && ./configure -q --host=aarch64-linux-gnu \
+		--prefix=/ --without-xen --without-booke \
+		CPPFLAGS=-I$(abspath $(DEVROOT))/usr/include \
+		LDFLAGS="-static -L$(abspath $(DEVROOT))/usr/lib/aarch64-linux-gnu"
+	@for h in HAVE_LIBZ HAVE_LIBZSTD HAVE_LIBLZMA; do \
+		grep -q "^#define $$h 1" $(KT32)/src/include/config.h || \
+		{ echo "kexec-tools 2.0.32: configure found no $$h"; exit 1; }; \
+	done
+	$(MAKE) -C $(KT32)/src -s -j$(NPROC) 2>$(KT32)/build.log || \
+		{ cat $(KT32)/build.log; exit 1; }
+	@touch $@
+
 # ---- guest ------------------------------------------------------------
 $(STAMP)/debs: mk/deps.sh | $(STAMP)/deps
 	rm -rf $(B)/debs $(B)/arm64-root
@@ -210,8 +241,13 @@ $(GUEST)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
 
 # Runs every time after the kernel; mkguest.sh only rewrites the archives
 # when their content changed.
+$(GUEST)/cntvct: $(TDIR)/cntvct.c | $(STAMP)/deps
+	@mkdir -p $(@D)
+	$(CROSS)gcc -static -nostdlib -ffreestanding -fno-stack-protector -Os \
+		-Wall -Wextra -s -o $@ $<
+
 guest: kernel $(STAMP)/debs $(STAMP)/debs-trixie $(STAMP)/debian-kernel \
-	$(KEXEC) $(GUEST)/kexec-file-load
+	$(KEXEC) $(KEXEC32) $(GUEST)/kexec-file-load $(GUEST)/cntvct
 	@rm -rf $(GUEST)/bad
 	$(TDIR)/mkbadpe.py $(ZBOOT) $(GUEST)/bad
 	@cp $(ZBOOTZ) $(GUEST)/vmlinuz-zstd.efi
@@ -219,7 +255,7 @@ guest: kernel $(STAMP)/debs $(STAMP)/debs-trixie $(STAMP)/debian-kernel \
 	@cp $(ZBOOT64K) $(GUEST)/vmlinuz-64k.efi
 	@cp $(ZBOOT61) $(GUEST)/vmlinuz-61.efi
 	$(TDIR)/mkguest.sh -u $(STUB) -U $(STUB257) -k $(KEYS) \
-		-D $(DEBKERNEL) $(GUEST) \
+		-D $(DEBKERNEL) -K $(KEXEC32) -C $(GUEST)/cntvct $(GUEST) \
 		$(B)/arm64-root/bin/busybox $(KEXEC) \
 		$(GUEST)/kexec-file-load $(IMAGE) $(ZBOOT) \
 		$(GUEST)/vmlinuz-zstd.efi $(GUEST)/vmlinuz-16k.efi \

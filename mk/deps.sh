@@ -8,6 +8,11 @@
 # Usage: mk/deps.sh host            install missing host packages (as root)
 #        mk/deps.sh debs DIR PKG... download PKG:arm64 .debs into DIR
 #        mk/deps.sh source DIR PKG  fetch and unpack Debian source PKG in DIR
+#        mk/deps.sh upstream DIR PKG VERSION
+#                                   the upstream tarball of source PKG
+#                                   (which must be VERSION) unpacked as
+#                                   DIR/src, without Debian's changes;
+#                                   DIR/provenance says what was checked
 #        mk/deps.sh kernel DIR META the arm64 kernel image package META (e.g.
 #                                   linux-image-arm64) depends on: its
 #                                   /boot/vmlinuz-* as DIR/vmlinuz, the
@@ -108,6 +113,48 @@ source() {
 		dpkg-source --no-check -x ./*.dsc src >/dev/null)
 }
 
+# apt-get gives the URIs of the .dsc and the upstream tarball with the
+# SHA256 sums of the signed Sources index; apt-helper checks each file
+# against its sum, and the tarball's sum must be the one the .dsc lists.
+# Debian's own changes (the debian.tar.xz) are neither fetched nor needed.
+upstream() {
+	local dir=$1 pkg=$2 version=$3 uri file size sum dsc= orig=
+	local suite=${SUITE:-bookworm}
+	private_apt
+	mkdir -p "$dir"
+	APT_CONFIG="$APTDIR/apt.conf" apt-get source --print-uris -qq "$pkg" \
+		>"$dir/uris"
+	while read -r uri file size sum; do
+		case "$file" in
+		*.dsc) dsc=$file ;;
+		*.orig.tar.*) orig=$file ;;
+		*) continue ;;
+		esac
+		uri=${uri#\'}
+		uri=${uri%\'}
+		APT_CONFIG="$APTDIR/apt.conf" /usr/lib/apt/apt-helper -qq \
+			download-file "$uri" "$dir/$file" "$sum" >/dev/null
+		echo "$file $size ${sum,,}: the signed Sources index of $suite" \
+			>>"$dir/provenance"
+	done <"$dir/uris"
+	case "$orig" in
+	"${pkg}_$version.orig.tar."*) ;;
+	*)
+		log "$pkg: the index has '${orig:-no upstream tarball}', not $version"
+		exit 1
+		;;
+	esac
+	sum=$(sha256sum <"$dir/$orig" | cut -d' ' -f1)
+	if ! grep -q "^ $sum [0-9]* $orig\$" "$dir/$dsc"; then
+		log "$orig: sha256 $sum is not the one $dsc lists"
+		exit 1
+	fi
+	echo "$orig sha256:$sum listed in $dsc" >>"$dir/provenance"
+	mkdir "$dir/src"
+	tar -C "$dir/src" --strip-components=1 -xf "$dir/$orig"
+	log "$pkg $version: $(tail -n 1 "$dir/provenance")"
+}
+
 # apt-get download checks the .deb against the signed Packages index.
 kernel() {
 	local dir=$1 meta=$2 pkg
@@ -137,6 +184,7 @@ case "$cmd" in
 host) host ;;
 debs) debs "$@" ;;
 source) source "$@" ;;
+upstream) upstream "$@" ;;
 kernel) kernel "$@" ;;
 *) log "unknown command $cmd"; exit 2 ;;
 esac

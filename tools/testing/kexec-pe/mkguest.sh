@@ -3,9 +3,12 @@
 #
 # Build the selftest guest initramfs.
 #   OUT/base.cpio   busybox, kexec-tools, kexec-file-load and /init: the
-#                   system both stages run
+#                   system both stages run; with -C the counter reader
+#                   cntvct
 #   OUT/guest.cpio  base.cpio plus /payloads (kernels to kexec, and
-#                   base.cpio again for the next kernel's initrd)
+#                   base.cpio again for the next kernel's initrd); with
+#                   -K, stock kexec-tools as /sbin/kexec-2.0.32 (only the
+#                   first kernel runs it: the UKIs' initrds stay small)
 #   OUT/uki.efi, OUT/uki-zboot.efi (with -u)
 #                   Unified Kernel Images of systemd-stub STUB: .linux is
 #                   the payload named Image, resp. vmlinuz.efi; .initrd is
@@ -39,7 +42,8 @@
 # Archives are replaced only when their content changed, so a rerun with
 # nothing new leaves them (and whatever depends on them) alone.
 #
-# Usage: mkguest.sh [-u STUB] [-U STUB257] [-k KEYDIR] [-D VMLINUZ] OUT
+# Usage: mkguest.sh [-u STUB] [-U STUB257] [-k KEYDIR] [-D VMLINUZ]
+#                   [-K KEXEC232] [-C CNTVCT] OUT
 #                   BUSYBOX KEXEC
 #                   KEXEC_FILE_LOAD
 #                   PAYLOAD...
@@ -47,9 +51,11 @@
 #   images of pe-bad-input).
 set -euo pipefail
 
-stub= stub257= keys= debian=
+stub= stub257= keys= debian= kexec232= cntvct=
 while [ $# -gt 0 ]; do
 	case "$1" in
+	-K) kexec232=$2 ;;
+	-C) cntvct=$2 ;;
 	-u) stub=$2 ;;
 	-U) stub257=$2 ;;
 	-k) keys=$2 ;;
@@ -81,8 +87,11 @@ for applet in sh mount poweroff cat echo sleep cpio find rm mkdir head \
 done
 "${STRIP:-aarch64-linux-gnu-strip}" -o "$root/sbin/kexec" "$kexec"
 cp "$kfl" "$root/sbin/kexec-file-load"
+[ -z "$cntvct" ] || cp "$cntvct" "$root/sbin/cntvct"
 install -m 755 "$here/init.sh" "$root/init"
 mkcpio "$root" "$out/base.cpio"
+[ -z "$kexec232" ] ||
+	"${STRIP:-aarch64-linux-gnu-strip}" -o "$root/sbin/kexec-2.0.32" "$kexec232"
 
 for p in "$@"; do
 	cp -r "$p" "$root/payloads/"
