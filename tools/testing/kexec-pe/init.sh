@@ -26,6 +26,10 @@ case " $CMDLINE " in
 esac
 
 say() { echo "KEXECPE: $*"; }
+# The virtual counter at point $1, for make bench (instructions under
+# -icount): "KEXECPE: cnt NAME cntvct=TICKS cntfrq=HZ".
+counter() { [ -x /sbin/cntvct ] && say "cnt $1 $(/sbin/cntvct)"; }
+counter init
 # say KEY=VALUE, and keep VALUE as R_KEY (- as _) for this kernel's checks.
 report() {
 	say "$1=$2"
@@ -56,6 +60,14 @@ getarg PROBE kexecpe.probe
 getarg WANT kexecpe.want
 getarg EFIDEBUG kexecpe.efidebug
 getarg STAGE kexecpe.stage
+# kexecpe.kexec=kexec-2.0.32: stock kexec-tools in place of ours.
+getarg KEXEC kexecpe.kexec
+KEXEC=${KEXEC:-kexec}
+# Booted with our initrd but none of our command line (stock kexec-tools
+# drops a UKI's .cmdline): a later kernel all the same.
+if [ -z "$STAGE" ] && [ -r /etc/kexecpe/initrd-token ]; then
+	STAGE=2 TEST=none
+fi
 STAGE=${STAGE:-1}
 P=/payloads
 CONSOLE="console=ttyAMA0 panic=-1"
@@ -218,17 +230,29 @@ next_cmdline() {
 		"kexecpe.hops=$HOPS token=$TOKEN$more"
 }
 
+# $KEXEC -e, the counter read right before it.
+kexec_exec() {
+	say "kexec-e"
+	counter exec
+	$KEXEC -e
+	fail "kexec -e returned"
+}
+
+# $KEXEC -s -l ARGS, the counter read before and after.
+kexec_load() {
+	counter load-start
+	$KEXEC -s -l "$@" || fail "$KEXEC -s -l $*: rc=$?"
+	counter load-end
+}
+
 # kexec-tools: load KERNEL with our initrd and command line, then exec.
 kexec_tools_boot() {
 	make_initrd2
-	kexec -s -l "$1" --initrd=/tmp/initrd2 --append="$(next_cmdline)" ||
-		fail "kexec -s -l $1: rc=$?"
+	kexec_load "$1" --initrd=/tmp/initrd2 --append="$(next_cmdline)"
 	# No console: what the loader said is only in the log.
 	[ "$QUIET" = 1 ] &&
 		dmesg | grep 'kexec_file(PE)' | sed 's/^/KEXECPE: dmesg: /'
-	say "kexec-e"
-	kexec -e
-	fail "kexec -e returned"
+	kexec_exec
 }
 
 # The segments the kernel placed (kexec_file_load -d), for the benchmark's
@@ -241,11 +265,14 @@ show_segments() {
 # The raw syscall, what systemctl kexec does without kexec-tools: load
 # with ARGS, show the segments, reboot.
 syscall_exec() {
+	counter load-start
 	out=$(kexec-file-load -d "$@")
+	counter load-end
 	say "$out"
 	[ "$out" = "kexec_file_load: ok" ] || fail "kexec_file_load $*"
 	show_segments
 	say "kexec-e"
+	counter exec
 	kexec-file-load -e
 	fail "reboot(KEXEC) returned"
 }
@@ -258,12 +285,8 @@ syscall_boot() {
 # A Unified Kernel Image brings its own command line and initrd; ARGS are
 # passed to kexec as they are.
 uki_boot() {
-	f=$1
-	shift
-	kexec -s -l "$f" "$@" || fail "kexec -s -l $f $*: rc=$?"
-	say "kexec-e"
-	kexec -e
-	fail "kexec -e returned"
+	kexec_load "$@"
+	kexec_exec
 }
 
 uki_syscall_boot() {
@@ -281,7 +304,7 @@ crash_load() {
 		say "$out"
 		[ "$out" = "kexec_file_load: ok" ] || fail "kexec_file_load -p $f"
 	else
-		kexec -s -p "$f" "$@" || fail "kexec -s -p $f $*: rc=$?"
+		$KEXEC -s -p "$f" "$@" || fail "$KEXEC -s -p $f $*: rc=$?"
 	fi
 	say "crash-loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 	say "crash-size=$(cat /sys/kernel/kexec_crash_size)"
@@ -380,14 +403,29 @@ ima_boot() {
 # after the loader read it.
 late_cpu_boot() {
 	make_initrd2
-	kexec -s -l "$1" --initrd=/tmp/initrd2 --append="$(next_cmdline)" ||
-		fail "kexec -s -l $1: rc=$?"
+	kexec_load "$1" --initrd=/tmp/initrd2 --append="$(next_cmdline)"
 	echo 1 >/sys/devices/system/cpu/cpu1/online || fail "cpu1 online"
 	say "cpu1-online"
 	dmesg | grep 'GICv3: CPU1' | sed 's/^/KEXECPE: dmesg: /'
-	say "kexec-e"
-	kexec -e
-	fail "kexec -e returned"
+	kexec_exec
+}
+
+# Under lockdown=integrity, images signed on their envelope only (the
+# kernel inside is not): stock kexec-tools takes them apart and hands the
+# kernel the unsigned inner Image, which is refused; ours hands over the
+# signed file, which boots (here the UKI, through the emulator).
+lockdown_compare() {
+	mount -t securityfs none /sys/kernel/security 2>/dev/null
+	say "lockdown=$(cat /sys/kernel/security/lockdown)"
+	for f in signed/uki.efi signed/vmlinuz.efi; do
+		kexec-2.0.32 -s -l $P/$f >/tmp/out 2>&1
+		say "theirs $f kexec-rc=$? loaded=$(cat /sys/kernel/kexec_loaded)"
+		sed 's/^/KEXECPE: theirs: /' /tmp/out
+		kexec-2.0.32 -s -u
+	done
+	dmesg | grep -E 'PEFILE|kexec_file|kexec_image' |
+		sed 's/^/KEXECPE: dmesg: /'
+	uki_boot $P/signed/uki.efi
 }
 
 # A UKI with its own .initrd and --initrd: refused at load time, as a
@@ -431,6 +469,10 @@ crash_too_small() {
 }
 
 # kexecpe.opt=--append=@NEXT@ appends this kernel's next command line.
+case "$KEXEC" in
+kexec | kexec-2.0.32) ;;
+*) fail "unknown kexecpe.kexec '$KEXEC'" ;;
+esac
 case "$OPT" in
 *@NEXT@*) OPT="${OPT%%@NEXT@*}$(next_cmdline)${OPT#*@NEXT@}" ;;
 esac
@@ -442,7 +484,10 @@ kexec_tools_boot | syscall_boot | uki_boot | uki_syscall_boot | crash_boot | \
 	[ -r "$P/$PE" ] || fail "no payload $P/$PE"
 	if [ -n "$OPT" ]; then "$RUN" "$P/$PE" "$OPT"; else "$RUN" "$P/$PE"; fi
 	;;
-bad_input | signatures | signed_profiles | uki_initrd_refused) "$RUN" ;;
+bad_input | signatures | signed_profiles | uki_initrd_refused | \
+	lockdown_compare)
+	"$RUN"
+	;;
 shell) exec sh ;;
 *) fail "unknown kexecpe.run '$RUN'" ;;
 esac

@@ -64,7 +64,9 @@ GUEST=$BUILD/guest/guest.cpio
 #   args=A,B         more first-kernel command line (@CK@, @CKMIN@ and
 #                    @CKSMALL@: the crashkernel= sizes below)
 #   run=ACTION pe=FILE opt=OPTION hops=N probe=pstore|ima efidebug=1
-#                    what the guest's /init does (passed as kexecpe.*)
+#   kexec=kexec-2.0.32
+#                    what the guest's /init does (passed as kexecpe.*);
+#                    kexec= runs stock kexec-tools in place of ours
 #   want=KEY:VALUE,...
 #                    what the next kernel must report of itself, checked in
 #                    the guest (kexecpe.want; efi:yes|no comes from fw= and
@@ -220,6 +222,10 @@ CASES=(
 		guest=debian check=check_debian_uki"
 	"debian-uki257-uefi fw=uefi run=debian_boot pe=debian/uki257.efi \
 		guest=debian machine=acpi=off check=check_debian_uki stub=257"
+	"theirs-uki-direct fw=direct run=uki_boot pe=uki.efi kexec=kexec-2.0.32 \
+		check=check_theirs_uki"
+	"theirs-lockdown fw=direct run=lockdown_compare args=lockdown=integrity \
+		check=check_lockdown_compare"
 )
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
@@ -241,13 +247,14 @@ field() {
 }
 
 # What every kernel after the first checks it reports: EFI if the image
-# is a PE or the first boot was through firmware (the Image path hands its
-# system table on), and the record's want=.
+# is a PE that ours boots or the first boot was through firmware (the
+# Image path hands its system table on), and the record's want=.
 next_wants() {
 	local efi=no want
 
 	want=$(field want)
-	if [ "$(field fw)" = uefi ] || [ "$(field pe)" != Image ]; then
+	if [ "$(field fw)" = uefi ] ||
+		{ [ "$(field pe)" != Image ] && [ -z "$(field kexec)" ]; }; then
 		efi=yes
 	fi
 	echo "efi:$efi${want:+,$want}"
@@ -260,7 +267,7 @@ first_boot_cmdline() {
 
 	echo -n "console=$(field console ttyAMA0) panic=-1 kexecpe.test=$NAME"
 	echo -n " kexecpe.token=$TOKEN kexecpe.itoken=$ITOKEN"
-	for k in run pe opt hops probe efidebug; do
+	for k in run pe opt hops probe efidebug kexec; do
 		v=$(field $k)
 		[ -n "$v" ] && echo -n " kexecpe.$k=$v"
 	done
@@ -898,6 +905,49 @@ check_debian_uki() {
 	expect "stage 2 runs Debian's $rel" test "$(sed -n \
 		'/KEXECPE: stage=2/,$s/.*KEXECPE: release=//p' <<<"$TEXT" |
 		head -n 1)" = "$rel"
+	check_uki "$1"
+}
+
+# theirs-uki-direct: stock kexec-tools 2.0.32 takes the UKI apart in user
+# space (kexec/kexec-uki.c: .linux and .initrd to files, .cmdline not
+# read) and loads its .linux through the Image path: the next kernel runs
+# the UKI's .initrd, on no command line at all, and neither the emulator
+# nor the UKI's stub runs.  (uki-direct is ours: the .cmdline too.)
+check_theirs_uki() {
+	local cmd2 s2
+	s2=$(sed -n '/KEXECPE: kexec-e/,$p' <<<"$TEXT")
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "kexec -e reached" has "KEXECPE: kexec-e"
+	expect "a later kernel, without our command line" \
+		has "KEXECPE: stage=2 test=none\$"
+	cmd2=$(sed -n '/KEXECPE: stage=2/,$s/.*KEXECPE: cmdline=//p' \
+		<<<"$TEXT" | head -n 1)
+	expect "stage 2 has an empty command line, not the UKI's ('$cmd2')" \
+		test -z "$cmd2"
+	expect "stage-2 init from the UKI's .initrd" \
+		test "$(marker initrd-token)" = "$(cat "$BUILD/guest/uki.itoken")"
+	check_verdicts 1
+	expect "the emulator never ran" eval '! has "efi-emu: starting"'
+	expect "nor did a stub" eval '! grep -q "EFI stub: " <<<"$s2"'
+	expect "clean end" has "KEXECPE: done"
+}
+
+# theirs-lockdown: under lockdown=integrity, stock kexec-tools 2.0.32
+# cannot load the UKI or the zboot image that are signed on the envelope
+# only: it hands the kernel the unsigned Image inside them, which the
+# kernel refuses (EPERM, "Unsigned PE binary"); ours boots the signed UKI.
+check_lockdown_compare() {
+	local f
+	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
+	for f in signed/uki.efi signed/vmlinuz.efi; do
+		expect "theirs: $f not loaded" \
+			has "KEXECPE: theirs $f kexec-rc=[1-9][0-9]* loaded=0"
+	done
+	expect "theirs: EPERM from kexec_file_load, twice" test "$(grep -c \
+		"KEXECPE: theirs: kexec_file_load failed: Operation not permitted" \
+		<<<"$TEXT")" = 2
+	expect "dmesg: the Image inside is unsigned, twice" test "$(grep -c \
+		"KEXECPE: dmesg: .*PEFILE: Unsigned PE binary" <<<"$TEXT")" = 2
 	check_uki "$1"
 }
 
