@@ -217,6 +217,9 @@ static void exit_boot_services(void)
 	u32 i;
 	u64 stack = emu_addr(&i); /* a page of the stack this runs on */
 
+	/* With the one at entry: the share of the emulator and the stub. */
+	emu_printf("efi-emu: cntvct=%llu at ExitBootServices()\n",
+		   read_cntvct());
 	if (emu->running)
 		emu_arm64_show_map("payload entry", emu_addr(emu->running->entry));
 	emu_arm64_show_map("PE file", param->pe_base);
@@ -354,6 +357,8 @@ static void __noreturn run_payload(struct efi_emulator_param *p);
  */
 void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck)
 {
+	u64 entered = read_cntvct();
+
 	/*
 	 * Nothing in a blob of another version can be trusted, not even
 	 * its console: stop here.
@@ -396,6 +401,8 @@ void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck)
 
 	emu_printf("efi-emu: starting a %llu byte PE image at EL%u\n",
 		   p->pe_size, p->entry_el);
+	/* The virtual counter runs on from the kernel before (make bench). */
+	emu_printf("efi-emu: cntvct=%llu at entry\n", entered);
 	emu_printf("efi-emu: EFI_RNG_PROTOCOL %s\n",
 		   rng_source == RNG_RNDR ? "from RNDR" :
 		   rng_source == RNG_TRNG ? "from the SMCCC TRNG" :
