@@ -1,26 +1,43 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kexec-pe benchmark: the plain Image path and the PE path through the EFI
-# emulator, side by side in one run.  Each case boots N times; times are
-# measured on the host from the timestamps the runner puts on every serial
-# console line:
-#   boot   QEMU start -> first kernel's init marker (stage=1)
-#   kexec  "kexec-e" marker (printed just before kexec -e) -> next
-#          kernel's init marker (stage=2)
-# Memory is what kexec_file_load placed (the segments the kernel logs with
-# KEXEC_FILE_DEBUG) plus the emulator's page tables.  Medians (min, max)
-# over N runs.  Nothing here is asserted: numbers are for reading.
+# kexec-pe benchmark: the PE path (ours: kexec-tools with the PE file type,
+# the kernel's PE loader, the EFI emulator and the payload's own stub)
+# against what users run instead, stock kexec-tools 2.0.32, which takes a
+# zboot image or a UKI apart in user space and loads the kernel it
+# extracted through the Image path.  Same guest, same payloads, one run:
+# the bench-* cases of run_kexec_pe.sh, each booted N times, after a
+# direct boot and after AAVMF.
+#
+# Phases, in seconds from the host's timestamps on the serial console
+# lines, and in guest instructions from the virtual counter the guest
+# reads (cntvct) at each point, in a second run under -icount
+# shift=0,sleep=off, where guest time advances 1 ns an instruction:
+#   load   right before and right after "kexec -s -l"
+#   exec   right before "kexec -e" -> first thing in the next /init
+#   total  load + exec
+# Instructions = ticks * 1e9 / CNTFRQ / 2^shift.  Ours' exec is split
+# further at the emulator's entry and at ExitBootServices() (the emulator
+# prints the counter there): the kexec reboot of the first kernel (and
+# relocation of the segments), the emulator and the stub (for zboot: the
+# decompression), and the next kernel's boot to /init.  With sleep=off the
+# counter also jumps over the times every vCPU is idle waiting for a
+# timer: those count as the instructions they would have taken.
+# Placed: KiB of all segments kexec_file_load placed (the kernel's
+# KEXEC_FILE_DEBUG segment lines), emulator page tables included.
+# Medians (min, max) over N.  Nothing here is asserted: numbers are for
+# reading; the functional differences are tests (theirs-* in make check).
 #
 # Then the smallest crashkernel= reservation in which a crash kernel boots
 # and offers /proc/vmcore, for the plain Image and for vmlinuz.efi (sizes
 # tried upwards from KDUMP_SIZES, one run each, first-boot mode direct).
 #
-# Usage: bench.sh [-b BUILD] [-n N] [-s] [-K] [CASE...]
+# Usage: bench.sh [-b BUILD] [-n N] [-s] [-K] [PAYLOAD...]
 #   -s  only summarise the logs of the last run in BUILD/bench
 #   -K  skip the crashkernel= search
+#   PAYLOAD  zboot zstd uki-zboot uki (default: all four)
 set -euo pipefail
-BUILD=build N=5 RUN=1 KDUMP=1
+BUILD=build N=5 RUN=1 KDUMP=1 SHIFT=0
 KDUMP_SIZES=${KDUMP_SIZES:-12M 16M 20M 24M 32M 48M 64M 96M 128M 192M 256M}
 while getopts "b:n:sK" o; do
 	case $o in
@@ -28,83 +45,189 @@ while getopts "b:n:sK" o; do
 	n) N=$OPTARG ;;
 	s) RUN=0 ;;
 	K) KDUMP=0 ;;
-	*) echo "usage: $0 [-b BUILD] [-n N] [-s] [-K] [CASE...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-b BUILD] [-n N] [-s] [-K] [PAYLOAD...]" >&2; exit 2 ;;
 	esac
 done
 [ "$N" -ge 2 ] || { echo "bench: N must be 2 or more" >&2; exit 2; }
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- image-direct-sys pe-zboot-direct-sys \
-	pe-zstd-direct-sys uki-zboot-direct-sys image-uefi-sys \
-	pe-zboot-uefi-sys uki-zboot-uefi-sys
+[ $# -gt 0 ] || set -- zboot zstd uki-zboot uki
+CASES=()
+for p in "$@"; do
+	for fw in direct uefi; do
+		CASES+=("bench-$p-$fw-ours" "bench-$p-$fw-theirs")
+	done
+done
 here=$(dirname "$0")
 out=$BUILD/bench
 if [ $RUN = 1 ]; then
 	rm -rf "$out"
 	mkdir -p "$out"
-	"$here/run_kexec_pe.sh" -b "$BUILD" -o "$out" -r "$N" "$@" \
-		>"$out/tap" ||
-		{ cat "$out/tap" >&2; echo "bench: a run failed" >&2; exit 1; }
+	"$here/run_kexec_pe.sh" -b "$BUILD" -o "$out/wall" -r "$N" \
+		"${CASES[@]}" >"$out/wall.tap" || {
+		cat "$out/wall.tap" >&2
+		echo "bench: a run failed" >&2
+		exit 1
+	}
+	"$here/run_kexec_pe.sh" -b "$BUILD" -o "$out/icount" -r "$N" \
+		-i $SHIFT -t 600 "${CASES[@]}" >"$out/icount.tap" || {
+		cat "$out/icount.tap" >&2
+		echo "bench: a run under -icount failed" >&2
+		exit 1
+	}
 fi
 
-# t LOG PATTERN: host time of the first console line matching PATTERN.
-t() { grep -m1 -E -- "$2" "$1" | cut -d' ' -f1; }
-
-# stats: "median min max" of numbers on stdin (seconds, 3 decimals).
-stats() {
-	sort -n | awk '{ v[NR] = $1 } END {
-		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%6.3f %6.3f %6.3f", m, v[1], v[NR] }'
+# t LOG PATTERN [FROM]: host time of the first console line matching
+# PATTERN (after the first line matching FROM).
+t() {
+	sed -n "/${3:-.}/,\$p" "$1" | grep -m1 -E -- "$2" | cut -d' ' -f1
 }
 
-median() { stats | cut -c1-6; }
+# c LOG POINT [FROM]: the guest's instructions at POINT (its counter line).
+c() {
+	sed -n "/${3:-.}/,\$p" "$1" | grep -m1 -E -- "KEXECPE: cnt $2 " |
+		sed 's/.*cntvct=\([0-9]*\) cntfrq=\([0-9]*\).*/\1 \2/' |
+		awk -v s=$SHIFT '{ printf "%.0f\n", $1 * 1e9 / $2 / 2 ^ s }'
+}
 
-# KiB placed by kexec_file_load (all segments) and in emulator page tables.
-mem_kib() {
-	local seg pt
-	# Absent lines are zero, not an error (the Image path has no tables).
-	seg=$({ grep -o 'segment\[[0-9]*\]: .* memsz=0x[0-9a-f]*' "$1" ||
-		true; } | sed 's/.*memsz=0x//' | sort -u | while read -r h; do
+# ins LOG PATTERN [FROM]: the instructions of the first counter value
+# "cntvct=N" on a line matching PATTERN (after FROM), at CNTFRQ of LOG.
+ins() {
+	local f
+	f=$(grep -m1 -o 'cntfrq=[0-9]*' "$1" | cut -d= -f2)
+	sed -n "/${3:-.}/,\$p" "$1" | grep -m1 -E -- "$2" |
+		sed 's/.*cntvct=\([0-9]*\).*/\1/' |
+		awk -v f="$f" -v s=$SHIFT '{ printf "%.0f\n", $1 * 1e9 / f / 2 ^ s }'
+}
+
+# Per run of an ours CASE under -icount, "reboot emulator+stub kernel" in
+# millions of instructions.
+split() {
+	local l x a b e
+	for l in "$out/icount/$1".*.log; do
+		x=$(ins "$l" 'KEXECPE: cnt exec')
+		a=$(ins "$l" 'efi-emu: cntvct=[0-9]* at entry')
+		b=$(ins "$l" 'efi-emu: cntvct=[0-9]* at ExitBootServices')
+		e=$(ins "$l" 'KEXECPE: cnt init' 'KEXECPE: kexec-e')
+		echo "$x $a $b $e" | awk '{ printf "%.1f %.1f %.1f\n",
+			($2 - $1) / 1e6, ($3 - $2) / 1e6, ($4 - $3) / 1e6 }'
+	done
+}
+
+# Per run of CASE in DIR, "load exec total" in seconds (wall) or in
+# millions of instructions (icount).
+phases() {
+	local l a b d e
+	for l in "$out/$2/$1".*.log; do
+		if [ "$2" = wall ]; then
+			a=$(t "$l" 'KEXECPE: cnt load-start')
+			b=$(t "$l" 'KEXECPE: cnt load-end')
+			d=$(t "$l" 'KEXECPE: cnt exec')
+			e=$(t "$l" 'KEXECPE: cnt init' 'KEXECPE: kexec-e')
+			echo "$a $b $d $e" |
+				awk '{ printf "%.3f %.3f %.3f\n", $2 - $1, $4 - $3,
+					$2 - $1 + $4 - $3 }'
+		else
+			a=$(c "$l" load-start)
+			b=$(c "$l" load-end)
+			d=$(c "$l" exec)
+			e=$(c "$l" init 'KEXECPE: kexec-e')
+			echo "$a $b $d $e" |
+				awk '{ printf "%.1f %.1f %.1f\n", ($2 - $1) / 1e6,
+					($4 - $3) / 1e6, ($2 - $1 + $4 - $3) / 1e6 }'
+		fi
+	done
+}
+
+# stats COLUMN: "median min max" of column COLUMN of stdin.
+stats() {
+	cut -d' ' -f"$1" | sort -g | awk '{ v[NR] = $1 } END {
+		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%g %g-%g", m, v[1], v[NR] }'
+}
+
+median() { stats "$1" | cut -d' ' -f1; }
+
+# KiB of the segments the first run's debug load placed.
+placed() {
+	{ grep -o 'segment\[[0-9]*\]: .* memsz=0x[0-9a-f]*' \
+		"$out/wall/$1.1.log" || true; } | sort -u |
+		sed 's/.*memsz=0x//' | while read -r h; do
 			echo $((16#$h))
-		done | awk '{ s += $1 } END { print int(s / 1024) }')
-	pt=$({ grep -o 'emulator page tables: [0-9]*' "$1" || true; } |
-		head -n 1 | awk '{ print $4 * 4 }')
-	echo "${seg:-0} ${pt:-0}"
+		done | awk '{ s += $1 } END { print int(s / 1024) }'
+}
+
+# Did the next kernel get the UKI's .cmdline and .initrd?
+got() {
+	local l=$out/wall/$1.1.log cmd tok
+	case $1 in bench-uki*) ;; *) echo "-/-"; return ;; esac
+	cmd=$(sed -n '/KEXECPE: kexec-e/,$s/.*KEXECPE: cmdline=//p' "$l" |
+		head -n 1)
+	tok=$(sed -n 's/.*KEXECPE: initrd-token=//p' "$l" | head -n 1)
+	[ "$cmd" = "$(cat "$BUILD/guest/uki.cmdline")" ] && cmd=yes || cmd=no
+	[ "$tok" = "$(cat "$BUILD/guest/uki.itoken")" ] && tok=yes || tok=no
+	echo "$cmd/$tok"
 }
 
 printf 'kexec-pe bench: %s, N=%d, %s\n' "$(date -u +%F)" "$N" \
 	"$(nproc) cores, TCG, $(qemu-system-aarch64 --version | head -n 1)"
-printf '%-20s %-22s %-22s %7s %9s %7s\n' "" "first boot to init" \
-	"kexec -e to next init" "ratio" "segments" "tables"
-printf '%-20s %-22s %-22s %7s %9s %7s\n' case "median  min    max" \
-	"median  min    max" "vs Image" "KiB" "KiB"
-declare -A kx_med
-for c in "$@"; do
-	boot=$(for l in "$out/$c".*.log; do
-		echo "$(t "$l" 'KEXECPE: stage=1') - $(t "$l" 'HOST: qemu-start')" | bc
-	done | stats)
-	kx_all=$(for l in "$out/$c".*.log; do
-		echo "$(t "$l" 'KEXECPE: stage=2') - $(t "$l" 'KEXECPE: kexec-e')" | bc
-	done)
-	kx=$(stats <<<"$kx_all")
-	kx_med[$c]=$(median <<<"$kx_all")
-	# Compare with the Image case of the same first-boot mode.
-	base=image-direct-sys
-	case $c in *uefi*) base=image-uefi-sys ;; esac
-	ratio=-
-	[ -n "${kx_med[$base]:-}" ] &&
-		ratio=$(echo "scale=2; ${kx_med[$c]} / ${kx_med[$base]}" | bc)
-	read -r seg pt < <(mem_kib "$out/$c.1.log")
-	printf '%-20s %-22s %-22s %7s %9s %7s\n' "$c" "$boot" "$kx" "$ratio" \
-		"$seg" "$pt"
+printf 'ours: kexec-tools 2.0.25 + PE file type -> PE loader + EFI emulator\n'
+printf 'theirs: stock kexec-tools 2.0.32 -> user-space extraction -> Image\n'
+printf 'seconds (wall) and millions of guest instructions (-icount %s):\n' \
+	"shift=$SHIFT,sleep=off"
+printf 'median min-max\n\n'
+fmt='%-26s %-20s %-20s %-20s %-18s %-18s %-18s %7s %-9s\n'
+printf "$fmt" case "load s" "exec s" "total s" "load Minsn" \
+	"exec Minsn" "total Minsn" "placed" ".cmdline"
+printf "$fmt" "" "" "" "" "" "" "" "KiB" "/.initrd"
+declare -A med
+for k in "${CASES[@]}"; do
+	w=$(phases "$k" wall)
+	i=$(phases "$k" icount)
+	for f in 1 2 3; do
+		med[$k.w$f]=$(median $f <<<"$w")
+		med[$k.i$f]=$(median $f <<<"$i")
+	done
+	med[$k.p]=$(placed "$k")
+	printf "$fmt" "${k#bench-}" "$(stats 1 <<<"$w")" "$(stats 2 <<<"$w")" \
+		"$(stats 3 <<<"$w")" "$(stats 1 <<<"$i")" "$(stats 2 <<<"$i")" \
+		"$(stats 3 <<<"$i")" "${med[$k.p]}" "$(got "$k")"
 done
 
+echo
+echo "ours/theirs, medians (load exec total; placed KiB ours - theirs):"
+for k in "${CASES[@]}"; do
+	case $k in *-theirs) continue ;; esac
+	th=${k%-ours}-theirs
+	r() { awk -v a="$1" -v b="$2" 'BEGIN {
+		if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+	printf '  %-22s seconds %s %s %s   instructions %s %s %s   placed %+d\n' \
+		"${k#bench-}" \
+		"$(r "${med[$k.w1]}" "${med[$th.w1]}")" \
+		"$(r "${med[$k.w2]}" "${med[$th.w2]}")" \
+		"$(r "${med[$k.w3]}" "${med[$th.w3]}")" \
+		"$(r "${med[$k.i1]}" "${med[$th.i1]}")" \
+		"$(r "${med[$k.i2]}" "${med[$th.i2]}")" \
+		"$(r "${med[$k.i3]}" "${med[$th.i3]}")" \
+		$((med[$k.p] - med[$th.p]))
+done
+printf '\nours: exec in millions of instructions, median min-max\n'
+fmt2='%-26s %-22s %-22s %-22s\n'
+printf "$fmt2" case "kexec reboot" "emulator + stub" "kernel to /init"
+for k in "${CASES[@]}"; do
+	case $k in *-theirs) continue ;; esac
+	x=$(split "$k")
+	printf "$fmt2" "${k#bench-}" "$(stats 1 <<<"$x")" "$(stats 2 <<<"$x")" \
+		"$(stats 3 <<<"$x")"
+done
+
+echo
 emu=$BUILD/kernel/drivers/firmware/efi/efi_emulator/efi_emulator.bin
 if [ -r "$emu" ]; then
 	memsz=$(od -An -tu8 -j16 -N8 "$emu" | tr -d ' ')
 	printf '\nEFI emulator: %d bytes in the kernel image, ' "$(stat -c %s "$emu")"
 	printf '%d KiB in memory (with BSS and stack)\n' $((memsz / 1024))
 fi
-{ grep -h -o 'Loaded parameters at .* memsz=0x[0-9a-f]*' "$out"/*.1.log ||
+{ grep -h -o 'Loaded parameters at .* memsz=0x[0-9a-f]*' "$out"/wall/*.1.log ||
 	true; } |
 	head -n 1 | sed 's/.*bufsz=0x\([0-9a-f]*\).*/\1/' |
 	while read -r h; do echo "parameter blob: $((16#$h)) bytes"; done

@@ -12,16 +12,19 @@ set -uo pipefail
 
 usage() {
 	cat <<EOU
-usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-v] [-l] [-c] [CASE...]
+usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-i SHIFT] [-v] [-l] [-c]
+       [CASE...]
   -b BUILD  build directory (default: build)
   -o OUT    where console logs go (default: BUILD/e2e)
   -t SECS   per-case timeout in seconds (default: 120)
   -r N      run each case N times (default: 1), for benchmarks
+  -i SHIFT  QEMU -icount shift=SHIFT,sleep=off: guest time advances
+            2^SHIFT ns an instruction (for make bench)
   -v        stream the guest console to the terminal
   -l        list the cases and exit
   -c        check the logs in OUT again instead of running QEMU (the
             tokens come from the first kernel's command line there)
-  CASE      cases to run (default: all)
+  CASE      cases to run (default: all but make bench's)
 Defaults: QEMU=$QEMU, CPU=$CPU, MEM=$MEM, SMP=$SMP,
   AAVMF_CODE=$AAVMF_CODE, AAVMF_VARS=$AAVMF_VARS,
   CRASHKERNEL=$CRASHKERNEL, CRASHKERNEL_MIN=$CRASHKERNEL_MIN,
@@ -36,13 +39,14 @@ MEM=${MEM:-1G}
 SMP=${SMP:-2}
 AAVMF_CODE=${AAVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
 AAVMF_VARS=${AAVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
-BUILD=build OUT= TIMEOUT=120 REPEAT=1 VERBOSE=0 LIST=0 RECHECK=0
-while getopts "b:o:t:r:vlch" o; do
+BUILD=build OUT= TIMEOUT=120 REPEAT=1 VERBOSE=0 LIST=0 RECHECK=0 ICOUNT=
+while getopts "b:o:t:r:i:vlch" o; do
 	case $o in
 	b) BUILD=$OPTARG ;;
 	o) OUT=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	r) REPEAT=$OPTARG ;;
+	i) ICOUNT=$OPTARG ;;
 	v) VERBOSE=1 ;;
 	l) LIST=1 ;;
 	c) RECHECK=1 ;;
@@ -75,6 +79,7 @@ GUEST=$BUILD/guest/guest.cpio
 #   end=reset        the emulator resets: there is no next kernel
 #   check=F,G        host checks: F gets fw=, the others nothing
 #   todo=REASON      an expected failure (TAP TODO)
+#   only=bench       run only when named (make bench's cases)
 CASES=(
 	"image-direct fw=direct run=kexec_tools_boot pe=Image check=check_kexec"
 	"image-direct-sys fw=direct run=syscall_boot pe=Image check=check_kexec"
@@ -227,6 +232,29 @@ CASES=(
 	"theirs-lockdown fw=direct run=lockdown_compare args=lockdown=integrity \
 		check=check_lockdown_compare"
 )
+# make bench's cases: the payloads users boot, after both first boots, by
+# ours and by stock kexec-tools 2.0.32 (bench-PAYLOAD-FW-ours|theirs).
+for p in zboot:vmlinuz.efi zstd:vmlinuz-zstd.efi uki-zboot:uki-zboot.efi \
+	uki:uki.efi; do
+	for fw in direct uefi; do
+		r="fw=$fw pe=${p#*:} only=bench"
+		[ $fw = uefi ] && r+=" machine=acpi=off"
+		case $p in
+		uki*)
+			CASES+=("bench-${p%%:*}-$fw-ours $r run=bench_uki_boot $(
+				)check=check_uki")
+			CASES+=("bench-${p%%:*}-$fw-theirs $r run=bench_uki_boot $(
+				)kexec=kexec-2.0.32 check=check_theirs_uki")
+			;;
+		*)
+			CASES+=("bench-${p%%:*}-$fw-ours $r run=bench_boot $(
+				)check=check_pe_kexec")
+			CASES+=("bench-${p%%:*}-$fw-theirs $r run=bench_boot $(
+				)kexec=kexec-2.0.32 check=check_kexec")
+			;;
+		esac
+	done
+done
 
 # The crashkernel= reservation of the kdump cases; kdump-pe-min uses the
 # smallest one a PE crash kernel boots in (make bench measures it).
@@ -1090,6 +1118,7 @@ run_qemu() {
 	fi
 	cpu=$(field cpu "$CPU")
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-start" >"$LOG"
+	[ -n "$ICOUNT" ] && fw+=(-icount "shift=$ICOUNT,sleep=off")
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$cpu" -smp "$SMP" \
 		-m "$MEM" -display none -monitor none -serial stdio -nic none \
 		-no-reboot "${fw[@]}" -kernel "$kernel" -initrd "$initrd" \
@@ -1112,7 +1141,9 @@ log_tokens() {
 
 SEL=()
 for c in "${CASES[@]}"; do
-	if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx "${c%% *}"; then
+	if [ $# -eq 0 ]; then
+		[[ " $c " == *" only=bench "* ]] || SEL+=("$c")
+	elif printf '%s\n' "$@" | grep -qx "${c%% *}"; then
 		SEL+=("$c")
 	fi
 done
