@@ -148,14 +148,20 @@ u64 emu_us_to_ticks(u64 freq, u64 us)
 #ifdef EMU_FREESTANDING
 /*
  * The compiler may emit calls to these even where the code does not, so
- * they are not static.  Byte loops: the emulator copies little, and the
- * bulk copies (image sections) are dominated by the cache misses anyway.
+ * they are not static.  Image sections, initrds and the pages payloads
+ * ask to be zeroed pass through here (LoadImage(), CopyMem(), SetMem()),
+ * so aligned memory goes eight bytes at a time: with byte loops they were
+ * 146 of the 188 million instructions the emulator and systemd-stub took
+ * for a UKI of an uncompressed Image (make bench, QEMU -icount).
  */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	u8 *d = dst;
 	const u8 *s = src;
 
+	if (!(((unsigned long)d | (unsigned long)s) & 7))
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(u64 *)d = *(const u64 *)s;
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -177,6 +183,9 @@ void *memset(void *dst, int c, size_t n)
 {
 	u8 *d = dst;
 
+	if (!((unsigned long)d & 7))
+		for (; n >= 8; n -= 8, d += 8)
+			*(u64 *)d = 0x0101010101010101ULL * (u8)c;
 	while (n--)
 		*d++ = c;
 	return dst;
