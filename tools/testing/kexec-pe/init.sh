@@ -427,12 +427,15 @@ reserved_boot() {
 }
 
 # pe-ima-direct: run a script whose name carries the initrd token, so
-# ima_policy=tcb measures it, then carry the list across the kexec.
+# ima_policy=tcb measures it, then carry the list across the kexec.  The
+# script lives on a ramfs: tcb measures nothing on tmpfs, which the
+# initramfs is.
 ima_boot() {
 	mount -t securityfs none /sys/kernel/security 2>/dev/null
-	printf '#!/bin/sh\ntrue\n' >/tmp/ima-$ITOKEN.sh
-	chmod 755 /tmp/ima-$ITOKEN.sh
-	/tmp/ima-$ITOKEN.sh
+	mkdir -p /ima && mount -t ramfs none /ima || fail "mount ramfs"
+	printf '#!/bin/sh\ntrue\n' >/ima/ima-$ITOKEN.sh
+	chmod 755 /ima/ima-$ITOKEN.sh
+	/ima/ima-$ITOKEN.sh
 	say "ima-entries=$(grep -c "ima-$ITOKEN" \
 		/sys/kernel/security/ima/ascii_runtime_measurements)"
 	syscall_boot "$1"
