@@ -167,7 +167,7 @@ commit_msg() {
 linux() {
 	local tarball=$1 out=$2 pdir=patches/linux
 	steps=$pdir/steps
-	work=${SERIES_WORK:-$out.work}
+	work=$(realpath -m "${SERIES_WORK:-$out.work}")
 	rm -rf "$work"
 	mkdir -p "$work"
 	[ -f "$steps" ] || die "no $steps"
@@ -231,7 +231,7 @@ linux() {
 
 kexec_tools() {
 	local dsc=$1 out=$2 pdir=patches/kexec-tools p
-	work=${SERIES_WORK:-$out.work}
+	work=$(realpath -m "${SERIES_WORK:-$out.work}")
 	rm -rf "$work"
 	dpkg-source --no-check -x "$dsc" "$work" >/dev/null
 	git_ init -q
