@@ -446,7 +446,7 @@ static efi_status_t bs_traced(const efi_guid_t *guid, efi_status_t status)
 
 /* bs_<name>(): the entry of boot service <name>, implemented by @impl. */
 #define BS_ENTRY(name, impl, params, args)				\
-static efi_status_t bs_##name params					\
+static efi_status_t __efiapi bs_##name params					\
 {									\
 	if (bs_refused(EMU_BS_##name))					\
 		return EFI_UNSUPPORTED;					\
@@ -455,7 +455,7 @@ static efi_status_t bs_##name params					\
 
 /* The same for a lookup of protocol @guid, which the trace records. */
 #define BS_LOOKUP(name, impl, guid, params, args)			\
-static efi_status_t bs_##name params					\
+static efi_status_t __efiapi bs_##name params					\
 {									\
 	if (bs_refused(EMU_BS_##name))					\
 		return EFI_UNSUPPORTED;					\
@@ -463,25 +463,25 @@ static efi_status_t bs_##name params					\
 }
 
 /* Services that return no status: counted, never refused. */
-static unsigned long bs_raise_tpl(unsigned long new_tpl)
+static unsigned long __efiapi bs_raise_tpl(unsigned long new_tpl)
 {
 	bs_count(EMU_BS_raise_tpl);
 	return raise_tpl(new_tpl);
 }
 
-static void bs_restore_tpl(unsigned long old_tpl)
+static void __efiapi bs_restore_tpl(unsigned long old_tpl)
 {
 	bs_count(EMU_BS_restore_tpl);
 	restore_tpl(old_tpl);
 }
 
-static void bs_copy_mem(void *dst, const void *src, unsigned long n)
+static void __efiapi bs_copy_mem(void *dst, const void *src, unsigned long n)
 {
 	bs_count(EMU_BS_copy_mem);
 	copy_mem(dst, src, n);
 }
 
-static void bs_set_mem(void *dst, unsigned long n, u8 value)
+static void __efiapi bs_set_mem(void *dst, unsigned long n, u8 value)
 {
 	bs_count(EMU_BS_set_mem);
 	set_mem(dst, n, value);
@@ -596,7 +596,7 @@ BS_ENTRY(create_event_ex, create_event_ex,
 	  const void *ctx, const efi_guid_t *group, efi_event_t *event),
 	 (type, tpl, notify, ctx, group, event))
 
-static efi_status_t
+static efi_status_t __efiapi
 bs_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
 {
 	efi_status_t status;
@@ -610,7 +610,7 @@ bs_install_multiple_protocol_interfaces(efi_handle_t *handle, ...)
 	return status;
 }
 
-static efi_status_t
+static efi_status_t __efiapi
 bs_uninstall_multiple_protocol_interfaces(efi_handle_t handle, ...)
 {
 	efi_status_t status;

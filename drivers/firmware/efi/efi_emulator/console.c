@@ -41,14 +41,14 @@ static size_t fmt_num(char *buf, unsigned long long v, unsigned int base,
  */
 void emu_printf(const char *fmt, ...)
 {
-	efi_va_list ap;
+	__builtin_va_list ap;	/* a native variadic function */
 	char buf[32];
 	const char *s;
 	unsigned long long uv;
 	long long sv;
 	int width, lng;
 
-	efi_va_start(ap, fmt);
+	__builtin_va_start(ap, fmt);
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
 			out(fmt, 1);
@@ -65,17 +65,17 @@ void emu_printf(const char *fmt, ...)
 		}
 		switch (*fmt) {
 		case 's':
-			s = efi_va_arg(ap, const char *);
+			s = __builtin_va_arg(ap, const char *);
 			s = s ? s : "(null)";
 			out(s, strlen(s));
 			break;
 		case 'c':
-			buf[0] = efi_va_arg(ap, int);
+			buf[0] = __builtin_va_arg(ap, int);
 			out(buf, 1);
 			break;
 		case 'd':
-			sv = lng ? efi_va_arg(ap, long long) :
-				   efi_va_arg(ap, int);
+			sv = lng ? __builtin_va_arg(ap, long long) :
+				   __builtin_va_arg(ap, int);
 			out(buf, fmt_num(buf,
 					 sv < 0 ? -(unsigned long long)sv :
 						  (unsigned long long)sv,
@@ -83,15 +83,15 @@ void emu_printf(const char *fmt, ...)
 			break;
 		case 'u':
 		case 'x':
-			uv = lng ? efi_va_arg(ap, unsigned long long) :
-				   efi_va_arg(ap, unsigned int);
+			uv = lng ? __builtin_va_arg(ap, unsigned long long) :
+				   __builtin_va_arg(ap, unsigned int);
 			out(buf, fmt_num(buf, uv, *fmt == 'x' ? 16 : 10, width,
 					 false));
 			break;
 		case 'p':
 			out("0x", 2);
 			out(buf,
-			    fmt_num(buf, (unsigned long)efi_va_arg(ap, void *),
+			    fmt_num(buf, (unsigned long)__builtin_va_arg(ap, void *),
 				    16, 0, false));
 			break;
 		case '%':
@@ -104,18 +104,18 @@ void emu_printf(const char *fmt, ...)
 			break;
 		}
 	}
-	efi_va_end(ap);
+	__builtin_va_end(ap);
 }
 
-static efi_status_t con_reset(efi_simple_text_output_protocol_t *this,
-			      bool extended)
+static efi_status_t __efiapi con_reset(efi_simple_text_output_protocol_t *this,
+				       bool extended)
 {
 	return EFI_SUCCESS;
 }
 
 /* Implements OutputString() (UEFI 2.10, 12.4). */
-static efi_status_t con_output_string(efi_simple_text_output_protocol_t *this,
-				      efi_char16_t *str)
+static efi_status_t __efiapi
+con_output_string(efi_simple_text_output_protocol_t *this, efi_char16_t *str)
 {
 	char buf[64];
 	size_t n = 0;
@@ -133,15 +133,15 @@ static efi_status_t con_output_string(efi_simple_text_output_protocol_t *this,
 	return EFI_SUCCESS;
 }
 
-static efi_status_t con_test_string(efi_simple_text_output_protocol_t *this,
-				    efi_char16_t *str)
+static efi_status_t __efiapi
+con_test_string(efi_simple_text_output_protocol_t *this, efi_char16_t *str)
 {
 	return EFI_SUCCESS;
 }
 
-static efi_status_t con_query_mode(efi_simple_text_output_protocol_t *this,
-				   unsigned long mode, unsigned long *columns,
-				   unsigned long *rows)
+static efi_status_t __efiapi
+con_query_mode(efi_simple_text_output_protocol_t *this, unsigned long mode,
+	       unsigned long *columns, unsigned long *rows)
 {
 	if (mode != 0)
 		return EFI_UNSUPPORTED;
@@ -152,32 +152,34 @@ static efi_status_t con_query_mode(efi_simple_text_output_protocol_t *this,
 	return EFI_SUCCESS;
 }
 
-static efi_status_t con_set_mode(efi_simple_text_output_protocol_t *this,
-				 unsigned long mode)
+static efi_status_t __efiapi
+con_set_mode(efi_simple_text_output_protocol_t *this, unsigned long mode)
 {
 	return mode == 0 ? EFI_SUCCESS : EFI_UNSUPPORTED;
 }
 
-static efi_status_t con_set_attribute(efi_simple_text_output_protocol_t *this,
-				      unsigned long attr)
+static efi_status_t __efiapi
+con_set_attribute(efi_simple_text_output_protocol_t *this, unsigned long attr)
 {
 	emu->con_mode.attribute = attr;
 	return EFI_SUCCESS;
 }
 
-static efi_status_t con_clear_screen(efi_simple_text_output_protocol_t *this)
+static efi_status_t __efiapi
+con_clear_screen(efi_simple_text_output_protocol_t *this)
 {
 	return EFI_SUCCESS;
 }
 
-static efi_status_t con_set_cursor(efi_simple_text_output_protocol_t *this,
-				   unsigned long column, unsigned long row)
+static efi_status_t __efiapi
+con_set_cursor(efi_simple_text_output_protocol_t *this, unsigned long column,
+	       unsigned long row)
 {
 	return EFI_UNSUPPORTED;
 }
 
-static efi_status_t con_enable_cursor(efi_simple_text_output_protocol_t *this,
-				      bool visible)
+static efi_status_t __efiapi
+con_enable_cursor(efi_simple_text_output_protocol_t *this, bool visible)
 {
 	return visible ? EFI_UNSUPPORTED : EFI_SUCCESS;
 }
@@ -191,14 +193,14 @@ static efi_status_t con_enable_cursor(efi_simple_text_output_protocol_t *this,
  * alone fails rather than wait forever), as a console with an empty
  * keyboard buffer would answer.
  */
-static efi_status_t con_in_reset(struct efi_simple_text_input_protocol *this,
-				 bool extended)
+static efi_status_t __efiapi
+con_in_reset(struct efi_simple_text_input_protocol *this, bool extended)
 {
 	return this ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
 }
 
-static efi_status_t con_in_read(struct efi_simple_text_input_protocol *this,
-				efi_input_key_t *key)
+static efi_status_t __efiapi
+con_in_read(struct efi_simple_text_input_protocol *this, efi_input_key_t *key)
 {
 	if (!this || !key)
 		return EFI_INVALID_PARAMETER;

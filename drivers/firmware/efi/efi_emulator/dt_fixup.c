@@ -165,8 +165,8 @@ static void reserve_memory(const void *fdt)
 }
 
 /* Implements EFI_DT_FIXUP_PROTOCOL.Fixup() (EBBR 2.1, 3.1.2). */
-static efi_status_t dt_fixup(efi_dt_fixup_protocol_t *this, void *fdt,
-			     unsigned long *buffer_size, u32 flags)
+static efi_status_t __efiapi dt_fixup(efi_dt_fixup_protocol_t *this, void *fdt,
+				      unsigned long *buffer_size, u32 flags)
 {
 	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
 	unsigned long need, size;

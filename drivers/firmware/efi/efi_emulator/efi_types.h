@@ -5,8 +5,7 @@
  * firmware of its own, built freestanding for the kexec path and natively
  * for host tests, so it cannot include <linux/efi.h> (which needs the whole
  * kernel); names and layouts follow <linux/efi.h> and the UEFI 2.10 spec so
- * both read the same.  Only fixed-width types appear in layouts; the UEFI
- * calling convention is the native one on arm64, so no ABI glue is needed.
+ * both read the same.  Only fixed-width types appear in layouts.
  */
 #ifndef __EFI_EMULATOR_EFI_TYPES_H
 #define __EFI_EMULATOR_EFI_TYPES_H
@@ -14,6 +13,22 @@
 #include <linux/bits.h>
 #include <linux/compiler.h>	/* __packed, __printf: kernel's or tools/ */
 #include <linux/types.h>
+
+/*
+ * The calling convention of everything UEFI defines: boot and runtime
+ * services, protocols, image entry points, event notification functions
+ * (UEFI 2.10, 2.3).  It is the Microsoft x64 one on x86_64, so every such
+ * function and pointer type carries __efiapi, and the compiler refuses a
+ * service without it (an incompatible pointer type); on arm64 it is the
+ * native convention and __efiapi is empty.  As in <linux/efi.h>.
+ */
+#ifndef __efiapi
+#ifdef __x86_64__
+#define __efiapi __attribute__((ms_abi))
+#else
+#define __efiapi
+#endif
+#endif
 
 typedef unsigned long efi_status_t;
 typedef u16 efi_char16_t;
@@ -119,11 +134,23 @@ typedef struct {
 #define EFI_ALREADY_STARTED EFI_ERR(20)
 #define EFI_ABORTED EFI_ERR(21)
 
+/*
+ * The variable arguments of an __efiapi function (the *_multiple_protocol_
+ * interfaces() services): the Microsoft list on x86_64.  The emulator's
+ * own variadic functions (emu_printf()) keep the native list.
+ */
+#ifdef __x86_64__
+typedef __builtin_ms_va_list efi_va_list;
+#define efi_va_start(ap, last) __builtin_ms_va_start(ap, last)
+#define efi_va_end(ap) __builtin_ms_va_end(ap)
+#define efi_va_copy(dst, src) __builtin_ms_va_copy(dst, src)
+#else
 typedef __builtin_va_list efi_va_list;
 #define efi_va_start(ap, last) __builtin_va_start(ap, last)
-#define efi_va_arg(ap, type) __builtin_va_arg(ap, type)
 #define efi_va_end(ap) __builtin_va_end(ap)
 #define efi_va_copy(dst, src) __builtin_va_copy(dst, src)
+#endif
+#define efi_va_arg(ap, type) __builtin_va_arg(ap, type)
 
 #define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ULL /* "IBI SYST" */
 #define EFI_BOOT_SERVICES_SIGNATURE 0x56524553544f4f42ULL /* "BOOTSERV" */
@@ -182,111 +209,124 @@ enum {
 #define EFI_TPL_NOTIFY 16
 #define EFI_TPL_HIGH_LEVEL 31
 
-typedef void (*efi_event_notify_t)(efi_event_t event, void *ctx);
+typedef void (__efiapi *efi_event_notify_t)(efi_event_t event, void *ctx);
 
 typedef struct {
 	efi_table_hdr_t hdr;
-	unsigned long (*raise_tpl)(unsigned long new_tpl);
-	void (*restore_tpl)(unsigned long old_tpl);
-	efi_status_t (*allocate_pages)(int type, int mem_type,
-				       unsigned long pages, u64 *addr);
-	efi_status_t (*free_pages)(u64 addr, unsigned long pages);
-	efi_status_t (*get_memory_map)(unsigned long *size,
-				       efi_memory_desc_t *map,
-				       unsigned long *key,
-				       unsigned long *desc_size,
-				       u32 *desc_version);
-	efi_status_t (*allocate_pool)(int mem_type, unsigned long size,
-				      void **buf);
-	efi_status_t (*free_pool)(void *buf);
-	efi_status_t (*create_event)(u32 type, unsigned long tpl,
-				     efi_event_notify_t notify, void *ctx,
-				     efi_event_t *event);
-	efi_status_t (*set_timer)(efi_event_t event, int type, u64 trigger);
-	efi_status_t (*wait_for_event)(unsigned long n, efi_event_t *events,
-				       unsigned long *index);
-	efi_status_t (*signal_event)(efi_event_t event);
-	efi_status_t (*close_event)(efi_event_t event);
-	efi_status_t (*check_event)(efi_event_t event);
-	efi_status_t (*install_protocol_interface)(efi_handle_t *handle,
-						   efi_guid_t *guid, int type,
-						   void *iface);
-	efi_status_t (*reinstall_protocol_interface)(efi_handle_t handle,
-						     efi_guid_t *guid,
-						     void *old_iface,
-						     void *new_iface);
-	efi_status_t (*uninstall_protocol_interface)(efi_handle_t handle,
-						     efi_guid_t *guid,
-						     void *iface);
-	efi_status_t (*handle_protocol)(efi_handle_t handle, efi_guid_t *guid,
-					void **iface);
+	unsigned long (__efiapi *raise_tpl)(unsigned long new_tpl);
+	void (__efiapi *restore_tpl)(unsigned long old_tpl);
+	efi_status_t (__efiapi *allocate_pages)(int type, int mem_type,
+						unsigned long pages, u64 *addr);
+	efi_status_t (__efiapi *free_pages)(u64 addr, unsigned long pages);
+	efi_status_t (__efiapi *get_memory_map)(unsigned long *size,
+						efi_memory_desc_t *map,
+						unsigned long *key,
+						unsigned long *desc_size,
+						u32 *desc_version);
+	efi_status_t (__efiapi *allocate_pool)(int mem_type, unsigned long size,
+					       void **buf);
+	efi_status_t (__efiapi *free_pool)(void *buf);
+	efi_status_t (__efiapi *create_event)(u32 type, unsigned long tpl,
+					      efi_event_notify_t notify,
+					      void *ctx, efi_event_t *event);
+	efi_status_t (__efiapi *set_timer)(efi_event_t event, int type,
+					   u64 trigger);
+	efi_status_t (__efiapi *wait_for_event)(unsigned long n,
+						efi_event_t *events,
+						unsigned long *index);
+	efi_status_t (__efiapi *signal_event)(efi_event_t event);
+	efi_status_t (__efiapi *close_event)(efi_event_t event);
+	efi_status_t (__efiapi *check_event)(efi_event_t event);
+	efi_status_t (__efiapi *install_protocol_interface)(efi_handle_t *handle,
+							    efi_guid_t *guid,
+							    int type,
+							    void *iface);
+	efi_status_t (__efiapi *reinstall_protocol_interface)(efi_handle_t handle,
+							      efi_guid_t *guid,
+							      void *old_iface,
+							      void *new_iface);
+	efi_status_t (__efiapi *uninstall_protocol_interface)(efi_handle_t handle,
+							      efi_guid_t *guid,
+							      void *iface);
+	efi_status_t (__efiapi *handle_protocol)(efi_handle_t handle,
+						 efi_guid_t *guid,
+						 void **iface);
 	void *reserved;
-	efi_status_t (*register_protocol_notify)(efi_guid_t *guid,
-						 efi_event_t event,
-						 void **registration);
-	efi_status_t (*locate_handle)(int search, efi_guid_t *guid, void *key,
-				      unsigned long *size,
-				      efi_handle_t *buffer);
-	efi_status_t (*locate_device_path)(efi_guid_t *guid,
-					   struct efi_device_path **path,
-					   efi_handle_t *device);
-	efi_status_t (*install_configuration_table)(efi_guid_t *guid,
-						    void *table);
-	efi_status_t (*load_image)(bool boot_policy, efi_handle_t parent,
-				   struct efi_device_path *path, void *src,
-				   unsigned long size, efi_handle_t *image);
-	efi_status_t (*start_image)(efi_handle_t image,
-				    unsigned long *exit_data_size,
-				    efi_char16_t **exit_data);
-	efi_status_t (*exit)(efi_handle_t image, efi_status_t status,
-			     unsigned long exit_data_size,
-			     efi_char16_t *exit_data);
-	efi_status_t (*unload_image)(efi_handle_t image);
-	efi_status_t (*exit_boot_services)(efi_handle_t image,
-					   unsigned long key);
-	efi_status_t (*get_next_monotonic_count)(u64 *count);
-	efi_status_t (*stall)(unsigned long us);
-	efi_status_t (*set_watchdog_timer)(unsigned long timeout, u64 code,
-					   unsigned long data_size,
-					   efi_char16_t *data);
-	efi_status_t (*connect_controller)(efi_handle_t controller,
-					   efi_handle_t *driver,
-					   struct efi_device_path *path,
-					   bool recursive);
-	efi_status_t (*disconnect_controller)(efi_handle_t controller,
-					      efi_handle_t driver,
-					      efi_handle_t child);
-	efi_status_t (*open_protocol)(efi_handle_t handle, efi_guid_t *guid,
-				      void **iface, efi_handle_t agent,
-				      efi_handle_t controller, u32 attrs);
-	efi_status_t (*close_protocol)(efi_handle_t handle, efi_guid_t *guid,
-				       efi_handle_t agent,
-				       efi_handle_t controller);
-	efi_status_t (*open_protocol_information)(efi_handle_t handle,
-						  efi_guid_t *guid,
-						  struct efi_open_protocol_information_entry **e,
-						  unsigned long *count);
-	efi_status_t (*protocols_per_handle)(efi_handle_t handle,
-					     efi_guid_t ***guids,
-					     unsigned long *count);
-	efi_status_t (*locate_handle_buffer)(int search, efi_guid_t *guid,
-					     void *key, unsigned long *count,
-					     efi_handle_t **buffer);
-	efi_status_t (*locate_protocol)(efi_guid_t *guid, void *registration,
-					void **iface);
-	efi_status_t (*install_multiple_protocol_interfaces)(efi_handle_t *h,
-							     ...);
-	efi_status_t (*uninstall_multiple_protocol_interfaces)(efi_handle_t h,
-							       ...);
-	efi_status_t (*calculate_crc32)(const void *data, unsigned long size,
-					u32 *crc);
-	void (*copy_mem)(void *dst, const void *src, unsigned long n);
-	void (*set_mem)(void *dst, unsigned long n, u8 value);
-	efi_status_t (*create_event_ex)(u32 type, unsigned long tpl,
-					efi_event_notify_t notify,
-					const void *ctx,
-					const efi_guid_t *group,
-					efi_event_t *event);
+	efi_status_t (__efiapi *register_protocol_notify)(efi_guid_t *guid,
+							  efi_event_t event,
+							  void **registration);
+	efi_status_t (__efiapi *locate_handle)(int search, efi_guid_t *guid,
+					       void *key, unsigned long *size,
+					       efi_handle_t *buffer);
+	efi_status_t (__efiapi *locate_device_path)(efi_guid_t *guid,
+						    struct efi_device_path **path,
+						    efi_handle_t *device);
+	efi_status_t (__efiapi *install_configuration_table)(efi_guid_t *guid,
+							     void *table);
+	efi_status_t (__efiapi *load_image)(bool boot_policy,
+					    efi_handle_t parent,
+					    struct efi_device_path *path,
+					    void *src, unsigned long size,
+					    efi_handle_t *image);
+	efi_status_t (__efiapi *start_image)(efi_handle_t image,
+					     unsigned long *exit_data_size,
+					     efi_char16_t **exit_data);
+	efi_status_t (__efiapi *exit)(efi_handle_t image, efi_status_t status,
+				      unsigned long exit_data_size,
+				      efi_char16_t *exit_data);
+	efi_status_t (__efiapi *unload_image)(efi_handle_t image);
+	efi_status_t (__efiapi *exit_boot_services)(efi_handle_t image,
+						    unsigned long key);
+	efi_status_t (__efiapi *get_next_monotonic_count)(u64 *count);
+	efi_status_t (__efiapi *stall)(unsigned long us);
+	efi_status_t (__efiapi *set_watchdog_timer)(unsigned long timeout,
+						    u64 code,
+						    unsigned long data_size,
+						    efi_char16_t *data);
+	efi_status_t (__efiapi *connect_controller)(efi_handle_t controller,
+						    efi_handle_t *driver,
+						    struct efi_device_path *path,
+						    bool recursive);
+	efi_status_t (__efiapi *disconnect_controller)(efi_handle_t controller,
+						       efi_handle_t driver,
+						       efi_handle_t child);
+	efi_status_t (__efiapi *open_protocol)(efi_handle_t handle,
+					       efi_guid_t *guid, void **iface,
+					       efi_handle_t agent,
+					       efi_handle_t controller,
+					       u32 attrs);
+	efi_status_t (__efiapi *close_protocol)(efi_handle_t handle,
+						efi_guid_t *guid,
+						efi_handle_t agent,
+						efi_handle_t controller);
+	efi_status_t (__efiapi *open_protocol_information)(
+		efi_handle_t handle, efi_guid_t *guid,
+		struct efi_open_protocol_information_entry **e,
+		unsigned long *count);
+	efi_status_t (__efiapi *protocols_per_handle)(efi_handle_t handle,
+						      efi_guid_t ***guids,
+						      unsigned long *count);
+	efi_status_t (__efiapi *locate_handle_buffer)(int search,
+						      efi_guid_t *guid,
+						      void *key,
+						      unsigned long *count,
+						      efi_handle_t **buffer);
+	efi_status_t (__efiapi *locate_protocol)(efi_guid_t *guid,
+						 void *registration,
+						 void **iface);
+	efi_status_t (__efiapi *install_multiple_protocol_interfaces)(efi_handle_t *h,
+								      ...);
+	efi_status_t (__efiapi *uninstall_multiple_protocol_interfaces)(efi_handle_t h,
+									...);
+	efi_status_t (__efiapi *calculate_crc32)(const void *data,
+						 unsigned long size, u32 *crc);
+	void (__efiapi *copy_mem)(void *dst, const void *src, unsigned long n);
+	void (__efiapi *set_mem)(void *dst, unsigned long n, u8 value);
+	efi_status_t (__efiapi *create_event_ex)(u32 type, unsigned long tpl,
+						 efi_event_notify_t notify,
+						 const void *ctx,
+						 const efi_guid_t *group,
+						 efi_event_t *event);
 } efi_boot_services_t;
 
 typedef struct efi_simple_text_output_protocol efi_simple_text_output_protocol_t;
@@ -306,33 +346,34 @@ typedef struct {
 } efi_input_key_t;
 
 struct efi_simple_text_input_protocol {
-	efi_status_t (*reset)(struct efi_simple_text_input_protocol *this,
-			      bool extended);
-	efi_status_t (*read_keystroke)(struct efi_simple_text_input_protocol *this,
-				       efi_input_key_t *key);
+	efi_status_t (__efiapi *reset)(struct efi_simple_text_input_protocol *this,
+				       bool extended);
+	efi_status_t (__efiapi *read_keystroke)(struct efi_simple_text_input_protocol *this,
+						efi_input_key_t *key);
 	efi_event_t wait_for_key;
 };
 
 struct efi_simple_text_output_protocol {
-	efi_status_t (*reset)(efi_simple_text_output_protocol_t *this,
-			      bool extended);
-	efi_status_t (*output_string)(efi_simple_text_output_protocol_t *this,
-				      efi_char16_t *str);
-	efi_status_t (*test_string)(efi_simple_text_output_protocol_t *this,
-				    efi_char16_t *str);
-	efi_status_t (*query_mode)(efi_simple_text_output_protocol_t *this,
-				   unsigned long mode, unsigned long *columns,
-				   unsigned long *rows);
-	efi_status_t (*set_mode)(efi_simple_text_output_protocol_t *this,
-				 unsigned long mode);
-	efi_status_t (*set_attribute)(efi_simple_text_output_protocol_t *this,
-				      unsigned long attr);
-	efi_status_t (*clear_screen)(efi_simple_text_output_protocol_t *this);
-	efi_status_t (*set_cursor_position)(efi_simple_text_output_protocol_t *t,
-					    unsigned long column,
-					    unsigned long row);
-	efi_status_t (*enable_cursor)(efi_simple_text_output_protocol_t *this,
-				      bool visible);
+	efi_status_t (__efiapi *reset)(efi_simple_text_output_protocol_t *this,
+				       bool extended);
+	efi_status_t (__efiapi *output_string)(efi_simple_text_output_protocol_t *this,
+					       efi_char16_t *str);
+	efi_status_t (__efiapi *test_string)(efi_simple_text_output_protocol_t *this,
+					     efi_char16_t *str);
+	efi_status_t (__efiapi *query_mode)(efi_simple_text_output_protocol_t *this,
+					    unsigned long mode,
+					    unsigned long *columns,
+					    unsigned long *rows);
+	efi_status_t (__efiapi *set_mode)(efi_simple_text_output_protocol_t *this,
+					  unsigned long mode);
+	efi_status_t (__efiapi *set_attribute)(efi_simple_text_output_protocol_t *this,
+					       unsigned long attr);
+	efi_status_t (__efiapi *clear_screen)(efi_simple_text_output_protocol_t *this);
+	efi_status_t (__efiapi *set_cursor_position)(efi_simple_text_output_protocol_t *t,
+						     unsigned long column,
+						     unsigned long row);
+	efi_status_t (__efiapi *enable_cursor)(efi_simple_text_output_protocol_t *this,
+					       bool visible);
 	efi_simple_text_output_mode_t *mode;
 };
 
@@ -382,40 +423,42 @@ typedef struct {
 	u64 image_size;
 	u32 image_code_type;
 	u32 image_data_type;
-	efi_status_t (*unload)(efi_handle_t image);
+	efi_status_t (__efiapi *unload)(efi_handle_t image);
 } efi_loaded_image_t;
 
 typedef struct efi_load_file2_protocol efi_load_file2_protocol_t;
 
 struct efi_load_file2_protocol {
-	efi_status_t (*load_file)(efi_load_file2_protocol_t *this,
-				  struct efi_device_path *path,
-				  bool boot_policy, unsigned long *size,
-				  void *buffer);
+	efi_status_t (__efiapi *load_file)(efi_load_file2_protocol_t *this,
+					   struct efi_device_path *path,
+					   bool boot_policy,
+					   unsigned long *size, void *buffer);
 };
 
 typedef struct efi_rng_protocol efi_rng_protocol_t;
 
 struct efi_rng_protocol {
-	efi_status_t (*get_info)(efi_rng_protocol_t *this, unsigned long *size,
-				 efi_guid_t *algs);
-	efi_status_t (*get_rng)(efi_rng_protocol_t *this, efi_guid_t *alg,
-				unsigned long len, u8 *out);
+	efi_status_t (__efiapi *get_info)(efi_rng_protocol_t *this,
+					  unsigned long *size,
+					  efi_guid_t *algs);
+	efi_status_t (__efiapi *get_rng)(efi_rng_protocol_t *this,
+					 efi_guid_t *alg, unsigned long len,
+					 u8 *out);
 };
 
 /* EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10, 37.7) */
 typedef struct efi_memory_attribute_protocol efi_memory_attribute_protocol_t;
 
 struct efi_memory_attribute_protocol {
-	efi_status_t (*get_memory_attributes)(efi_memory_attribute_protocol_t *this,
-					      efi_physical_addr_t base, u64 len,
-					      u64 *attrs);
-	efi_status_t (*set_memory_attributes)(efi_memory_attribute_protocol_t *this,
-					      efi_physical_addr_t base, u64 len,
-					      u64 attrs);
-	efi_status_t (*clear_memory_attributes)(efi_memory_attribute_protocol_t *this,
-						efi_physical_addr_t base,
-						u64 len, u64 attrs);
+	efi_status_t (__efiapi *get_memory_attributes)(efi_memory_attribute_protocol_t *this,
+						       efi_physical_addr_t base,
+						       u64 len, u64 *attrs);
+	efi_status_t (__efiapi *set_memory_attributes)(efi_memory_attribute_protocol_t *this,
+						       efi_physical_addr_t base,
+						       u64 len, u64 attrs);
+	efi_status_t (__efiapi *clear_memory_attributes)(efi_memory_attribute_protocol_t *this,
+							 efi_physical_addr_t base,
+							 u64 len, u64 attrs);
 };
 
 /* EFI_SMBIOS_PROTOCOL (UEFI PI 1.8, volume 5, 6.2) */
@@ -429,14 +472,19 @@ struct efi_smbios_record {
 } __packed;
 
 struct efi_smbios_protocol {
-	efi_status_t (*add)(efi_smbios_protocol_t *this, efi_handle_t producer,
-			    u16 *handle, struct efi_smbios_record *record);
-	efi_status_t (*update_string)(efi_smbios_protocol_t *this, u16 *handle,
-				      unsigned long *string_number, u8 *string);
-	efi_status_t (*remove)(efi_smbios_protocol_t *this, u16 handle);
-	efi_status_t (*get_next)(efi_smbios_protocol_t *this, u16 *handle,
-				 u8 *type, struct efi_smbios_record **record,
-				 efi_handle_t *producer);
+	efi_status_t (__efiapi *add)(efi_smbios_protocol_t *this,
+				     efi_handle_t producer, u16 *handle,
+				     struct efi_smbios_record *record);
+	efi_status_t (__efiapi *update_string)(efi_smbios_protocol_t *this,
+					       u16 *handle,
+					       unsigned long *string_number,
+					       u8 *string);
+	efi_status_t (__efiapi *remove)(efi_smbios_protocol_t *this,
+					u16 handle);
+	efi_status_t (__efiapi *get_next)(efi_smbios_protocol_t *this,
+					  u16 *handle, u8 *type,
+					  struct efi_smbios_record **record,
+					  efi_handle_t *producer);
 	u8 major_version;
 	u8 minor_version;
 };
@@ -450,8 +498,8 @@ typedef struct efi_dt_fixup_protocol efi_dt_fixup_protocol_t;
 
 struct efi_dt_fixup_protocol {
 	u64 revision;
-	efi_status_t (*fixup)(efi_dt_fixup_protocol_t *this, void *fdt,
-			      unsigned long *buffer_size, u32 flags);
+	efi_status_t (__efiapi *fixup)(efi_dt_fixup_protocol_t *this, void *fdt,
+				       unsigned long *buffer_size, u32 flags);
 };
 
 #define EFI_DT_FIXUP_PROTOCOL_GUID                                         \

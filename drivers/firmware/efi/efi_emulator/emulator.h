@@ -4,7 +4,9 @@
  *
  * The generic code is built three ways: freestanding for the kexec reboot
  * path, natively on the build host for unit tests and fuzzing, and as an
- * aarch64 Linux program that runs a real EFI stub.  Memory is identity
+ * aarch64 Linux program that runs a real EFI stub.  The host build is
+ * x86_64, where UEFI functions use the Microsoft calling convention
+ * (__efiapi, efi_types.h): the unit tests call every service that way.  Memory is identity
  * mapped in all three (the kexec path builds an identity map, the host
  * harnesses mmap the memory map's RAM at its own addresses), so a physical
  * address and a pointer convert with a cast: emu_ptr() and emu_addr() are
@@ -43,6 +45,8 @@ char *strrchr(const char *s, int c);
 /* The one machine type this build serves (host tests emulate arm64). */
 #if defined(__aarch64__) || defined(EMU_HOST_TEST)
 #define EMU_PE_MACHINE 0xaa64 /* IMAGE_FILE_MACHINE_ARM64 */
+#elif defined(__x86_64__)
+#define EMU_PE_MACHINE 0x8664 /* IMAGE_FILE_MACHINE_AMD64 */
 #else
 #error "efi_emulator: no PE machine type for this architecture"
 #endif
@@ -268,7 +272,8 @@ struct emu_image {
 	struct emu_handle *handle;
 	u64 base; /* allocation holding the image */
 	u64 pages;
-	efi_status_t (*entry)(efi_handle_t image, efi_system_table_t *systab);
+	efi_status_t (__efiapi *entry)(efi_handle_t image,
+				       efi_system_table_t *systab);
 	bool started;
 	efi_status_t exit_status;
 	efi_char16_t *exit_data; /* from Exit(), for StartImage() */

@@ -22,9 +22,10 @@ static const struct {
 };
 
 /* Implements EFI_LOAD_FILE2_PROTOCOL.LoadFile() (UEFI 2.10, 13.2). */
-static efi_status_t load_initrd(efi_load_file2_protocol_t *this,
-				struct efi_device_path *path, bool boot_policy,
-				unsigned long *size, void *buffer)
+static efi_status_t __efiapi load_initrd(efi_load_file2_protocol_t *this,
+					 struct efi_device_path *path,
+					 bool boot_policy, unsigned long *size,
+					 void *buffer)
 {
 	if (this != &emu->initrd_lf2 || !path || !size)
 		return EFI_INVALID_PARAMETER;

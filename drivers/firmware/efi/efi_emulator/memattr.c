@@ -110,9 +110,9 @@ static efi_status_t check_args(u64 base, u64 len, u64 attrs)
 }
 
 /* Implements GetMemoryAttributes() (UEFI 2.10, 37.7). */
-static efi_status_t get_memory_attributes(efi_memory_attribute_protocol_t *this,
-					  efi_physical_addr_t base, u64 len,
-					  u64 *attrs)
+static efi_status_t __efiapi
+get_memory_attributes(efi_memory_attribute_protocol_t *this,
+		      efi_physical_addr_t base, u64 len, u64 *attrs)
 {
 	efi_status_t status = check_args(base, len, EFI_MEMORY_XP);
 
@@ -125,9 +125,9 @@ static efi_status_t get_memory_attributes(efi_memory_attribute_protocol_t *this,
 }
 
 /* Implements SetMemoryAttributes() (UEFI 2.10, 37.7). */
-static efi_status_t set_memory_attributes(efi_memory_attribute_protocol_t *this,
-					  efi_physical_addr_t base, u64 len,
-					  u64 attrs)
+static efi_status_t __efiapi
+set_memory_attributes(efi_memory_attribute_protocol_t *this,
+		      efi_physical_addr_t base, u64 len, u64 attrs)
 {
 	efi_status_t status = check_args(base, len, attrs);
 
@@ -138,9 +138,9 @@ static efi_status_t set_memory_attributes(efi_memory_attribute_protocol_t *this,
 }
 
 /* Implements ClearMemoryAttributes() (UEFI 2.10, 37.7). */
-static efi_status_t clear_memory_attributes(efi_memory_attribute_protocol_t *this,
-					    efi_physical_addr_t base, u64 len,
-					    u64 attrs)
+static efi_status_t __efiapi
+clear_memory_attributes(efi_memory_attribute_protocol_t *this,
+			efi_physical_addr_t base, u64 len, u64 attrs)
 {
 	efi_status_t status = check_args(base, len, attrs);
 

@@ -10,8 +10,8 @@
 static const efi_guid_t raw_alg = EFI_RNG_ALGORITHM_RAW;
 
 /* Implements EFI_RNG_PROTOCOL.GetInfo() (UEFI 2.10, 37.5). */
-static efi_status_t rng_get_info(efi_rng_protocol_t *this, unsigned long *size,
-				 efi_guid_t *algs)
+static efi_status_t __efiapi rng_get_info(efi_rng_protocol_t *this,
+					  unsigned long *size, efi_guid_t *algs)
 {
 	if (!this || !size)
 		return EFI_INVALID_PARAMETER;
@@ -27,8 +27,9 @@ static efi_status_t rng_get_info(efi_rng_protocol_t *this, unsigned long *size,
 }
 
 /* Implements EFI_RNG_PROTOCOL.GetRNG() (UEFI 2.10, 37.5). */
-static efi_status_t rng_get_rng(efi_rng_protocol_t *this, efi_guid_t *alg,
-				unsigned long len, u8 *out)
+static efi_status_t __efiapi rng_get_rng(efi_rng_protocol_t *this,
+					 efi_guid_t *alg, unsigned long len,
+					 u8 *out)
 {
 	if (!this || !out || !len)
 		return EFI_INVALID_PARAMETER;

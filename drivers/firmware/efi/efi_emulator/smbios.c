@@ -78,9 +78,10 @@ static u32 next_structure(const u8 *t, u32 size, u32 off)
 }
 
 /* Implements EFI_SMBIOS_PROTOCOL.GetNext() (UEFI PI 1.8, vol. 5, 6.2). */
-static efi_status_t smbios_get_next(efi_smbios_protocol_t *this, u16 *handle,
-				    u8 *type, struct efi_smbios_record **record,
-				    efi_handle_t *producer)
+static efi_status_t __efiapi smbios_get_next(efi_smbios_protocol_t *this,
+					     u16 *handle, u8 *type,
+					     struct efi_smbios_record **record,
+					     efi_handle_t *producer)
 {
 	const u8 *t = emu_ptr(emu->smbios.base);
 	u32 size = emu->smbios.size, off = 0, next;
@@ -111,22 +112,23 @@ static efi_status_t smbios_get_next(efi_smbios_protocol_t *this, u16 *handle,
 	return EFI_NOT_FOUND;
 }
 
-static efi_status_t smbios_add(efi_smbios_protocol_t *this,
-			       efi_handle_t producer, u16 *handle,
-			       struct efi_smbios_record *record)
+static efi_status_t __efiapi smbios_add(efi_smbios_protocol_t *this,
+					efi_handle_t producer, u16 *handle,
+					struct efi_smbios_record *record)
 {
 	return EFI_ACCESS_DENIED;
 }
 
-static efi_status_t smbios_update_string(efi_smbios_protocol_t *this,
-					 u16 *handle,
-					 unsigned long *string_number,
-					 u8 *string)
+static efi_status_t __efiapi smbios_update_string(efi_smbios_protocol_t *this,
+						  u16 *handle,
+						  unsigned long *string_number,
+						  u8 *string)
 {
 	return EFI_ACCESS_DENIED;
 }
 
-static efi_status_t smbios_remove(efi_smbios_protocol_t *this, u16 handle)
+static efi_status_t __efiapi smbios_remove(efi_smbios_protocol_t *this,
+					   u16 handle)
 {
 	return EFI_ACCESS_DENIED;
 }

@@ -49,17 +49,19 @@ struct systab_page {
 
 /*
  * The services of the stand-in table.  Their arguments differ; the
- * AAPCS64 caller passes them in registers these ignore, so two functions
- * serve all fourteen: the variable store is empty (GetVariable() and
- * GetNextVariableName() find nothing, so a stub reads "Secure Boot off"
- * rather than an error), everything else is unsupported.
+ * caller passes them in registers these ignore and, beyond four on
+ * x86_64, on a stack it cleans up itself (AAPCS64 and the Microsoft x64
+ * convention both), so two functions serve all fourteen: the variable
+ * store is empty (GetVariable() and GetNextVariableName() find nothing,
+ * so a stub reads "Secure Boot off" rather than an error), everything
+ * else is unsupported.
  */
-static efi_status_t rt_unsupported(void)
+static efi_status_t __efiapi rt_unsupported(void)
 {
 	return EFI_UNSUPPORTED;
 }
 
-static efi_status_t rt_not_found(void)
+static efi_status_t __efiapi rt_not_found(void)
 {
 	return EFI_NOT_FOUND;
 }
@@ -121,10 +123,9 @@ static const struct emu_region *rt_region(struct emu_memory *m, u64 pa)
  * own block may go anywhere, and the system table's pointers into it are
  * converted as firmware converts them.
  */
-static efi_status_t set_virtual_address_map(unsigned long map_size,
-					    unsigned long desc_size,
-					    u32 desc_version,
-					    efi_memory_desc_t *map)
+static efi_status_t __efiapi
+set_virtual_address_map(unsigned long map_size, unsigned long desc_size,
+			u32 desc_version, efi_memory_desc_t *map)
 {
 	struct systab_page *p = systab_page();
 	const struct emu_region *r;

@@ -106,28 +106,6 @@ TEST_F(boot, system_table_header_and_crcs)
 	EXPECT_EQ(EFI_RUNTIME_SERVICES_DATA, self->e.mem.map[i].type);
 }
 
-/* No runtime services handed in: a stand-in, and a table saying so. */
-TEST_F(boot, runtime_stand_in_and_properties_table)
-{
-	efi_guid_t rtp = EFI_RT_PROPERTIES_TABLE_GUID;
-	efi_system_table_t *st = self->st;
-	efi_rt_properties_table_t *prop = NULL;
-	efi_runtime_services_t *rt = st->runtime;
-	efi_status_t (*get_variable)(void *name, void *vendor, void *attr,
-				     void *size, void *data);
-	unsigned long i;
-
-	for (i = 0; i < st->nr_tables; i++)
-		if (!memcmp(&st->tables[i].guid, &rtp, sizeof(rtp)))
-			prop = st->tables[i].table;
-	ASSERT_NE(NULL, prop);
-	EXPECT_EQ(0, prop->runtime_services_supported);
-	ASSERT_NE(NULL, rt);
-	EXPECT_EQ(0x56524553544e5552ULL, rt->hdr.signature);
-	get_variable = rt->services[6];
-	EXPECT_EQ(EFI_NOT_FOUND, get_variable(NULL, NULL, NULL, NULL, NULL));
-}
-
 TEST_F(boot, every_slot_populated)
 {
 	void **slot = (void **)((u8 *)self->bs + sizeof(efi_table_hdr_t));
@@ -818,7 +796,7 @@ TEST_F(boot, exit_boot_services_needs_current_key)
 
 static int notified;
 
-static void notify(efi_event_t ev, void *ctx)
+static void __efiapi notify(efi_event_t ev, void *ctx)
 {
 	notified += *(int *)ctx;
 }
@@ -946,7 +924,7 @@ static void deep_exit(efi_handle_t h)
 	g_bs->exit(h, EFI_ABORTED, 0, NULL);
 }
 
-static efi_status_t host_entry(efi_handle_t h, efi_system_table_t *st)
+static efi_status_t __efiapi host_entry(efi_handle_t h, efi_system_table_t *st)
 {
 	entered++;
 	if (entered == 2)
@@ -956,8 +934,8 @@ static efi_status_t host_entry(efi_handle_t h, efi_system_table_t *st)
 
 static efi_status_t load_crafted_entry(efi_boot_services_t *bs,
 				       efi_handle_t *h,
-				       efi_status_t (*entry)(efi_handle_t,
-							     efi_system_table_t *))
+				       efi_status_t (__efiapi *entry)(efi_handle_t,
+								      efi_system_table_t *))
 {
 	static const efi_guid_t li = LOADED_IMAGE_PROTOCOL_GUID;
 	struct emu_image *img;
@@ -1041,7 +1019,8 @@ TEST_F(boot, load_start_exit_unload)
 static int exit_mode;
 static efi_handle_t held_handle;
 
-static efi_status_t exit_data_entry(efi_handle_t h, efi_system_table_t *st)
+static efi_status_t __efiapi exit_data_entry(efi_handle_t h,
+					     efi_system_table_t *st)
 {
 	static const efi_char16_t text[] = { 'n', 'o', ' ', 'k', 'e', 'y', 0 };
 	efi_boot_services_t *bs = st->boottime;
@@ -1141,9 +1120,10 @@ static efi_status_t lf_result, lf_bp_result;
 static efi_handle_t lf_child;
 static struct initrd_dp lf_dp;
 
-static efi_status_t lf_load(efi_load_file2_protocol_t *this,
-			    struct efi_device_path *path, bool boot_policy,
-			    unsigned long *size, void *buf)
+static efi_status_t __efiapi lf_load(efi_load_file2_protocol_t *this,
+				     struct efi_device_path *path,
+				     bool boot_policy, unsigned long *size,
+				     void *buf)
 {
 	lf_calls++;
 	if (boot_policy || path->type != EFI_DEV_END_PATH)
@@ -1159,7 +1139,7 @@ static efi_status_t lf_load(efi_load_file2_protocol_t *this,
 
 static efi_load_file2_protocol_t lf_proto = { lf_load };
 
-static efi_status_t lf_entry(efi_handle_t h, efi_system_table_t *st)
+static efi_status_t __efiapi lf_entry(efi_handle_t h, efi_system_table_t *st)
 {
 	efi_guid_t dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	efi_guid_t lf2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
@@ -1593,14 +1573,36 @@ TEST_F(attrs, reported_at_exit_boot_services_then_refused)
 #define FW_VA		0x20000000ULL	/* EFI_RT_VIRTUAL_BASE of the stub */
 #define FW_PAGES	32
 
+/* No runtime services handed in: a stand-in, and a table saying so. */
+TEST_F(boot, runtime_stand_in_and_properties_table)
+{
+	efi_guid_t rtp = EFI_RT_PROPERTIES_TABLE_GUID;
+	efi_system_table_t *st = self->st;
+	efi_rt_properties_table_t *prop = NULL;
+	efi_runtime_services_t *rt = st->runtime;
+	/* GetVariable(name, vendor, attributes, size, data) */
+	efi_status_t (__efiapi *getvar)(void *, void *, void *, void *, void *);
+	unsigned long i;
+
+	for (i = 0; i < st->nr_tables; i++)
+		if (!memcmp(&st->tables[i].guid, &rtp, sizeof(rtp)))
+			prop = st->tables[i].table;
+	ASSERT_NE(NULL, prop);
+	EXPECT_EQ(0, prop->runtime_services_supported);
+	ASSERT_NE(NULL, rt);
+	EXPECT_EQ(0x56524553544e5552ULL, rt->hdr.signature);
+	getvar = rt->services[6];
+	EXPECT_EQ(EFI_NOT_FOUND, getvar(NULL, NULL, NULL, NULL, NULL));
+}
+
 static int fw_svam_calls;
 
-static efi_status_t fw_get_time(void)
+static efi_status_t __efiapi fw_get_time(void)
 {
 	return EFI_DEVICE_ERROR;
 }
 
-static efi_status_t fw_svam(void)
+static efi_status_t __efiapi fw_svam(void)
 {
 	fw_svam_calls++;
 	return EFI_UNSUPPORTED;
@@ -1687,8 +1689,8 @@ static void rt_exit_boot_services(struct _test_data_rt *self,
 	ASSERT_EQ(EFI_SUCCESS, bs->exit_boot_services(NULL, key));
 }
 
-typedef efi_status_t (*svam_t)(unsigned long, unsigned long, u32,
-			       efi_memory_desc_t *);
+typedef efi_status_t (__efiapi *svam_t)(unsigned long, unsigned long, u32,
+					efi_memory_desc_t *);
 
 /*
  * The runtime part of the map as a stub passes it: every region with

@@ -129,29 +129,32 @@ static void rt_record(const char *service, const efi_char16_t *name)
 	}
 }
 
-static efi_status_t rt_get_variable(efi_char16_t *name, efi_guid_t *guid,
-				    u32 *attr, unsigned long *size, void *data)
+static efi_status_t __efiapi rt_get_variable(efi_char16_t *name,
+					     efi_guid_t *guid, u32 *attr,
+					     unsigned long *size, void *data)
 {
 	rt_record("GetVariable", name);
 	return EFI_NOT_FOUND;
 }
 
-static efi_status_t rt_get_next_variable(unsigned long *size,
-					 efi_char16_t *name, efi_guid_t *guid)
+static efi_status_t __efiapi rt_get_next_variable(unsigned long *size,
+						  efi_char16_t *name,
+						  efi_guid_t *guid)
 {
 	rt_record("GetNextVariableName", NULL);
 	return EFI_NOT_FOUND;
 }
 
-static efi_status_t rt_set_variable(efi_char16_t *name, efi_guid_t *guid,
-				    u32 attr, unsigned long size, void *data)
+static efi_status_t __efiapi rt_set_variable(efi_char16_t *name,
+					     efi_guid_t *guid, u32 attr,
+					     unsigned long size, void *data)
 {
 	rt_record("SetVariable", name);
 	return EFI_UNSUPPORTED;
 }
 
 #define RT_OTHER(n)							\
-static efi_status_t rt_other##n(void)					\
+static efi_status_t __efiapi rt_other##n(void)				\
 {									\
 	rt_record("runtime service #" #n, NULL);			\
 	return EFI_UNSUPPORTED;						\
