@@ -497,6 +497,8 @@ static void *pe_load(struct kimage *image, char *kernel,
 	struct pe_loader_data *data;
 	int ret;
 
+	/* The architecture's part of the blob has a fixed size. */
+	BUILD_BUG_ON(sizeof(l.param->arch) != EFI_EMULATOR_ARCH_SIZE);
 	ret = check_image(&l);
 	if (!ret)
 		ret = kexec_pe_memmap_read(&l.map,

@@ -4,10 +4,14 @@
  * boot-services emulator it starts at kexec -e.
  *
  * The kernel fills one parameter blob, a kexec segment, and the emulator
- * is entered with its physical address in x0 (MMU off).  Everything in it
- * is fixed width and little endian; offsets point inside the blob.  A new
- * field goes at the end and bumps EFI_EMULATOR_VERSION; the emulator
- * refuses a blob of another version rather than guess.
+ * is entered with its physical address in the first argument register
+ * (arm64: x0, MMU off).  Everything in it is fixed width and little
+ * endian; offsets point inside the blob.  The blob has a generic part,
+ * which the emulator's generic core reads, and an architecture part
+ * (struct efi_emulator_param.arch), which only the architecture's entry
+ * code reads.  A new field goes at the end of its part and bumps
+ * EFI_EMULATOR_VERSION; the emulator refuses a blob of another version
+ * rather than guess.
  */
 #ifndef __LINUX_EFI_EMULATOR_H
 #define __LINUX_EFI_EMULATOR_H
@@ -15,7 +19,7 @@
 #include <linux/types.h>
 
 #define EFI_EMULATOR_PARAM_MAGIC	0x4d52415045554d45ULL	/* "EMUEPARM" */
-#define EFI_EMULATOR_VERSION		4
+#define EFI_EMULATOR_VERSION		5
 
 /*
  * The emulator binary starts with this header: a branch to its entry,
@@ -63,6 +67,7 @@ enum efi_emulator_console {
 	EFI_EMULATOR_CON_NONE,
 	EFI_EMULATOR_CON_PL011,		/* ARM PL011 and SBSA UART */
 	EFI_EMULATOR_CON_8250,		/* 16550-compatible */
+	EFI_EMULATOR_CON_8250_IO,	/* 16550 at I/O port @base (x86) */
 };
 
 struct efi_emulator_earlycon {
@@ -70,13 +75,7 @@ struct efi_emulator_earlycon {
 	__u32 reg_shift;		/* 8250: register stride, log2 */
 	__u32 reg_width;		/* 8250: access width, 1 or 4 bytes */
 	__u32 pad;
-	__u64 base;			/* MMIO base, physical */
-};
-
-enum efi_emulator_conduit {
-	EFI_EMULATOR_CONDUIT_NONE,
-	EFI_EMULATOR_CONDUIT_HVC,
-	EFI_EMULATOR_CONDUIT_SMC,
+	__u64 base;			/* MMIO base, physical, or I/O port */
 };
 
 /*
@@ -99,6 +98,54 @@ static inline bool efi_emulator_ram_type(__u32 type)
 		return false;
 	}
 }
+
+/* The room for an architecture's part of the blob, whichever it is. */
+#define EFI_EMULATOR_ARCH_SIZE		128
+
+enum efi_emulator_conduit {
+	EFI_EMULATOR_CONDUIT_NONE,
+	EFI_EMULATOR_CONDUIT_HVC,
+	EFI_EMULATOR_CONDUIT_SMC,
+};
+
+/* The SMCCC TRNG (TRNG_RND64) answers on the conduit: an entropy source. */
+#define EFI_EMULATOR_ARM64_F_TRNG	0x1U
+
+/*
+ * arm64: the MMU values, computed by the kernel and written as they are
+ * to the registers of the exception level the emulator is entered at
+ * (entry_el: EL2 when the kernel was booted at EL2, else EL1), and the
+ * firmware conduit for PSCI SYSTEM_RESET and the TRNG.
+ */
+struct efi_emulator_arm64 {
+	__u64 ttbr0;			/* identity map, 4K granule */
+	__u64 mair;
+	__u64 tcr;
+	__u64 sctlr;
+	__u32 psci_conduit;		/* enum efi_emulator_conduit */
+	__u32 entry_el;			/* 1 or 2 */
+	__u32 flags;			/* EFI_EMULATOR_ARM64_F_* */
+	__u32 pad;
+};
+
+/* The FADT reset register is valid (ACPI 6.5, 5.2.9, RESET_REG_SUP). */
+#define EFI_EMULATOR_X86_F_RESET_REG	0x1U
+
+/*
+ * x86_64: the root of the 4-level identity map the emulator switches to
+ * (in the page table segment), the TSC frequency the kernel measured,
+ * for Stall(), and the FADT reset register, tried before the reset
+ * control register at 0xcf9, the keyboard controller and a triple fault.
+ */
+struct efi_emulator_x86 {
+	__u64 cr3;
+	__u64 tsc_khz;			/* 0 when the kernel does not know */
+	__u64 reset_addr;		/* reset register, when F_RESET_REG */
+	__u8 reset_space;		/* ACPI address space: 0 memory, 1 I/O */
+	__u8 reset_value;
+	__u16 pad;
+	__u32 flags;			/* EFI_EMULATOR_X86_F_* */
+};
 
 struct efi_emulator_param {
 	__u64 magic;			/* EFI_EMULATOR_PARAM_MAGIC */
@@ -133,19 +180,6 @@ struct efi_emulator_param {
 	struct efi_emulator_earlycon con;
 
 	/*
-	 * MMU: computed by the kernel, written as they are to the registers
-	 * of the exception level the emulator is entered at (entry_el; on
-	 * arm64 EL2 when the kernel was booted at EL2, else EL1).
-	 */
-	__u64 ttbr0;			/* identity map, 4K granule */
-	__u64 mair;
-	__u64 tcr;
-	__u64 sctlr;
-
-	__u32 psci_conduit;		/* enum efi_emulator_conduit */
-	__u32 entry_el;			/* 1 or 2 */
-
-	/*
 	 * EFI_EMULATOR_RT_SIZE bytes the kernel reserved (a segment, in the
 	 * reserved list as EfiRuntimeServicesData) for the system table and
 	 * the other tables the next kernel keeps.  Runtime regions in the
@@ -154,17 +188,24 @@ struct efi_emulator_param {
 	__u64 rt_base;
 	__u32 flags;			/* EFI_EMULATOR_F_* */
 	__u32 pad3;
-	/* The page tables (a segment, written with the MMU off). */
+	/*
+	 * The page tables the emulator starts on (a segment, written with
+	 * the MMU off): their format and root are the architecture's.
+	 */
 	__u64 pt_base;
 	__u64 pt_size;
+
+	union {
+		struct efi_emulator_arm64 arm64;
+		struct efi_emulator_x86 x86;
+		__u8 size[EFI_EMULATOR_ARCH_SIZE];
+	} arch;
 };
 
 #define EFI_EMULATOR_RT_SIZE		0x10000	/* 64 KiB, as AArch64 UEFI */
 
 /* The payload is a crash kernel: no firmware call of the crashed system. */
 #define EFI_EMULATOR_F_CRASH		0x1U
-/* The SMCCC TRNG (TRNG_RND64) answers on psci_conduit: an entropy source. */
-#define EFI_EMULATOR_F_TRNG		0x2U
 
 #if defined(__KERNEL__) && !defined(EMU_FREESTANDING)
 /*

@@ -538,7 +538,7 @@ static int check_granule(void)
 	return -EOPNOTSUPP;
 }
 
-static void mmu_values(struct efi_emulator_param *p, bool el2)
+static void mmu_values(struct efi_emulator_arm64 *a, bool el2)
 {
 	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
 	u64 ips = cpuid_feature_extract_unsigned_field(mmfr0,
@@ -550,16 +550,16 @@ static void mmu_values(struct efi_emulator_param *p, bool el2)
 
 	/* The tables hold 48-bit output addresses: cap the PA size there. */
 	ips = min_t(u64, ips, ID_AA64MMFR0_EL1_PARANGE_48);
-	p->mair = (MAIR_DEVICE << (8 * MAIR_IDX_DEVICE)) |
+	a->mair = (MAIR_DEVICE << (8 * MAIR_IDX_DEVICE)) |
 		  (MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL));
 	if (el2) {
-		p->entry_el = 2;
-		p->tcr = tcr | TCR_EL2_RES1 | (ips << TCR_EL2_PS_SHIFT);
-		p->sctlr = INIT_SCTLR_EL2_MMU_OFF | on;
+		a->entry_el = 2;
+		a->tcr = tcr | TCR_EL2_RES1 | (ips << TCR_EL2_PS_SHIFT);
+		a->sctlr = INIT_SCTLR_EL2_MMU_OFF | on;
 	} else {
-		p->entry_el = 1;
-		p->tcr = tcr | TCR_EPD1_MASK | (ips << TCR_IPS_SHIFT);
-		p->sctlr = INIT_SCTLR_EL1_MMU_OFF | on;
+		a->entry_el = 1;
+		a->tcr = tcr | TCR_EPD1_MASK | (ips << TCR_IPS_SHIFT);
+		a->sctlr = INIT_SCTLR_EL1_MMU_OFF | on;
 	}
 }
 
@@ -614,6 +614,7 @@ int arch_kexec_pe_entry(struct kimage *image, struct efi_emulator_param *p,
 {
 	const struct efi_emulator_memdesc *map = (const void *)p +
 						 p->memmap_offset;
+	struct efi_emulator_arm64 *a = &p->arch.arm64;
 	struct pe_pgtable pt = { };
 	/* kexec enters the next image at EL2 whenever EL2 is ours. */
 	bool el2 = is_hyp_mode_available();
@@ -675,21 +676,21 @@ int arch_kexec_pe_entry(struct kimage *image, struct efi_emulator_param *p,
 	}
 
 	/* The root is the first table. */
-	p->ttbr0 = mem;
+	a->ttbr0 = mem;
 	p->pt_base = mem;
 	p->pt_size = (u64)pt.nr * PT_SIZE;
-	mmu_values(p, el2);
-	p->psci_conduit = psci_conduit(el2);
+	mmu_values(a, el2);
+	a->psci_conduit = psci_conduit(el2);
 	/* The TRNG the kernel found, on the conduit the emulator calls. */
-	if (smccc_trng_available && p->psci_conduit ==
+	if (smccc_trng_available && a->psci_conduit ==
 	    (arm_smccc_1_1_get_conduit() == SMCCC_CONDUIT_HVC ?
 	     EFI_EMULATOR_CONDUIT_HVC : EFI_EMULATOR_CONDUIT_SMC))
-		p->flags |= EFI_EMULATOR_F_TRNG;
+		a->flags |= EFI_EMULATOR_ARM64_F_TRNG;
 
 	image->start = emu_mem;
 	image->arch.dtb_mem = blob_mem;
 	kexec_dprintk("emulator page tables: %d pages at 0x%lx, EL%u\n",
-		      pt.nr, mem, p->entry_el);
+		      pt.nr, mem, a->entry_el);
 out:
 	pt_free(&pt);
 	return ret;

@@ -15,6 +15,7 @@
 #ifndef __EFI_EMULATOR_H
 #define __EFI_EMULATOR_H
 
+#include <linux/efi_emulator.h>
 #include <linux/types.h>
 #include "efi_types.h"
 
@@ -141,8 +142,6 @@ bool emu_pool_pages(struct emu_memory *m, void *buf, u64 *base, u64 *pages);
 #define EMU_MAX_REGIONS 1024
 
 /* param.c: the blob's memory map (include/linux/efi_emulator.h) */
-struct efi_emulator_param;
-
 efi_status_t emu_seed_memory(struct emu_memory *m,
 			     const struct efi_emulator_param *p, u32 *bad);
 
@@ -370,6 +369,12 @@ struct emu_platform_ops {
 	 */
 	efi_status_t (*set_attrs)(u64 base, u64 size, u64 set, u64 clear);
 	efi_status_t (*get_attrs)(u64 base, u64 size, u64 *attrs);
+	/*
+	 * Reset the machine; never returns.  Only emu_fatal() calls it: the
+	 * kexec path's entry code must have it, the host harnesses, which
+	 * do not run start.c's path, need not.
+	 */
+	void (*reset)(void);
 };
 
 /*
@@ -501,5 +506,24 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 		      const struct emu_firmware *fw);
 efi_status_t emu_boot(const void *pe, u64 size, const efi_char16_t *cmdline,
 		      u32 cmdline_size);
+
+/* start.c: from the parameter blob to the payload, for the entry code */
+
+/*
+ * Is @p a parameter blob of this emulator's ABI?  Nothing in a blob of
+ * another version can be trusted, not even its console: the entry code
+ * stops the CPU without a word when it is not.  Inline: the entry code
+ * asks before its MMU is on (arm64: built with -mstrict-align).
+ */
+static inline bool emu_param_valid(const struct efi_emulator_param *p)
+{
+	return p->magic == EFI_EMULATOR_PARAM_MAGIC &&
+	       p->version == EFI_EMULATOR_VERSION;
+}
+
+void __noreturn emu_fatal(const char *what, efi_status_t status);
+void emu_start(const struct efi_emulator_param *p);
+u64 emu_alloc_stack(u64 size, u64 *guard);
+void __noreturn emu_run(const struct efi_emulator_param *p);
 
 #endif /* __EFI_EMULATOR_H */

@@ -30,9 +30,9 @@ void emu_arm64_show_map(const char *what, u64 va);
 void emu_relocate(u64 base);
 void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck);
 void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx);
-void __noreturn emu_arm64_call_on_stack(u64 sp,
-					void (*fn)(struct efi_emulator_param *p),
-					struct efi_emulator_param *p);
+void __noreturn
+emu_arm64_call_on_stack(u64 sp, void (*fn)(const struct efi_emulator_param *p),
+			const struct efi_emulator_param *p);
 
 /* UEFI 2.10, 2.3.6.1: AArch64 firmware gives at least 128 KiB of stack. */
 #define EMU_STACK_SIZE	(128 * 1024)

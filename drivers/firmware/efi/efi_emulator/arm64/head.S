@@ -184,7 +184,7 @@ SYM_FUNC_START(emu_arm64_tlb_flush)
 SYM_FUNC_END(emu_arm64_tlb_flush)
 
 /*
- * void emu_arm64_call_on_stack(u64 sp, void (*fn)(void *), void *arg):
+ * void emu_arm64_call_on_stack(u64 sp, void (*fn)(const void *), const void *arg):
  * continue in fn(arg) on another stack; nothing returns to the old one.
  */
 SYM_FUNC_START(emu_arm64_call_on_stack)

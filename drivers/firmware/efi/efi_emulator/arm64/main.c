@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The arm64 platform of the EFI emulator: what runs between kexec -e and
- * the payload's entry point.  It turns the MMU and caches on with the
- * kernel's identity map, reads the parameter blob into the generic core,
- * and supplies the platform hooks: the earlycon UART the running system
- * used, the generic timer for Stall(), cache maintenance for loaded code,
+ * the generic core (start.c).  It checks the exception level, turns the
+ * MMU and caches on with the kernel's identity map and the register values
+ * of the blob's arm64 part, and supplies the platform hooks: the earlycon
+ * UART the running system used, the generic timer for Stall(), RNDR or
+ * the SMCCC TRNG for EFI_RNG_PROTOCOL, cache maintenance for loaded code,
  * page permissions (mmu.c), and PSCI SYSTEM_RESET for every way this can
- * fail.  Nothing may return
- * from here: a failure is reported on the console and the machine reset.
+ * fail.  Nothing may return from here: a failure is reported on the
+ * console and the machine reset.
  */
 #include <linux/bits.h>
 #include <linux/efi_emulator.h>
@@ -24,7 +25,6 @@
 #define PSCI_0_2_FN_SYSTEM_RESET	0x84000009UL
 
 static struct emulator state;
-static struct emu_region regions[EMU_MAX_REGIONS];
 static struct efi_emulator_earlycon con;
 static u32 psci_conduit;
 
@@ -197,14 +197,8 @@ static void __noreturn reset(void)
 		asm volatile("wfi");
 }
 
-static void __noreturn fatal(const char *what, efi_status_t status)
-{
-	emu_printf("efi-emu: %s (status 0x%lx); resetting\n", what, status);
-	reset();
-}
-
 static const struct efi_emulator_param *param;
-/* The inaccessible page below the stack (alloc_stack()). */
+/* The inaccessible page below the stack (emu_alloc_stack()). */
 static u64 stack_guard;
 
 /*
@@ -243,6 +237,7 @@ static struct emu_platform_ops arm64_ops = {
 	.exit_boot_services = exit_boot_services,
 	.set_attrs = emu_arm64_set_attrs,
 	.get_attrs = emu_arm64_get_attrs,
+	.reset = reset,
 };
 
 void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx)
@@ -255,31 +250,6 @@ void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx)
 	reset();
 }
 
-/*
- * The stack the emulator and its payload run on: UEFI asks for at least
- * 128 KiB on AArch64 (2.3.6.1).  It is boot services data from the map,
- * above a guard page that every access faults on, so an overflow is an
- * exception the vectors report, on the small boot stack in the BSS,
- * instead of a write over the emulator's state.
- */
-static u64 alloc_stack(void)
-{
-	efi_status_t status;
-	u64 base;
-
-	status = emu_alloc_aligned(&emu->mem, EFI_BOOT_SERVICES_DATA,
-				   (EMU_STACK_SIZE + EFI_PAGE_SIZE) >>
-				   EFI_PAGE_SHIFT, EFI_PAGE_SIZE, ~0ULL, &base);
-	if (status != EFI_SUCCESS)
-		fatal("no memory for the stack", status);
-	status = emu_arm64_set_attrs(base, EFI_PAGE_SIZE, EFI_MEMORY_RP |
-				     EFI_MEMORY_RO | EFI_MEMORY_XP, 0);
-	if (status != EFI_SUCCESS)
-		fatal("cannot unmap the stack guard page", status);
-	stack_guard = base;
-	return base + EFI_PAGE_SIZE + EMU_STACK_SIZE;
-}
-
 static u64 current_el(void)
 {
 	u64 v;
@@ -288,68 +258,6 @@ static u64 current_el(void)
 	return (v >> 2) & 3;
 }
 
-static void seed_memory_map(const struct efi_emulator_param *p)
-{
-	const struct efi_emulator_memdesc *d;
-	efi_status_t status;
-	bool reserved;
-	u32 bad;
-
-	emu_mem_init(&emu->mem, regions, EMU_MAX_REGIONS);
-	status = emu_seed_memory(&emu->mem, p, &bad);
-	if (status == EFI_SUCCESS)
-		return;
-	reserved = bad >= p->memmap_count;
-	if (reserved)
-		bad -= p->memmap_count;
-	d = (const void *)((const u8 *)p + (reserved ? p->reserved_offset :
-						       p->memmap_offset));
-	emu_printf("efi-emu: %s %u: %llx+%llx pages\n",
-		   reserved ? "reserved range" : "memory map entry", bad,
-		   d[bad].phys_addr, d[bad].num_pages);
-	fatal("bad memory map from the kernel", status);
-}
-
-/*
- * The memreserve list as it is now: what CPUs brought online since the
- * load added to it must stay out of what the payload gets.
- */
-static void keep_memreserve(const struct efi_emulator_param *p)
-{
-	static const efi_guid_t guid = LINUX_EFI_MEMRESERVE_TABLE_GUID;
-	const struct efi_emulator_table *t = (const void *)((const u8 *)p +
-					     p->tables_offset);
-	efi_status_t status;
-	u32 i;
-
-	for (i = 0; i < p->tables_count; i++) {
-		if (memcmp(t[i].guid, &guid, sizeof(guid)))
-			continue;
-		status = emu_keep_memreserve(t[i].addr);
-		if (status != EFI_SUCCESS)
-			fatal("cannot keep the memreserve list", status);
-	}
-}
-
-static void install_tables(const struct efi_emulator_param *p)
-{
-	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
-	const struct efi_emulator_table *t = (const void *)((const u8 *)p +
-					     p->tables_offset);
-	efi_guid_t guid;
-	u32 i;
-
-	if (p->dtb_base)
-		emu_install_configuration_table((efi_guid_t *)&dtb_guid,
-						emu_ptr(p->dtb_base));
-	for (i = 0; i < p->tables_count; i++) {
-		memcpy(&guid, t[i].guid, sizeof(guid));
-		emu_install_configuration_table(&guid, emu_ptr(t[i].addr));
-	}
-}
-
-static void __noreturn run_payload(struct efi_emulator_param *p);
-
 /**
  * emu_arm64_main() - run the payload described by the parameter blob
  * @p: the blob, as the kernel's PE loader wrote it
@@ -357,37 +265,33 @@ static void __noreturn run_payload(struct efi_emulator_param *p);
  */
 void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck)
 {
+	const struct efi_emulator_arm64 *a = &p->arch.arm64;
 	u64 entered = read_cntvct();
 
-	/*
-	 * Nothing in a blob of another version can be trusted, not even
-	 * its console: stop here.
-	 */
-	if (p->magic != EFI_EMULATOR_PARAM_MAGIC ||
-	    p->version != EFI_EMULATOR_VERSION)
+	if (!emu_param_valid(p))
 		for (;;)
 			asm volatile("wfi");
 	con = p->con;
 	param = p;
-	psci_conduit = p->psci_conduit;
+	psci_conduit = a->psci_conduit;
 	if (have_rndr())
 		rng_source = RNG_RNDR;
-	else if (p->flags & EFI_EMULATOR_F_TRNG &&
+	else if (a->flags & EFI_EMULATOR_ARM64_F_TRNG &&
 		 psci_conduit != EFI_EMULATOR_CONDUIT_NONE)
 		rng_source = RNG_TRNG;
 	if (rng_source != RNG_NONE)
 		arm64_ops.get_random = get_random;
 	emu_set_platform(&state, &arm64_ops);
 	/* The page table and MMU values are for one exception level. */
-	if (current_el() != p->entry_el) {
+	if (current_el() != a->entry_el) {
 		emu_printf("efi-emu: entered at EL%llu, the kernel prepared EL%u\n",
-			   current_el(), p->entry_el);
-		fatal("wrong exception level", EFI_UNSUPPORTED);
+			   current_el(), a->entry_el);
+		emu_fatal("wrong exception level", EFI_UNSUPPORTED);
 	}
 	/* The kernel refuses such CPUs at load when they say so (MMFR4). */
 	if (e2h_stuck)
-		fatal("HCR_EL2.E2H cannot be cleared on this CPU (no FEAT_E2H0)",
-		      EFI_UNSUPPORTED);
+		emu_fatal("HCR_EL2.E2H cannot be cleared on this CPU (no FEAT_E2H0)",
+			  EFI_UNSUPPORTED);
 
 	/*
 	 * Written with the MMU off: drop any stale cache lines before the
@@ -396,55 +300,19 @@ void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck)
 	emu_arm64_dcache_inval(emu_addr(emu_head), emu_addr(_end));
 	emu_arm64_dcache_inval(emu_addr(p), emu_addr(p) + p->size);
 	emu_arm64_dcache_inval(p->pt_base, p->pt_base + p->pt_size);
-	emu_arm64_mmu_on(p->mair, p->tcr, p->ttbr0, p->sctlr);
-	emu_arm64_mmu_init(p->ttbr0, p->entry_el);
+	emu_arm64_mmu_on(a->mair, a->tcr, a->ttbr0, a->sctlr);
+	emu_arm64_mmu_init(a->ttbr0, a->entry_el);
 
 	emu_printf("efi-emu: starting a %llu byte PE image at EL%u\n",
-		   p->pe_size, p->entry_el);
+		   p->pe_size, a->entry_el);
 	/* The virtual counter runs on from the kernel before (make bench). */
 	emu_printf("efi-emu: cntvct=%llu at entry\n", entered);
 	emu_printf("efi-emu: EFI_RNG_PROTOCOL %s\n",
 		   rng_source == RNG_RNDR ? "from RNDR" :
 		   rng_source == RNG_TRNG ? "from the SMCCC TRNG" :
 		   "not offered: the CPU has no RNDR, the firmware no SMCCC TRNG");
-	seed_memory_map(p);
-	/* A crash kernel's memory holds none of it. */
-	if (!(p->flags & EFI_EMULATOR_F_CRASH))
-		keep_memreserve(p);
-	emu_arm64_call_on_stack(alloc_stack(), run_payload, p);
-}
-
-/* The rest of emu_arm64_main(), on the stack from the memory map. */
-static void __noreturn run_payload(struct efi_emulator_param *p)
-{
-	struct emu_firmware fw = { };
-	efi_status_t status;
-
-	fw.rt_base = p->rt_base;
-	if (p->flags & EFI_EMULATOR_F_CRASH) {
-		emu_printf("efi-emu: crash kernel: runtime services withheld\n");
-	} else {
-		fw.runtime = emu_ptr(p->runtime);
-		fw.rt_mask = p->runtime_supported;
-	}
-	status = emu_init(&state, &arm64_ops, &fw);
-	if (status != EFI_SUCCESS)
-		fatal("cannot set up boot services", status);
-	if (emu->rt.needs_svam)
-		emu_printf("efi-emu: runtime services at the first boot's VAs\n");
-	install_tables(p);
-	status = emu_install_smbios();
-	if (status != EFI_SUCCESS)
-		fatal("cannot install the SMBIOS protocol", status);
-	status = emu_install_dt_fixup();
-	if (status != EFI_SUCCESS)
-		fatal("cannot install the DT fixup protocol", status);
-	status = emu_install_initrd(p->initrd_base, p->initrd_size);
-	if (status != EFI_SUCCESS)
-		fatal("cannot install the initrd", status);
-	status = emu_boot(emu_ptr(p->pe_base), p->pe_size,
-			  (const efi_char16_t *)((const u8 *)p +
-						 p->cmdline_offset),
-			  p->cmdline_size);
-	fatal("the PE image did not boot", status);
+	emu_start(p);
+	/* UEFI asks for at least 128 KiB of stack on AArch64 (2.3.6.1). */
+	emu_arm64_call_on_stack(emu_alloc_stack(EMU_STACK_SIZE, &stack_guard),
+				emu_run, p);
 }
