@@ -2,7 +2,8 @@
 /*
  * Internal interfaces of the PE image loader: the loader itself
  * (kexec_pe_image.c), the memory map it hands the EFI emulator
- * (kexec_pe_memmap.c) and its load-time checks (kexec_pe_check.c).  The
+ * (kexec_pe_memmap.c), the emulator's console (kexec_pe_console.c) and
+ * its load-time checks (kexec_pe_check.c).  The
  * architecture's part is declared in <linux/kexec.h>, the ABI with the
  * emulator in <linux/efi_emulator.h>.
  */
@@ -61,6 +62,9 @@ int kexec_pe_memmap_mark_memreserve(struct kexec_pe_memmap *map);
 int kexec_pe_memmap_check_room(const struct kexec_pe_memmap *map, u64 need,
 			       u64 block);
 void kexec_pe_memmap_release(struct kexec_pe_memmap *map);
+
+/* kexec_pe_console.c */
+void kexec_pe_find_console(struct efi_emulator_earlycon *con);
 
 /* kexec_pe_check.c: the emulator's own PE checks, in the kernel */
 int kexec_pe_check(const void *buf, unsigned long len, u16 machine,

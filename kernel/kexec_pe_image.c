@@ -509,9 +509,11 @@ static void *pe_load(struct kimage *image, char *kernel,
 		ret = alloc_blob(&l);
 	if (!ret)
 		ret = add_segments(&l);
-	if (!ret)
+	if (!ret) {
+		kexec_pe_find_console(&l.param->con);
 		ret = arch_kexec_pe_entry(image, l.param, l.emu_mem, l.blob_mem,
 					  &l.arch_buf);
+	}
 	if (!ret)
 		ret = mark_in_use(&l);
 	if (!ret)
