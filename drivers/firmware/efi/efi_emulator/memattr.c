@@ -69,17 +69,34 @@ void emu_protect_allocation(u64 base, u64 pages, u32 type)
  * @file:	its PE file
  * @pe:		what emu_pe_parse() found
  *
- * An image whose sections are not page aligned cannot be protected per
- * section and stays writable and executable, as EDK2 leaves it.  A
+ * An image whose sections are not page aligned (a SectionAlignment below
+ * a page, or a section that starts inside one, as .sdmagic does in
+ * Debian's x86 systemd-stub) cannot be protected per section and stays
+ * writable and executable, as EDK2 leaves it.  A
  * section that asks for write and execute gets both.
  */
+static bool sections_page_aligned(const void *file,
+				  const struct emu_pe_info *pe)
+{
+	u32 i, rva, size, flags;
+
+	if (pe->section_align < EFI_PAGE_SIZE)
+		return false;
+	for (i = 0; i < pe->nr_sections; i++) {
+		emu_pe_section(file, pe, i, &rva, &size, &flags);
+		if (rva & (EFI_PAGE_SIZE - 1))
+			return false;
+	}
+	return true;
+}
+
 void emu_protect_image(u64 base, u64 pages, const void *file,
 		       const struct emu_pe_info *pe)
 {
 	u32 i, rva, size, flags;
 	u64 attrs;
 
-	if (pe->section_align < EFI_PAGE_SIZE) {
+	if (!sections_page_aligned(file, pe)) {
 		emu_mem_protect(base, pages << EFI_PAGE_SHIFT, 0);
 		return;
 	}

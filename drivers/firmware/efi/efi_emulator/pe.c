@@ -83,10 +83,11 @@ static efi_status_t check_sections(const void *file, u64 size,
 	for (i = 0; i < pe->nr_sections; i++) {
 		read_section(file, pe, i, &sh);
 		end = (u64)sh.virtual_address + section_mem_size(&sh);
-		if (sh.virtual_address & (pe->section_align - 1))
-			return refuse(why, EFI_LOAD_ERROR,
-				      "section not aligned to SectionAlignment");
-		/* Sections are sorted, disjoint and clear of the headers. */
+		/*
+		 * Sections are sorted, disjoint and clear of the headers; they
+		 * need not start on SectionAlignment (EDK2 loads such images,
+		 * and Debian's x86 systemd-stub is one).
+		 */
 		if (sh.virtual_address < prev_end)
 			return refuse(why, EFI_LOAD_ERROR,
 				      "section overlaps headers or previous section");
@@ -520,6 +521,8 @@ efi_status_t emu_pe_check_relocs(const void *file, const struct emu_pe_info *pe,
 #define ZBOOT_PAYLOAD		8
 #define ZBOOT_COMP		0x18
 #define LINUX_MAGIC_AT		0x38
+/* The x86 boot protocol's setup header signature (bzImage). */
+#define X86_HDRS_AT		0x202
 
 static const struct {
 	char name[8];
@@ -584,6 +587,9 @@ static const char *linux_kind(const u8 *file, u64 size, u16 machine,
 	if (machine == IMAGE_FILE_MACHINE_ARM64 &&
 	    !memcmp(file + LINUX_MAGIC_AT, "ARM\x64", 4))
 		return "Linux kernel with EFI stub";
+	if (machine == IMAGE_FILE_MACHINE_AMD64 && size >= X86_HDRS_AT + 4 &&
+	    !memcmp(file + X86_HDRS_AT, "HdrS", 4))
+		return "Linux bzImage with EFI stub";
 	if (!memcmp(file + ZBOOT_TYPE, "zimg", 4))
 		return is_zboot(file, size, why) ? "EFI zboot image" : NULL;
 	if (emu_pe_find_section(file, &pe, ".linux", &off, &len)) {
@@ -611,9 +617,10 @@ static const char *linux_kind(const u8 *file, u64 size, u16 machine,
  *		.linux of a nested one) was refused
  *
  * The emulator boots Linux and nothing else: an EFI zboot image, a kernel
- * image with the kernel's EFI stub, or a Unified Kernel Image whose .linux
- * is one of these.  The marks checked are the ones Linux puts there, as
- * the kexec Image loader checks the arm64 magic; they say what the signed
+ * image with the kernel's EFI stub (an arm64 Image, an x86 bzImage), or a
+ * Unified Kernel Image whose .linux is one of these.  The marks checked
+ * are the ones Linux puts there, as the kexec Image and bzImage loaders
+ * check them (the arm64 magic, the setup header's "HdrS"); they say what the signed
  * object is, not that its code is benign, which the signature does.
  *
  * Return: a name for the kind, or NULL.

@@ -1543,6 +1543,24 @@ TEST_F(attrs, image_without_page_aligned_sections_stays_writable)
 	ASSERT_EQ(EFI_SUCCESS, self->bs->unload_image(h));
 }
 
+/* One section starting inside a page, as .sdmagic in x86 systemd-stub. */
+TEST_F(attrs, image_with_a_section_inside_a_page_stays_writable)
+{
+	struct pb_spec s;
+	efi_handle_t h;
+	u64 base;
+
+	pb_default(&s);
+	s.sect[1].rva = 0x3100;
+	s.reloc_rva = 0x3100;
+	base = load_spec(&s, &h);
+	ASSERT_NE(0, base);
+	EXPECT_EQ(0, page_attrs(base));
+	EXPECT_EQ(0, page_attrs(base + 0x1000));
+	EXPECT_EQ(0, page_attrs(base + 0x3000));
+	ASSERT_EQ(EFI_SUCCESS, self->bs->unload_image(h));
+}
+
 TEST_F(attrs, reported_at_exit_boot_services_then_refused)
 {
 	efi_memory_attribute_protocol_t *ma = self->ma;
