@@ -46,10 +46,13 @@ fi
 
 rm -rf "$out"
 mkdir -p "$out"
-mk/series.sh linux "$tarball" "$out/linux" 2>"$out/format.log"
+# Formatted into a directory named relative to here, as make series names
+# build/series: series.sh must take both.
+rel=$(realpath --relative-to="$PWD" "$out")
+mk/series.sh linux "$tarball" "$rel/linux" 2>"$out/format.log"
 tap $? "series-format: mk/series.sh linux" || true
 diag <"$out/format.log"
-mk/series.sh kexec-tools "$kt_dsc" "$out/kexec-tools" 2>"$out/format-kt.log"
+mk/series.sh kexec-tools "$kt_dsc" "$rel/kexec-tools" 2>"$out/format-kt.log"
 tap $? "series-format-kexec-tools: mk/series.sh kexec-tools"
 diag <"$out/format-kt.log"
 
