@@ -7,9 +7,9 @@
 #   make bench   kexec timings, written to build/bench.txt
 #   make series  the patch series, in build/series/{linux,kexec-tools}
 #
-# Lower-level targets: deps kernel kexec-tools guest series-check unit fuzz
-# ustub ustub-61 ustub-uki ustub-uki257 ustub-uki257-profile e2e
-# clean distclean.
+# Lower-level targets: deps kernel kexec-tools guest x86 series-check unit
+# fuzz ustub ustub-61 ustub-uki ustub-uki257 ustub-uki257-profile ustub-x86
+# ustub-x86-uki e2e clean distclean.
 
 B        := build
 NPROC    := $(shell nproc)
@@ -68,15 +68,24 @@ STUB     := $(B)/arm64-root/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 STUB257  := $(B)/arm64-root-trixie/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 # Debian's own signed arm64 kernel (trixie), as Debian ships it.
 DEBKERNEL := $(B)/debian-kernel/vmlinuz
+# x86_64: Debian's signed kernel (trixie), systemd-stub 252 (bookworm) and
+# 257 (trixie), and a UKI of the kernel with each (build/x86).
+DEBKERNEL_X86 := $(B)/debian-kernel-amd64/vmlinuz
+STUB_X86 := $(B)/amd64-root/usr/lib/systemd/boot/efi/linuxx64.efi.stub
+STUB257_X86 := $(B)/amd64-root-trixie/usr/lib/systemd/boot/efi/linuxx64.efi.stub
+X86      := $(B)/x86
 STAMP    := $(B)/stamps
 
 export B
 
 # The test tiers check runs (below).
 TIERS    := series-check unit fuzz ustub ustub-61 ustub-uki ustub-uki257 \
-	    ustub-uki257-profile
+	    ustub-uki257-profile ustub-x86 ustub-x86-uki ustub-x86-uki257
+# The user-space stub tiers, in the order check runs them.
+USTUBS   := ustub ustub-61 ustub-uki ustub-uki257 ustub-uki257-profile \
+	    ustub-x86 ustub-x86-uki ustub-x86-uki257
 
-.PHONY: all deps kernel kexec-tools guest $(TIERS) $(addsuffix -only,$(TIERS)) \
+.PHONY: all deps kernel kexec-tools guest x86 $(TIERS) $(addsuffix -only,$(TIERS)) \
 	check e2e demo bench series \
 	clean distclean FORCE
 all: guest
@@ -235,6 +244,44 @@ $(STAMP)/debian-kernel: mk/deps.sh | $(STAMP)/deps
 	SUITE=trixie mk/deps.sh kernel $(B)/debian-kernel linux-image-arm64
 	@mkdir -p $(@D) && touch $@
 
+$(STAMP)/debs-amd64: mk/deps.sh | $(STAMP)/deps
+	rm -rf $(B)/debs-amd64 $(B)/amd64-root
+	DEB_ARCH=amd64 mk/deps.sh debs $(B)/debs-amd64 systemd-boot-efi
+	for d in $(B)/debs-amd64/*.deb; do dpkg -x $$d $(B)/amd64-root; done
+	@mkdir -p $(@D) && touch $@
+
+$(STAMP)/debs-trixie-amd64: mk/deps.sh | $(STAMP)/deps
+	rm -rf $(B)/debs-trixie-amd64 $(B)/amd64-root-trixie
+	DEB_ARCH=amd64 SUITE=trixie mk/deps.sh debs $(B)/debs-trixie-amd64 \
+		systemd-boot-efi
+	for d in $(B)/debs-trixie-amd64/*.deb; do \
+		dpkg -x $$d $(B)/amd64-root-trixie; done
+	@mkdir -p $(@D) && touch $@
+
+$(STAMP)/debian-kernel-amd64: mk/deps.sh | $(STAMP)/deps
+	rm -rf $(B)/debian-kernel-amd64
+	DEB_ARCH=amd64 SUITE=trixie mk/deps.sh kernel $(B)/debian-kernel-amd64 \
+		linux-image-amd64
+	@mkdir -p $(@D) && touch $@
+
+# A UKI of Debian's x86 stub and kernel, and an initrd of a token of its
+# own: the stub must hand on exactly these bytes.
+$(X86)/uki.efi: $(TDIR)/mkuki.sh $(STAMP)/debs-amd64 $(STAMP)/debian-kernel-amd64
+	@mkdir -p $(X86)/initrd.d
+	od -An -N8 -tx8 /dev/urandom | tr -d ' ' >$(X86)/initrd.d/token
+	(cd $(X86)/initrd.d && echo token | cpio -o -H newc --quiet) >$(X86)/initrd
+	printf 'ID=kexecpe\nVERSION_ID=1\n' >$(X86)/os-release
+	printf 'console=ttyS0 kexecpe.ustub=1 uki-token=%s' \
+		"$$(cat $(X86)/initrd.d/token)" >$(X86)/uki.cmdline
+	OBJCOPY=objcopy OBJDUMP=objdump $(TDIR)/mkuki.sh $@ $(STUB_X86) \
+		.osrel=$(X86)/os-release .cmdline=$(X86)/uki.cmdline \
+		.linux=$(DEBKERNEL_X86) .initrd=$(X86)/initrd
+
+$(X86)/uki257.efi: $(X86)/uki.efi $(STAMP)/debs-trixie-amd64
+	OBJCOPY=objcopy OBJDUMP=objdump $(TDIR)/mkuki.sh $@ $(STUB257_X86) \
+		.osrel=$(X86)/os-release .cmdline=$(X86)/uki.cmdline \
+		.linux=$(DEBKERNEL_X86) .initrd=$(X86)/initrd
+
 $(GUEST)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
 	@mkdir -p $(@D)
 	$(CROSS)gcc -static -Os -Wall -Wextra -o $@ $<
@@ -325,6 +372,22 @@ ustub-uki257-only:
 ustub-uki257-profile-only:
 	$(call ustub_uki,uki257-profile.efi,@1,uki-profile1.cmdline,.extra/os-release .extra/profile)
 
+# x86_64, natively: Debian's signed bzImage given a command line and an
+# initrd, and systemd-stub 252 with it in a UKI, given nothing.
+ustub-x86-only:
+	$(USMAKE) run-x86_64 PE=$(abspath $(DEBKERNEL_X86)) \
+		IMAGE=$(abspath $(DEBKERNEL_X86)) INITRD=$(abspath $(X86)/initrd) \
+		CMDLINE="console=ttyS0 kexecpe.ustub=1 token=$$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+ustub_x86_uki = $(USMAKE) run-x86_64 PE=$(abspath $(X86)/$(1)) \
+	IMAGE=$(abspath $(DEBKERNEL_X86)) CMDLINE= \
+	ARGS="--expect-cmdline '$$(cat $(X86)/uki.cmdline)' \
+	--expect-initrd $(abspath $(X86)/initrd) --initrd-extra '$(2)'"
+ustub-x86-uki-only:
+	$(call ustub_x86_uki,uki.efi,)
+# 257 appends its .osrel to the initrd as /.extra/os-release.
+ustub-x86-uki257-only:
+	$(call ustub_x86_uki,uki257.efi,.extra/os-release)
+
 # The 6.1 zboot stub: it serves its kernel to LoadImage() through a
 # LoadFile2 protocol of its own.
 ustub-61-only:
@@ -338,15 +401,19 @@ ustub-61-only:
 series-check: $(STAMP)/tree $(STAMP)/kexec-tools-src
 unit fuzz: kernel $(STAMP)/debs
 ustub ustub-61 ustub-uki ustub-uki257 ustub-uki257-profile: guest
+ustub-x86 ustub-x86-uki ustub-x86-uki257: x86
 $(TIERS): %:
 	@$(MAKE) -s $*-only
 
 e2e: guest
 	$(RUNNER) -b $(B) -o $(B)/e2e
 
+# What the x86_64 tiers run on.
+x86: $(STAMP)/tree $(X86)/uki.efi $(X86)/uki257.efi
+
 # Every tier writes TAP to build/results; the summary's last line is
 # "N passed, N failed".  A tier that fails to build shows up as a failure.
-check: guest
+check: guest x86
 	@mkdir -p $(B)/results
 	@rm -f $(B)/results/*.tap
 	@$(MAKE) -s series-check-only >$(B)/results/series.tap 2>&1 || \
@@ -358,7 +425,7 @@ check: guest
 	@grep -E '^(not )?ok |^# Totals' $(B)/results/unit.tap || true
 	@$(WRAP) fuzz-pe $(B)/results/fuzz.log $(MAKE) -s fuzz-only \
 		| tee $(B)/results/fuzz.tap; true
-	@for t in ustub ustub-61 ustub-uki ustub-uki257 ustub-uki257-profile; do \
+	@for t in $(USTUBS); do \
 		$(MAKE) -s $$t-only >$(B)/results/$$t.tap 2>&1 || \
 		echo "not ok 1 $$t-run" >>$(B)/results/$$t.tap; done
 	@grep -E '^(not )?ok |^# ' $(B)/results/ustub*.tap || true
@@ -374,6 +441,7 @@ bench: guest
 
 clean:
 	rm -rf $(KOBJ) $(KOBJZ) $(KOBJ39) $(KOBJ16K) $(KOBJ64K) $(KOBJ61) $(GUEST) \
-		$(B)/e2e $(B)/results $(B)/unit $(B)/ustub $(SERIES) $(B)/series-check
+		$(B)/e2e $(B)/results $(B)/unit $(B)/ustub $(SERIES) $(B)/series-check \
+		$(X86)
 distclean:
 	rm -rf $(B)

@@ -6,14 +6,15 @@
 # under build/apt, so the system's own apt setup is never changed.
 #
 # Usage: mk/deps.sh host            install missing host packages (as root)
-#        mk/deps.sh debs DIR PKG... download PKG:arm64 .debs into DIR
+#        mk/deps.sh debs DIR PKG... download PKG:arm64 (DEB_ARCH) .debs
+#                                   into DIR
 #        mk/deps.sh source DIR PKG  fetch and unpack Debian source PKG in DIR
 #        mk/deps.sh upstream DIR PKG VERSION
 #                                   the upstream tarball of source PKG
 #                                   (which must be VERSION) unpacked as
 #                                   DIR/src, without Debian's changes;
 #                                   DIR/provenance says what was checked
-#        mk/deps.sh kernel DIR META the arm64 kernel image package META (e.g.
+#        mk/deps.sh kernel DIR META the kernel image package META (e.g.
 #                                   linux-image-arm64) depends on: its
 #                                   /boot/vmlinuz-* as DIR/vmlinuz, the
 #                                   package name and version in DIR/version
@@ -21,11 +22,16 @@
 # SUITE=trixie (or another suite of the host's Debian mirror) makes debs and
 # source take packages from that suite only, through a configuration of its
 # own under build/apt-SUITE, so bookworm's packages never mix with it.
+# DEB_ARCH=amd64 takes binary packages of that architecture instead of
+# arm64, through build/apt[-SUITE]-amd64.
 set -euo pipefail
 
 BUILD=${BUILD:-build}
 SUITE=${SUITE:-}
-APTDIR=$(realpath -m "$BUILD/apt${SUITE:+-$SUITE}")
+DEB_ARCH=${DEB_ARCH:-arm64}
+ARCH_DIR=
+[ "$DEB_ARCH" = arm64 ] || ARCH_DIR=-$DEB_ARCH
+APTDIR=$(realpath -m "$BUILD/apt${SUITE:+-$SUITE}$ARCH_DIR")
 
 HOST_PKGS=(
 	make gcc libc6-dev python3 bc bison flex libssl-dev libelf-dev
@@ -71,7 +77,7 @@ private_apt() {
 				case $rel in *-*) continue ;; esac
 				rel=$SUITE
 			fi
-			echo "deb [arch=arm64 signed-by=$key] $uri $rel $comp"
+			echo "deb [arch=$DEB_ARCH signed-by=$key] $uri $rel $comp"
 			echo "deb-src [signed-by=$key] $uri $rel $comp"
 		done | sort -u >"$APTDIR/sources.list"
 	if ! [ -s "$APTDIR/sources.list" ]; then
@@ -85,8 +91,8 @@ Dir::Etc::Preferences "$APTDIR/prefs/none";
 Dir::Etc::PreferencesParts "$APTDIR/prefs";
 Dir::State::Lists "$APTDIR/lists";
 Dir::Cache "$APTDIR/cache";
-APT::Architecture "arm64";
-APT::Architectures { "arm64"; };
+APT::Architecture "$DEB_ARCH";
+APT::Architectures { "$DEB_ARCH"; };
 APT::Sandbox::User "root";
 EOC
 	log "updating private apt lists in $APTDIR"

@@ -3,12 +3,20 @@
  * ustub - run a real, unmodified EFI stub on the emulator in user space.
  *
  * The emulator's generic code is built as an aarch64 Linux program and run
- * under qemu-aarch64: RAM is an mmap() at the addresses the memory map
- * describes, the console is stdout, and the runtime services are those of
- * a boot without EFI (see below).  The stub (vmlinuz.efi) runs until it calls
- * ExitBootServices(); there the state is captured and checked: the kernel
- * it decompressed, the DT /chosen it wrote, the initrd it loaded, the
- * memory map it handed over.  Results are TAP.
+ * under qemu-aarch64, or natively as an x86_64 one: RAM is an mmap() at the
+ * addresses the memory map describes, the console is stdout, and the
+ * runtime services are those of a boot without EFI (see below).  The stub
+ * (vmlinuz.efi, a bzImage) runs until it calls ExitBootServices(); there
+ * the state is captured and checked: the kernel it decompressed, what it
+ * hands the kernel (arm64: the DT /chosen; x86: struct boot_params, found
+ * by its signature in the pages the stub allocated), the initrd it loaded,
+ * the memory map it handed over.  Results are TAP.
+ *
+ * On x86_64 every call into the stub and back is in the Microsoft calling
+ * convention (__efiapi): the x86 stub and systemd-stub run on the
+ * emulator's services exactly as they will after kexec -e.  The x86 stub
+ * decompresses the kernel below 512 MiB (EFI_X86_KERNEL_ALLOC_LIMIT), so
+ * RAM starts at 16 MiB there, above the static binary.
  *
  * Two instructions of the arm64 stub cannot run at EL0, both in
  * efi_cache_sync_image() (drivers/firmware/efi/libstub/arm64.c), right
@@ -45,10 +53,16 @@
 #include <libfdt.h>
 #include "emulator.h"
 
-#define RAM_BASE	0x40000000UL
-#define RAM_SIZE	(512UL << 20)
+#ifdef __aarch64__
+#define RAM_BASE	0x40000000UL	/* QEMU virt */
+#define NEED_DTB	1
 #define IC_IALLUIS	0xd508711fU
 #define MRS_CLIDR_EL1	0xd5390020U	/* | Rt */
+#else
+#define RAM_BASE	0x1000000UL	/* LOAD_PHYSICAL_ADDR */
+#define NEED_DTB	0
+#endif
+#define RAM_SIZE	(512UL << 20)
 
 static struct emulator emu_state;
 static efi_runtime_services_t rt_table;
@@ -58,7 +72,10 @@ static struct {
 } rt_calls[32];
 static struct emu_region regions[256];
 static sigjmp_buf at_ebs;
-static int tap_n, tap_fail, ic_emulated, clidr_emulated;
+static int tap_n, tap_fail;
+#ifdef __aarch64__
+static int ic_emulated, clidr_emulated;
+#endif
 
 static void tap(int ok, const char *fmt, ...)
 {
@@ -93,9 +110,16 @@ static void host_delay(unsigned long us)
 	usleep(us);
 }
 
+/*
+ * arm64: the run ends in ExitBootServices().  x86: the stub builds the
+ * e820 table after ExitBootServices() returns, so it runs on until its
+ * first privileged instruction (on_sigsegv()).
+ */
 static void host_ebs(void)
 {
+#ifdef __aarch64__
 	siglongjmp(at_ebs, 1);
+#endif
 }
 
 static const struct emu_platform_ops ops = {
@@ -179,6 +203,7 @@ static void rt_init(void)
 	rt_table.hdr.crc32 = emu_crc32(0, &rt_table, sizeof(rt_table));
 }
 
+#ifdef __aarch64__
 static void on_sigill(int sig, siginfo_t *si, void *uc_)
 {
 	ucontext_t *uc = uc_;
@@ -197,6 +222,57 @@ static void on_sigill(int sig, siginfo_t *si, void *uc_)
 	}
 	uc->uc_mcontext.pc += 4;
 }
+#endif
+
+#ifdef __x86_64__
+static u64 priv_rip;
+static int cr0_emulated;
+
+/*
+ * One privileged instruction of the x86 stub runs before
+ * ExitBootServices(): "mov %cr0, %reg" (0f 20 c0+reg), in the FPU probe
+ * of get_cpuflags() (arch/x86/boot/cpuflags.c), which KASLR's entropy
+ * gathering calls.  It reads CR0 with TS and EM clear (an FPU is there
+ * and usable, as in this process), so the probe does not write CR0.
+ *
+ * After ExitBootServices() the stub goes on to switch paging modes and
+ * enter the kernel: its first "mov %cr4"/"mov %cr3" (0f 20/22) or "cli"
+ * (fa) faults in user space, and the run ends there.  Any other fault
+ * fails the run.
+ */
+static void on_sigsegv(int sig, siginfo_t *si, void *uc_)
+{
+	static const int gpr[8] = { REG_RAX, REG_RCX, REG_RDX, REG_RBX,
+				    REG_RSP, REG_RBP, REG_RSI, REG_RDI };
+	ucontext_t *uc = uc_;
+	const u8 *rip = (const u8 *)uc->uc_mcontext.gregs[REG_RIP];
+	struct emu_image *img = emu_state.running;
+	bool in_image = img && rip >= (u8 *)img->li.image_base &&
+			rip < (u8 *)img->li.image_base + img->li.image_size;
+
+	if (!emu_state.boot_services_exited && in_image && rip[0] == 0x0f &&
+	    rip[1] == 0x20 && (rip[2] & 0xf8) == 0xc0) {
+		/* PE, MP, ET, NE, WP, AM, PG */
+		uc->uc_mcontext.gregs[gpr[rip[2] & 7]] = 0x80050033;
+		uc->uc_mcontext.gregs[REG_RIP] += 3;
+		cr0_emulated++;
+		return;
+	}
+	if (emu_state.boot_services_exited && in_image &&
+	    ((rip[0] == 0x0f && (rip[1] == 0x20 || rip[1] == 0x22)) ||
+	     rip[0] == 0xfa)) {
+		priv_rip = emu_addr(rip);
+		siglongjmp(at_ebs, 1);
+	}
+	fprintf(stderr, "ustub: SIGSEGV at %p (%02x %02x %02x; image+%#lx), address %p, %s\n",
+		rip, rip[0], rip[1], rip[2],
+		in_image ? (unsigned long)(rip - (u8 *)img->li.image_base) : 0,
+		si->si_addr,
+		emu_state.boot_services_exited ? "after ExitBootServices()" :
+		"before ExitBootServices()");
+	_exit(3);
+}
+#endif
 
 static void *read_file(const char *path, size_t *size)
 {
@@ -244,6 +320,50 @@ static void *find_config_table(const efi_guid_t *guid)
 	return NULL;
 }
 
+/*
+ * The memory map the stub hands the kernel (at @start, @size bytes of
+ * @dsize byte descriptors of version @ver) against the emulator's.
+ */
+static void check_memory_map(const char *where, u64 start, u64 size,
+			     u64 dsize, u64 ver)
+{
+	struct emu_memory *m = &emu_state.mem;
+	u64 prev_end = 0, i;
+	bool seen_runtime = false;
+	int ok = 1;
+
+	tap(dsize == EMU_DESC_SIZE && ver == 1 && size == m->count * dsize,
+	    "memory map in %s: %llu descriptors of %llu bytes, version %llu",
+	    where, (unsigned long long)(dsize ? size / dsize : 0),
+	    (unsigned long long)dsize, (unsigned long long)ver);
+	/*
+	 * Every region once, the rest in address order, runtime memory last
+	 * (emu_get_memory_map()).
+	 */
+	for (i = 0; start && dsize && i < size / dsize; i++) {
+		bool runtime;
+		efi_memory_desc_t d;
+		u32 j;
+
+		memcpy(&d, (u8 *)emu_ptr(start) + i * dsize, sizeof(d));
+		runtime = d.attribute & EFI_MEMORY_RUNTIME;
+		for (j = 0; j < m->count; j++)
+			if (m->map[j].start == d.phys_addr)
+				break;
+		if (!d.num_pages || j == m->count ||
+		    d.num_pages != m->map[j].pages ||
+		    d.type != m->map[j].type || (!runtime && seen_runtime) ||
+		    (!runtime && d.phys_addr < prev_end))
+			ok = 0;
+		seen_runtime |= runtime;
+		if (!runtime)
+			prev_end = d.phys_addr + d.num_pages * EFI_PAGE_SIZE;
+	}
+	tap(ok && start,
+	    "final memory map equal to the emulator's, in address order, runtime memory last");
+}
+
+#ifdef __aarch64__
 /* The FDT the stub will pass to the kernel: it names our system table. */
 static void *find_fdt(void)
 {
@@ -280,46 +400,32 @@ static u64 prop_u64(void *fdt, int node, const char *name, int *found)
 			  fdt32_to_cpu(*(const fdt32_t *)p);
 }
 
-static void check_memory_map(void *fdt, int chosen)
+/* What the arm64 stub hands the kernel: the DT's /chosen. */
+static void check_handover(const char *want_cmdline)
 {
-	struct emu_memory *m = &emu_state.mem;
-	int f1, f2, f3, f4, ok = 1;
-	u64 start = prop_u64(fdt, chosen, "linux,uefi-mmap-start", &f1);
-	u64 size = prop_u64(fdt, chosen, "linux,uefi-mmap-size", &f2);
-	u64 dsize = prop_u64(fdt, chosen, "linux,uefi-mmap-desc-size", &f3);
-	u64 ver = prop_u64(fdt, chosen, "linux,uefi-mmap-desc-ver", &f4);
-	u64 prev_end = 0, i;
-	bool seen_runtime = false;
+	void *fdt = find_fdt();
+	int chosen, f1, f2, f3, f4;
+	const char *bootargs;
+	u64 start, size, dsize, ver;
 
+	tap(!!fdt, "FDT handed to the kernel names our system table");
+	if (!fdt)
+		return;
+	chosen = fdt_path_offset(fdt, "/chosen");
+	bootargs = fdt_getprop(fdt, chosen, "bootargs", NULL);
+	tap(bootargs && !strcmp(bootargs, want_cmdline),
+	    "/chosen/bootargs is the command line (\"%s\")",
+	    bootargs ? bootargs : "(none)");
+	start = prop_u64(fdt, chosen, "linux,uefi-mmap-start", &f1);
+	size = prop_u64(fdt, chosen, "linux,uefi-mmap-size", &f2);
+	dsize = prop_u64(fdt, chosen, "linux,uefi-mmap-desc-size", &f3);
+	ver = prop_u64(fdt, chosen, "linux,uefi-mmap-desc-ver", &f4);
 	tap(f1 && f2 && f3 && f4, "DT has linux,uefi-mmap-{start,size,desc-size,desc-ver}");
-	tap(dsize == EMU_DESC_SIZE && ver == 1 && size == m->count * dsize,
-	    "memory map in DT: %llu descriptors of %llu bytes, version %llu",
-	    (unsigned long long)(dsize ? size / dsize : 0),
-	    (unsigned long long)dsize, (unsigned long long)ver);
-	/*
-	 * Every region once, the rest in address order, runtime memory last
-	 * (emu_get_memory_map()).
-	 */
-	for (i = 0; f1 && dsize && i < size / dsize; i++) {
-		bool runtime;
-		efi_memory_desc_t d;
-		u32 j;
-
-		memcpy(&d, (u8 *)emu_ptr(start) + i * dsize, sizeof(d));
-		runtime = d.attribute & EFI_MEMORY_RUNTIME;
-		for (j = 0; j < m->count; j++)
-			if (m->map[j].start == d.phys_addr)
-				break;
-		if (!d.num_pages || j == m->count ||
-		    d.num_pages != m->map[j].pages ||
-		    d.type != m->map[j].type || (!runtime && seen_runtime) ||
-		    (!runtime && d.phys_addr < prev_end))
-			ok = 0;
-		seen_runtime |= runtime;
-		if (!runtime)
-			prev_end = d.phys_addr + d.num_pages * EFI_PAGE_SIZE;
-	}
-	tap(ok, "final memory map equal to the emulator's, in address order, runtime memory last");
+	check_memory_map("DT", start, size, dsize, ver);
+	prop_u64(fdt, chosen, "linux,initrd-start", &f1);
+	prop_u64(fdt, chosen, "linux,initrd-end", &f2);
+	printf("# DT linux,initrd-start/end %s\n",
+	       f1 && f2 ? "present" : "absent (initrd goes by config table)");
 }
 
 /* Find the decompressed arm64 Image the stub will jump to. */
@@ -352,6 +458,177 @@ static void check_kernel(const u8 *image, size_t image_size)
 	tap(diff == 0, "decompressed kernel byte-identical to Image (%zu bytes, %zu differ)",
 	    image_size, diff);
 }
+#else
+/*
+ * struct boot_params (arch/x86/include/uapi/asm/bootparam.h), the fields
+ * checked, by offset: the boot protocol's layout is fixed.
+ */
+#define BP_EXT_RAMDISK_IMAGE	0x0c0
+#define BP_EXT_RAMDISK_SIZE	0x0c4
+#define BP_EXT_CMD_LINE_PTR	0x0c8
+#define BP_EFI_INFO		0x1c0	/* struct efi_info */
+#define BP_E820_ENTRIES		0x1e8
+#define BP_KERNEL_VERSION	0x20e	/* offset of the string, less 0x200 */
+#define BP_TYPE_OF_LOADER	0x210
+#define BP_RAMDISK_IMAGE	0x218
+#define BP_RAMDISK_SIZE		0x21c
+#define BP_CMD_LINE_PTR		0x228
+#define BP_E820_TABLE		0x2d0	/* struct boot_e820_entry[] */
+#define BP_SIZE			0x1000
+
+struct x86_efi_info {
+	u32 loader_signature;	/* "EL64" */
+	u32 systab;
+	u32 memdesc_size;
+	u32 memdesc_version;
+	u32 memmap;
+	u32 memmap_size;
+	u32 systab_hi;
+	u32 memmap_hi;
+};
+
+struct x86_e820 {
+	u64 addr;
+	u64 size;
+	u32 type;
+} __packed;
+
+static u32 rd32(const u8 *bp, u32 off)
+{
+	u32 v;
+
+	memcpy(&v, bp + off, sizeof(v));
+	return v;
+}
+
+/*
+ * The boot_params the stub will hand the kernel: a page it allocated as
+ * loader data, not the image itself, where its ExitBootServices()
+ * callback wrote the EFI loader signature and our system table.
+ */
+static u8 *find_boot_params(u64 image_base)
+{
+	struct emu_memory *m = &emu_state.mem;
+	u64 a, end;
+	u32 i;
+
+	for (i = 0; i < m->count; i++) {
+		if (!(m->map[i].flags & EMU_REGION_OWNED) ||
+		    m->map[i].type != EFI_LOADER_DATA)
+			continue;
+		end = m->map[i].start + m->map[i].pages * EFI_PAGE_SIZE;
+		for (a = m->map[i].start; a + BP_SIZE <= end; a += EFI_PAGE_SIZE) {
+			u8 *bp = emu_ptr(a);
+
+			struct x86_efi_info efi;
+
+			memcpy(&efi, bp + BP_EFI_INFO, sizeof(efi));
+			if (a != image_base && !memcmp(&efi, "EL64", 4) &&
+			    (efi.systab | (u64)efi.systab_hi << 32) ==
+			    emu_addr(emu_state.systab))
+				return bp;
+		}
+	}
+	return NULL;
+}
+
+/* What the x86 stub hands the kernel: struct boot_params. */
+static void check_handover(const char *want_cmdline)
+{
+	struct emu_image *img = emu_state.running;
+	u8 *bp = find_boot_params(img ? emu_addr(img->li.image_base) : 0);
+	static const efi_guid_t initrd_guid = LINUX_EFI_INITRD_MEDIA_GUID;
+	struct { u64 base, size; } *itab;
+	struct x86_efi_info efi;
+	const char *cmdline;
+	u64 memmap, ram = 0, want_ram = 0, rd_base, rd_size;
+	u32 n, i;
+
+	tap(!!bp, "boot_params handed to the kernel found (efi_info: \"EL64\", our system table)");
+	if (!bp)
+		return;
+	cmdline = emu_ptr(rd32(bp, BP_CMD_LINE_PTR) |
+			  (u64)rd32(bp, BP_EXT_CMD_LINE_PTR) << 32);
+	tap(!strcmp(cmdline, want_cmdline),
+	    "boot_params command line is the command line (\"%s\")", cmdline);
+	memcpy(&efi, bp + BP_EFI_INFO, sizeof(efi));
+	memmap = efi.memmap | (u64)efi.memmap_hi << 32;
+	tap(bp[BP_TYPE_OF_LOADER] == 0x21,
+	    "boot_params type_of_loader 0x21 (the EFI stub)");
+	check_memory_map("boot_params", memmap, efi.memmap_size,
+			 efi.memdesc_size, efi.memdesc_version);
+	/*
+	 * e820, what the kernel boots from: its RAM is the map's loader,
+	 * boot services and free memory, no more and no less.
+	 */
+	for (i = 0; i < emu_state.mem.count; i++) {
+		const struct emu_region *r = &emu_state.mem.map[i];
+
+		if (r->type == EFI_LOADER_CODE || r->type == EFI_LOADER_DATA ||
+		    r->type == EFI_BOOT_SERVICES_CODE ||
+		    r->type == EFI_BOOT_SERVICES_DATA ||
+		    r->type == EFI_CONVENTIONAL_MEMORY)
+			want_ram += r->pages * EFI_PAGE_SIZE;
+	}
+	n = bp[BP_E820_ENTRIES];
+	for (i = 0; i < n; i++) {
+		struct x86_e820 e;
+
+		memcpy(&e, bp + BP_E820_TABLE + i * sizeof(e), sizeof(e));
+		if (e.type == 1)	/* E820_TYPE_RAM */
+			ram += e.size;
+	}
+	tap(n > 0 && ram == want_ram,
+	    "e820 table: %u entries, %llu KiB of RAM, the map's usable memory (%llu KiB)",
+	    n, (unsigned long long)ram >> 10,
+	    (unsigned long long)want_ram >> 10);
+	/* the initrd the stub loaded, where the kernel looks for it */
+	itab = find_config_table(&initrd_guid);
+	rd_base = rd32(bp, BP_RAMDISK_IMAGE) |
+		  (u64)rd32(bp, BP_EXT_RAMDISK_IMAGE) << 32;
+	rd_size = rd32(bp, BP_RAMDISK_SIZE) |
+		  (u64)rd32(bp, BP_EXT_RAMDISK_SIZE) << 32;
+	if (itab)
+		tap(rd_base == itab->base && rd_size == itab->size,
+		    "boot_params ramdisk %#llx+%#llx is the initrd the stub loaded",
+		    (unsigned long long)rd_base, (unsigned long long)rd_size);
+	else
+		tap(!rd_base && !rd_size, "no initrd, none in boot_params");
+}
+
+/*
+ * The decompressed kernel: loader code below 512 MiB holding the banner
+ * of the bzImage's own version string ("Linux version " + the setup
+ * header's kernel_version).
+ */
+static void check_kernel(const u8 *bzimage, size_t size)
+{
+	struct emu_memory *m = &emu_state.mem;
+	char banner[160];
+	const char *ver;
+	u64 found = 0;
+	size_t len;
+	u32 i, off = rd32(bzimage, BP_KERNEL_VERSION) & 0xffff;
+
+	ver = (const char *)bzimage + 0x200 + off;
+	len = 0;
+	while (0x200 + off + len < size && ver[len] && ver[len] != ' ')
+		len++;
+	snprintf(banner, sizeof(banner), "Linux version %.*s (", (int)len, ver);
+	for (i = 0; i < m->count && !found; i++) {
+		if (!(m->map[i].flags & EMU_REGION_OWNED) ||
+		    m->map[i].type != EFI_LOADER_CODE)
+			continue;
+		if (memmem(emu_ptr(m->map[i].start),
+			   m->map[i].pages * EFI_PAGE_SIZE, banner,
+			   strlen(banner)))
+			found = m->map[i].start;
+	}
+	tap(found && found + 1 <= 512UL << 20,
+	    "decompressed kernel with \"%s\" found in LOADER_CODE at %#llx",
+	    banner, (unsigned long long)found);
+}
+#endif
 
 static void report_trace(void)
 {
@@ -424,8 +701,13 @@ static void report_trace(void)
 	printf("# runtime services called:\n");
 	for (i = 0; i < EMU_ARRAY_SIZE(rt_calls) && rt_calls[i].n; i++)
 		printf("#   %s: %d\n", rt_calls[i].what, rt_calls[i].n);
+#ifdef __aarch64__
 	printf("# EL1-only instructions emulated: 'mrs clidr_el1' %d, 'ic ialluis' %d\n",
 	       clidr_emulated, ic_emulated);
+#else
+	printf("# ring-0 instructions emulated before ExitBootServices(): 'mov %%cr0' %d\n",
+	       cr0_emulated);
+#endif
 }
 
 /*
@@ -476,22 +758,19 @@ static void cpio_names(const u8 *p, size_t len, char *out, size_t cap)
 
 int main(int argc, char **argv)
 {
-	static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
 	static const efi_guid_t initrd_guid = LINUX_EFI_INITRD_MEDIA_GUID;
 	const char *pe_path = NULL, *dtb_path = NULL, *initrd_path = NULL;
 	const char *cmdline = "", *image_path = NULL, *want_cmdline = NULL;
 	const char *want_initrd_path = NULL, *want_extra = "";
 	size_t want_initrd_size = 0;
 	void *want_initrd;
-	size_t pe_size, dtb_size, initrd_size = 0, image_size = 0, n16;
-	void *pe, *dtb, *initrd = NULL, *image = NULL, *fdt;
-	u64 top = RAM_BASE + RAM_SIZE, pe_at, dtb_at, initrd_at = 0;
+	size_t pe_size, dtb_size = 0, initrd_size = 0, image_size = 0, n16;
+	void *pe, *dtb = NULL, *initrd = NULL, *image = NULL;
+	u64 top = RAM_BASE + RAM_SIZE, pe_at, dtb_at = 0, initrd_at = 0;
 	struct { u64 base, size; } *itab;
-	struct sigaction sa = { 0 };
 	efi_char16_t *cmd16;
 	efi_status_t status;
-	int i, chosen, f1, f2;
-	const char *bootargs;
+	int i;
 
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--pe"))
@@ -513,16 +792,18 @@ int main(int argc, char **argv)
 		else
 			break;
 	}
-	if (!pe_path || !dtb_path || i != argc) {
+	/* arm64 stubs need the DT a board gives; x86 has none */
+	if (!pe_path || (!dtb_path && NEED_DTB) || i != argc) {
 		fprintf(stderr,
-			"usage: ustub --pe FILE --dtb FILE [--initrd FILE]\n"
+			"usage: ustub --pe FILE [--dtb FILE] [--initrd FILE]\n"
 			"\t[--cmdline STR] [--image Image]\n"
 			"\t[--expect-cmdline STR] [--expect-initrd FILE]\n"
 			"\t[--initrd-extra 'FILE...']\n");
 		return 2;
 	}
 	pe = read_file(pe_path, &pe_size);
-	dtb = read_file(dtb_path, &dtb_size);
+	if (dtb_path)
+		dtb = read_file(dtb_path, &dtb_size);
 	if (initrd_path)
 		initrd = read_file(initrd_path, &initrd_size);
 	if (image_path)
@@ -541,7 +822,8 @@ int main(int argc, char **argv)
 	}
 	emu_mem_init(&emu_state.mem, regions, EMU_ARRAY_SIZE(regions));
 	pe_at = place(pe, pe_size, &top);
-	dtb_at = place(dtb, dtb_size, &top);
+	if (dtb)
+		dtb_at = place(dtb, dtb_size, &top);
 	if (initrd)
 		initrd_at = place(initrd, initrd_size, &top);
 	emu_mem_add(&emu_state.mem, RAM_BASE, (top - RAM_BASE) / EFI_PAGE_SIZE,
@@ -552,8 +834,12 @@ int main(int argc, char **argv)
 	status = emu_init(&emu_state, &ops,
 			  &(struct emu_firmware){ .runtime = &rt_table });
 	tap(status == EFI_SUCCESS, "emulator initialised");
-	emu_install_configuration_table((efi_guid_t *)&dtb_guid,
-					emu_ptr(dtb_at));
+	if (dtb) {
+		static const efi_guid_t dtb_guid = DEVICE_TREE_GUID;
+
+		emu_install_configuration_table((efi_guid_t *)&dtb_guid,
+						emu_ptr(dtb_at));
+	}
 	if (initrd)
 		emu_install_initrd(initrd_at, initrd_size);
 
@@ -564,9 +850,18 @@ int main(int argc, char **argv)
 	    EFI_SUCCESS)
 		return 2;
 
-	sa.sa_sigaction = on_sigill;
-	sa.sa_flags = SA_SIGINFO;
-	sigaction(SIGILL, &sa, NULL);
+	{
+		struct sigaction sa = { 0 };
+
+		sa.sa_flags = SA_SIGINFO;
+#ifdef __aarch64__
+		sa.sa_sigaction = on_sigill;
+		sigaction(SIGILL, &sa, NULL);
+#else
+		sa.sa_sigaction = on_sigsegv;
+		sigaction(SIGSEGV, &sa, NULL);
+#endif
+	}
 
 	fflush(stdout);
 	if (!sigsetjmp(at_ebs, 1)) {
@@ -580,22 +875,14 @@ int main(int argc, char **argv)
 	}
 	printf("\n");
 	tap(emu_state.boot_services_exited, "stub reached ExitBootServices()");
+#ifdef __x86_64__
+	printf("# ran on to its first privileged instruction, at image+%#llx\n",
+	       (unsigned long long)(priv_rip -
+				    emu_addr(emu_state.running->li.image_base)));
+#endif
 	tap(!emu_state.systab->boottime, "system table lost its boot services");
 
-	fdt = find_fdt();
-	tap(!!fdt, "FDT handed to the kernel names our system table");
-	if (fdt) {
-		chosen = fdt_path_offset(fdt, "/chosen");
-		bootargs = fdt_getprop(fdt, chosen, "bootargs", NULL);
-		tap(bootargs && !strcmp(bootargs, want_cmdline),
-		    "/chosen/bootargs is the command line (\"%s\")",
-		    bootargs ? bootargs : "(none)");
-		check_memory_map(fdt, chosen);
-		prop_u64(fdt, chosen, "linux,initrd-start", &f1);
-		prop_u64(fdt, chosen, "linux,initrd-end", &f2);
-		printf("# DT linux,initrd-start/end %s\n",
-		       f1 && f2 ? "present" : "absent (initrd goes by config table)");
-	}
+	check_handover(want_cmdline);
 	if (want_initrd) {
 		char extra[512] = "";
 
