@@ -624,8 +624,8 @@ static void check_kernel(const u8 *bzimage, size_t size)
 			   strlen(banner)))
 			found = m->map[i].start;
 	}
-	tap(found && found + 1 <= 512UL << 20,
-	    "decompressed kernel with \"%s\" found in LOADER_CODE at %#llx",
+	tap(found && found < 512UL << 20,
+	    "decompressed kernel with \"%s\" found in LOADER_CODE at %#llx (below 512 MiB)",
 	    banner, (unsigned long long)found);
 }
 #endif
