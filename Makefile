@@ -7,9 +7,9 @@
 #   make bench   kexec timings, written to build/bench.txt
 #   make series  the patch series, in build/series/{linux,kexec-tools}
 #
-# Lower-level targets: deps kernel kexec-tools guest x86 series-check unit
-# fuzz ustub ustub-61 ustub-uki ustub-uki257 ustub-uki257-profile ustub-x86
-# ustub-x86-uki e2e clean distclean.
+# Lower-level targets: deps kernel kernel-x86 kexec-tools guest guest-x86
+# x86 series-check unit fuzz ustub ustub-61 ustub-uki ustub-uki257
+# ustub-uki257-profile ustub-x86 ustub-x86-uki e2e clean distclean.
 
 B        := build
 NPROC    := $(shell nproc)
@@ -31,6 +31,9 @@ KFRAG64K := tools/testing/kexec-pe/config.64k
 KSRC61   := $(B)/linux-6.1
 KOBJ61   := $(B)/kernel-6.1
 KFRAG61  := tools/testing/kexec-pe/config.61
+# x86_64: built natively from the same tree, only bzImage.
+KOBJX86  := $(B)/kernel-x86_64
+KFRAGX86 := tools/testing/kexec-pe/config.x86_64
 # gawk: certs/ checks the blacklist hash list with gawk's match().
 KMAKE0   := $(MAKE) -C $(KSRC) ARCH=arm64 CROSS_COMPILE=$(CROSS) -j$(NPROC) \
 	    AWK=gawk
@@ -39,6 +42,8 @@ KMAKEZ   := $(KMAKE0) O=$(abspath $(KOBJZ))
 KMAKE39  := $(KMAKE0) O=$(abspath $(KOBJ39))
 KMAKE16K := $(KMAKE0) O=$(abspath $(KOBJ16K))
 KMAKE64K := $(KMAKE0) O=$(abspath $(KOBJ64K))
+KMAKEX0  := $(MAKE) -C $(KSRC) ARCH=x86_64 -j$(NPROC) AWK=gawk
+KMAKEX86 := $(KMAKEX0) O=$(abspath $(KOBJX86))
 KMAKE61  := $(MAKE) -C $(KSRC61) ARCH=arm64 CROSS_COMPILE=$(CROSS) \
 	    -j$(NPROC) O=$(abspath $(KOBJ61))
 KDIRS    := kernel drivers arch include Documentation
@@ -52,8 +57,14 @@ ZBOOT16K := $(KOBJ16K)/arch/arm64/boot/vmlinuz.efi
 ZBOOT64K := $(KOBJ64K)/arch/arm64/boot/vmlinuz.efi
 IMAGE64K := $(KOBJ64K)/arch/arm64/boot/Image
 ZBOOT61  := $(KOBJ61)/arch/arm64/boot/vmlinuz.efi
+BZIMAGE  := $(KOBJX86)/arch/x86/boot/bzImage
 KT       := $(B)/kexec-tools
 KEXEC    := $(KT)/src/build/sbin/kexec
+# The same patched source built natively for the x86 guest, unpacked a
+# second time (an in-tree configure for aarch64 is in the way of a VPATH
+# one).
+KTX86    := $(KT)/src-x86_64
+KEXECX86 := $(KTX86)/build/sbin/kexec
 KTPATCH  := patches/kexec-tools/series $(wildcard patches/kexec-tools/*.patch)
 # Stock kexec-tools 2.0.32 (Debian forky's upstream tarball, unpatched):
 # what users run instead, for the comparison tests and make bench.
@@ -63,6 +74,7 @@ KEXEC32  := $(KT32)/src/build/sbin/kexec
 DEVROOT  := $(B)/arm64-dev
 TDIR     := tools/testing/kexec-pe
 GUEST    := $(B)/guest
+GUESTX86 := $(B)/guest-x86_64
 STUB     := $(B)/arm64-root/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
 # systemd-stub 257, from Debian 13 (trixie), through apt-trixie/.
 STUB257  := $(B)/arm64-root-trixie/usr/lib/systemd/boot/efi/linuxaa64.efi.stub
@@ -85,8 +97,8 @@ TIERS    := series-check unit fuzz ustub ustub-61 ustub-uki ustub-uki257 \
 USTUBS   := ustub ustub-61 ustub-uki ustub-uki257 ustub-uki257-profile \
 	    ustub-x86 ustub-x86-uki ustub-x86-uki257
 
-.PHONY: all deps kernel kexec-tools guest x86 $(TIERS) $(addsuffix -only,$(TIERS)) \
-	check e2e demo bench series \
+.PHONY: all deps kernel kernel-x86 kexec-tools guest guest-x86 x86 $(TIERS) \
+	$(addsuffix -only,$(TIERS)) check e2e demo bench series \
 	clean distclean FORCE
 all: guest
 
@@ -103,13 +115,14 @@ $(STAMP)/tree: $(TARBALL) $(KPATCHES) $(KFILES) mk/prepare-tree.sh | $(STAMP)/de
 	mk/prepare-tree.sh $(TARBALL) $(KSRC) patches/linux $(KDIRS)
 	@mkdir -p $(@D) && touch $@
 
-# kconfig OBJDIR FRAGMENTS...: tinyconfig plus the fragments, checked.
+# kconfig OBJDIR FRAGMENTS [KMAKE]: tinyconfig plus the fragments,
+# checked; KMAKE is the arm64 one unless given.
 define kconfig
 	@mkdir -p $(1)
-	$(KMAKE0) O=$(abspath $(1)) -s tinyconfig
+	$(or $(3),$(KMAKE0)) O=$(abspath $(1)) -s tinyconfig
 	KCONFIG_CONFIG=$(1)/.config $(KSRC)/scripts/kconfig/merge_config.sh \
 		-m -O $(1) $(1)/.config $(2) >/dev/null
-	$(KMAKE0) O=$(abspath $(1)) -s olddefconfig
+	$(or $(3),$(KMAKE0)) O=$(abspath $(1)) -s olddefconfig
 	mk/check-config.sh $(1)/.config $(2)
 endef
 
@@ -149,6 +162,9 @@ $(B)/kernel-%/.config: $(KFRAG) $(TDIR)/config.% $(STAMP)/tree \
 		mk/check-config.sh
 	$(call kconfig,$(B)/kernel-$*,$(KFRAG) $(TDIR)/config.$*)
 
+$(KOBJX86)/.config: $(KFRAGX86) $(STAMP)/tree mk/check-config.sh
+	$(call kconfig,$(KOBJX86),$(KFRAGX86),$(KMAKEX0))
+
 # The 6.1 tree, fetched through the private apt configuration, unpacked
 # once; nothing of this project goes into it.
 $(STAMP)/tree-6.1: mk/deps.sh | $(STAMP)/deps
@@ -181,15 +197,31 @@ kernel: $(KOBJ)/.config $(KOBJZ)/.config $(KOBJ39)/.config \
 	@ls -l $(IMAGE) $(ZBOOT) $(ZBOOTZ) $(ZBOOT39) $(ZBOOT16K) $(ZBOOT64K) \
 		$(IMAGE64K) $(ZBOOT61)
 
+kernel-x86: $(KOBJX86)/.config
+	+$(KMAKEX86) -s bzImage
+	@ls -l $(BZIMAGE)
+
 # ---- kexec-tools ------------------------------------------------------
-$(STAMP)/kexec-tools-src: $(KTPATCH) mk/prepare-tree.sh | $(STAMP)/deps
-	rm -rf $(KT)
-	mk/deps.sh source $(KT) kexec-tools
-	cd $(KT)/src && for p in $$(sed -e 's/#.*//' -e '/^\s*$$/d' \
+# kt_patch DIR: apply patches/kexec-tools/series to the source in DIR.
+define kt_patch
+	cd $(1) && for p in $$(sed -e 's/#.*//' -e '/^\s*$$/d' \
 		$(CURDIR)/patches/kexec-tools/series); do \
 		echo "kexec-tools: applying $$p"; \
 		patch -p1 -s -N < $(CURDIR)/patches/kexec-tools/$$p || exit 1; \
 	done
+endef
+
+$(STAMP)/kexec-tools-src: $(KTPATCH) mk/prepare-tree.sh | $(STAMP)/deps
+	rm -rf $(KT)
+	mk/deps.sh source $(KT) kexec-tools
+	$(call kt_patch,$(KT)/src)
+	@mkdir -p $(@D) && touch $@
+
+# A second copy from the same .dsc for the native x86_64 build.
+$(STAMP)/kexec-tools-src-x86_64: $(STAMP)/kexec-tools-src
+	rm -rf $(KTX86)
+	cd $(KT) && dpkg-source --no-check -x ./*.dsc src-x86_64 >/dev/null
+	$(call kt_patch,$(KTX86))
 	@mkdir -p $(@D) && touch $@
 
 $(KEXEC): $(STAMP)/kexec-tools-src
@@ -198,7 +230,13 @@ $(KEXEC): $(STAMP)/kexec-tools-src
 		--without-booke LDFLAGS=-static
 	$(MAKE) -C $(KT)/src -s -j$(NPROC)
 	@touch $@
-kexec-tools: $(KEXEC)
+$(KEXECX86): $(STAMP)/kexec-tools-src-x86_64
+	cd $(KTX86) && ./configure -q --prefix=/ --without-xen --without-zlib \
+		--without-lzma LDFLAGS=-static
+	$(MAKE) -C $(KTX86) -s -j$(NPROC) 2>$(KTX86)/build.log || \
+		{ cat $(KTX86)/build.log; exit 1; }
+	@touch $@
+kexec-tools: $(KEXEC) $(KEXECX86)
 
 $(STAMP)/kexec-tools-2.0.32-src: | $(STAMP)/deps
 	rm -rf $(KT32)
@@ -246,7 +284,8 @@ $(STAMP)/debian-kernel: mk/deps.sh | $(STAMP)/deps
 
 $(STAMP)/debs-amd64: mk/deps.sh | $(STAMP)/deps
 	rm -rf $(B)/debs-amd64 $(B)/amd64-root
-	DEB_ARCH=amd64 mk/deps.sh debs $(B)/debs-amd64 systemd-boot-efi
+	DEB_ARCH=amd64 mk/deps.sh debs $(B)/debs-amd64 busybox-static \
+		systemd-boot-efi
 	for d in $(B)/debs-amd64/*.deb; do dpkg -x $$d $(B)/amd64-root; done
 	@mkdir -p $(@D) && touch $@
 
@@ -281,6 +320,17 @@ $(X86)/uki257.efi: $(X86)/uki.efi $(STAMP)/debs-trixie-amd64
 	OBJCOPY=objcopy OBJDUMP=objdump $(TDIR)/mkuki.sh $@ $(STUB257_X86) \
 		.osrel=$(X86)/os-release .cmdline=$(X86)/uki.cmdline \
 		.linux=$(DEBKERNEL_X86) .initrd=$(X86)/initrd
+
+# The x86 guest: the same /init, Debian's amd64 busybox, kexec-tools and
+# kexec-file-load built natively; the payloads are the x86 kernel.
+$(GUESTX86)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
+	@mkdir -p $(@D)
+	gcc -static -Os -Wall -Wextra -o $@ $<
+
+guest-x86: kernel-x86 $(STAMP)/debs-amd64 $(KEXECX86) \
+	$(GUESTX86)/kexec-file-load
+	STRIP=strip $(TDIR)/mkguest.sh $(GUESTX86) $(B)/amd64-root/bin/busybox \
+		$(KEXECX86) $(GUESTX86)/kexec-file-load $(BZIMAGE)
 
 $(GUEST)/kexec-file-load: $(TDIR)/kexec_file_load.c | $(STAMP)/deps
 	@mkdir -p $(@D)
@@ -442,6 +492,6 @@ bench: guest
 clean:
 	rm -rf $(KOBJ) $(KOBJZ) $(KOBJ39) $(KOBJ16K) $(KOBJ64K) $(KOBJ61) $(GUEST) \
 		$(B)/e2e $(B)/results $(B)/unit $(B)/ustub $(SERIES) $(B)/series-check \
-		$(X86)
+		$(X86) $(KOBJX86) $(GUESTX86)
 distclean:
 	rm -rf $(B)

@@ -37,7 +37,7 @@ HOST_PKGS=(
 	make gcc libc6-dev python3 bc bison flex libssl-dev libelf-dev
 	cpio xz-utils patch dpkg-dev
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-	qemu-system-arm qemu-efi-aarch64 linux-source-6.12
+	qemu-system-arm qemu-efi-aarch64 qemu-system-x86 ovmf linux-source-6.12
 	clang libclang-rt-14-dev qemu-user openssl sbsigntool
 	device-tree-compiler gawk
 )

@@ -20,8 +20,14 @@ mount -t devtmpfs none /dev 2>/dev/null
 # The command line, read once: a fork costs the most in a kernel after the
 # first under TCG (its pages held translated code of the kernel before).
 CMDLINE=$(cat /proc/cmdline)
+# The UART: PL011 on arm64 (virt), COM1 on x86_64 (q35); and the ELF
+# machine of a core file of this kernel (e_machine at offset 18).
+case "$(uname -m)" in
+x86_64) TTY=ttyS0 EM=3e00 ;;
+*) TTY=ttyAMA0 EM=b700 ;;
+esac
 case " $CMDLINE " in
-*" console=hvc0 "*) QUIET=1; exec </dev/ttyAMA0 >/dev/ttyAMA0 2>&1 ;;
+*" console=hvc0 "*) QUIET=1; exec </dev/$TTY >/dev/$TTY 2>&1 ;;
 *) QUIET=0; exec </dev/console >/dev/console 2>&1 ;;
 esac
 
@@ -70,7 +76,7 @@ if [ -z "$STAGE" ] && [ -r /etc/kexecpe/initrd-token ]; then
 fi
 STAGE=${STAGE:-1}
 P=/payloads
-CONSOLE="console=ttyAMA0 panic=-1"
+CONSOLE="console=$TTY panic=-1"
 
 # The kernel's page size: AT_PAGESZ (6) in od's own auxiliary vector.
 pagesize() {
@@ -136,10 +142,10 @@ wanted() {
 		check "$k=${w#*:}" test "$v" = "${w#*:}"
 	done
 }
-# An ELF64 little-endian core file (ET_CORE) for AArch64.
+# An ELF64 little-endian core file (ET_CORE) for this machine.
 vmcore_is_elf() {
 	case "$R_vmcore_head" in
-	7f454c460201????????????????????0400b700) return 0 ;;
+	7f454c460201????????????????????0400$EM) return 0 ;;
 	esac
 	return 1
 }
