@@ -455,11 +455,11 @@ ustub-x86 ustub-x86-uki ustub-x86-uki257: x86
 $(TIERS): %:
 	@$(MAKE) -s $*-only
 
-e2e: guest
+e2e: guest guest-x86
 	$(RUNNER) -b $(B) -o $(B)/e2e
 
 # What the x86_64 tiers run on.
-x86: $(STAMP)/tree $(X86)/uki.efi $(X86)/uki257.efi
+x86: $(STAMP)/tree $(X86)/uki.efi $(X86)/uki257.efi guest-x86
 
 # Every tier writes TAP to build/results; the summary's last line is
 # "N passed, N failed".  A tier that fails to build shows up as a failure.

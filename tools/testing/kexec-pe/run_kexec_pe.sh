@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kexec-pe end-to-end selftest: boot the guest in QEMU virt (aarch64), let
-# its /init run one scenario that ends in a kexec reboot, and assert on the
-# serial console what the second kernel reports.  Output is TAP.
+# kexec-pe end-to-end selftest: boot the guest in QEMU virt (aarch64) or
+# q35 (x86_64), let its /init run one scenario that ends in a kexec reboot,
+# and assert on the serial console what the second kernel reports.  Output
+# is TAP.
 #
 # Each case runs in its own QEMU; a hung guest fails at the timeout, a
 # panicking one at once (panic=-1 and -no-reboot), with the last console
@@ -27,6 +28,8 @@ usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-i SHIFT] [-v] [-l] [-c]
   CASE      cases to run (default: all but make bench's)
 Defaults: QEMU=$QEMU, CPU=$CPU, MEM=$MEM, SMP=$SMP,
   AAVMF_CODE=$AAVMF_CODE, AAVMF_VARS=$AAVMF_VARS,
+  QEMU_X86=$QEMU_X86, CPU_X86=$CPU_X86,
+  OVMF_CODE=$OVMF_CODE, OVMF_VARS=$OVMF_VARS,
   CRASHKERNEL=$CRASHKERNEL, CRASHKERNEL_MIN=$CRASHKERNEL_MIN,
   CRASHKERNEL_TOOSMALL=$CRASHKERNEL_TOOSMALL
 EOU
@@ -39,6 +42,11 @@ MEM=${MEM:-1G}
 SMP=${SMP:-2}
 AAVMF_CODE=${AAVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
 AAVMF_VARS=${AAVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
+# arch=x86_64 cases: q35 with OVMF as the firmware (fw=uefi).
+QEMU_X86=${QEMU_X86:-qemu-system-x86_64}
+CPU_X86=${CPU_X86:-max}
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 BUILD=build OUT= TIMEOUT=120 REPEAT=1 VERBOSE=0 LIST=0 RECHECK=0 ICOUNT=
 while getopts "b:o:t:r:i:vlch" o; do
 	case $o in
@@ -59,9 +67,13 @@ KOBJ=$BUILD/kernel/arch/arm64/boot
 KOBJ39=$BUILD/kernel-va39/arch/arm64/boot
 KOBJ64K=$BUILD/kernel-64k/arch/arm64/boot
 GUEST=$BUILD/guest/guest.cpio
+KOBJX86=$BUILD/kernel-x86_64/arch/x86/boot
+GUESTX86=$BUILD/guest-x86_64/guest.cpio
 
 # One record a case: its name, then KEY=VALUE words, each read by field().
-#   fw=direct|uefi   first boot: -kernel Image, or AAVMF and vmlinuz.efi
+#   arch=x86_64      a q35 guest of the x86 kernel (default: arm64, virt)
+#   fw=direct|uefi   first boot: -kernel Image (x86: bzImage), or AAVMF
+#                    and vmlinuz.efi (x86: OVMF and bzImage)
 #   kernel=va39|64k  the first kernel's variant build
 #   machine=OPTS     more -M virt options (acpi=off for a DT under AAVMF)
 #   cpu=CPU smbios=OPTS dtb=reserved guest=debian console=hvc0
@@ -231,6 +243,10 @@ CASES=(
 		check=check_theirs_uki"
 	"theirs-lockdown fw=direct run=lockdown_compare args=lockdown=integrity \
 		check=check_lockdown_compare"
+	"x86-image-direct arch=x86_64 fw=direct run=kexec_tools_boot pe=bzImage \
+		check=check_kexec"
+	"x86-image-ovmf arch=x86_64 fw=uefi run=kexec_tools_boot pe=bzImage \
+		check=check_kexec"
 )
 # make bench's cases: the payloads users boot, after both first boots, by
 # ours and by stock kexec-tools 2.0.32 (bench-PAYLOAD-FW-ours|theirs).
@@ -276,16 +292,26 @@ field() {
 
 # What every kernel after the first checks it reports: EFI if the image
 # is a PE that ours boots or the first boot was through firmware (the
-# Image path hands its system table on), and the record's want=.
+# Image and bzImage paths hand its system table on), and the record's
+# want=.
 next_wants() {
 	local efi=no want
 
 	want=$(field want)
-	if [ "$(field fw)" = uefi ] ||
-		{ [ "$(field pe)" != Image ] && [ -z "$(field kexec)" ]; }; then
+	if [ "$(field fw)" = uefi ]; then
 		efi=yes
+	elif [ -z "$(field kexec)" ]; then
+		case "$(field pe)" in Image | bzImage) ;; *) efi=yes ;; esac
 	fi
 	echo "efi:$efi${want:+,$want}"
+}
+
+# The UART of the case's machine, and the line each kernel starts with.
+is_x86() { [ "$(field arch)" = x86_64 ]; }
+uart() { if is_x86; then echo ttyS0; else echo ttyAMA0; fi; }
+banner() {
+	if is_x86; then echo "Linux version [0-9]"
+	else echo "Booting Linux on physical CPU"; fi
 }
 
 # The first kernel's command line: the case's own words and the guest's
@@ -293,7 +319,7 @@ next_wants() {
 first_boot_cmdline() {
 	local k v args
 
-	echo -n "console=$(field console ttyAMA0) panic=-1 kexecpe.test=$NAME"
+	echo -n "console=$(field console "$(uart)") panic=-1 kexecpe.test=$NAME"
 	echo -n " kexecpe.token=$TOKEN kexecpe.itoken=$ITOKEN"
 	for k in run pe opt hops probe efidebug kexec; do
 		v=$(field $k)
@@ -313,13 +339,6 @@ if [ $LIST = 1 ]; then
 	exit 0
 fi
 
-for f in "$KOBJ/Image" "$KOBJ/vmlinuz.efi" "$GUEST" "$AAVMF_CODE"; do
-	if [ ! -r "$f" ]; then
-		echo "1..0 # SKIP missing $f (run make guest)"
-		exit 4
-	fi
-done
-command -v "$QEMU" >/dev/null || { echo "1..0 # SKIP no $QEMU"; exit 4; }
 mkdir -p "$OUT"
 
 rand() { od -An -N8 -tx8 /dev/urandom | tr -d ' '; }
@@ -348,7 +367,7 @@ check_verdicts() {
 	local n=$1 got re s
 
 	re='Oops|WARNING:|BUG:|Unable to handle|Internal error'
-	s=$(awk '/Booting Linux on physical CPU/ { n++ } n >= 2' <<<"$TEXT")
+	s=$(awk -v re="$(banner)" '$0 ~ re { n++ } n >= 2' <<<"$TEXT")
 	expect "no oops or WARN in the later kernels" \
 		eval '! grep -qE "$re" <<<"$s"'
 
@@ -1093,10 +1112,19 @@ reserved_dtb() {
 }
 
 run_qemu() {
-	local mode=$1 kernel fw=() initrd=$GUEST machine=virt cpu v
+	local mode=$1 kernel fw=() initrd=$GUEST machine=virt cpu v qemu=$QEMU
 
 	[ "$(field guest)" = debian ] && initrd=$BUILD/guest/guest-debian.cpio
-	if [ "$mode" = uefi ]; then
+	if is_x86; then
+		qemu=$QEMU_X86 machine=q35 initrd=$GUESTX86
+		kernel=$KOBJX86/bzImage
+		# OVMF starts the bzImage through its EFI stub.
+		if [ "$mode" = uefi ]; then
+			cp "$OVMF_VARS" "$OUT/$NAME.vars.fd"
+			fw=(-drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE"
+				-drive "if=pflash,format=raw,file=$OUT/$NAME.vars.fd")
+		fi
+	elif [ "$mode" = uefi ]; then
 		cp "$AAVMF_VARS" "$OUT/$NAME.vars.fd"
 		fw=(-drive "if=pflash,format=raw,readonly=on,file=$AAVMF_CODE"
 			-drive "if=pflash,format=raw,file=$OUT/$NAME.vars.fd")
@@ -1117,9 +1145,10 @@ run_qemu() {
 		fw+=(-dtb "$OUT/$NAME.dtb")
 	fi
 	cpu=$(field cpu "$CPU")
+	is_x86 && cpu=$(field cpu "$CPU_X86")
 	printf '%s %s\n' "$EPOCHREALTIME" "HOST: qemu-start" >"$LOG"
 	[ -n "$ICOUNT" ] && fw+=(-icount "shift=$ICOUNT,sleep=off")
-	timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$cpu" -smp "$SMP" \
+	timeout -k 5 "$TIMEOUT" "$qemu" -M "$machine" -cpu "$cpu" -smp "$SMP" \
 		-m "$MEM" -display none -monitor none -serial stdio -nic none \
 		-no-reboot "${fw[@]}" -kernel "$kernel" -initrd "$initrd" \
 		-append "$(first_boot_cmdline)" </dev/null 2>&1 | stamp
@@ -1148,6 +1177,31 @@ for c in "${CASES[@]}"; do
 	fi
 done
 [ ${#SEL[@]} -eq 0 ] && { echo "no case matches: $*" >&2; exit 2; }
+
+# What the selected cases boot must be there.
+need=()
+for c in "${SEL[@]}"; do
+	case " $c " in
+	*" arch=x86_64 "*) need+=(x86_64) ;;
+	*) need+=(arm64) ;;
+	esac
+done
+for a in $(printf '%s\n' "${need[@]}" | sort -u); do
+	if [ $a = x86_64 ]; then
+		files=("$KOBJX86/bzImage" "$GUESTX86" "$OVMF_CODE") q=$QEMU_X86
+		t=guest-x86
+	else
+		files=("$KOBJ/Image" "$KOBJ/vmlinuz.efi" "$GUEST" "$AAVMF_CODE")
+		q=$QEMU t=guest
+	fi
+	for f in "${files[@]}"; do
+		if [ ! -r "$f" ]; then
+			echo "1..0 # SKIP missing $f (run make $t)"
+			exit 4
+		fi
+	done
+	command -v "$q" >/dev/null || { echo "1..0 # SKIP no $q"; exit 4; }
+done
 
 echo "TAP version 13"
 echo "1..$((${#SEL[@]} * REPEAT))"
