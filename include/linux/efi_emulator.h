@@ -5,7 +5,8 @@
  *
  * The kernel fills one parameter blob, a kexec segment, and the emulator
  * is entered with its physical address in the first argument register
- * (arm64: x0, MMU off).  Everything in it is fixed width and little
+ * (arm64: x0, MMU off; x86_64: %rdi, from the kexec purgatory, on an
+ * identity map).  Everything in it is fixed width and little
  * endian; offsets point inside the blob.  The blob has a generic part,
  * which the emulator's generic core reads, and an architecture part
  * (struct efi_emulator_param.arch), which only the architecture's entry
@@ -130,10 +131,13 @@ struct efi_emulator_arm64 {
 
 /* The FADT reset register is valid (ACPI 6.5, 5.2.9, RESET_REG_SUP). */
 #define EFI_EMULATOR_X86_F_RESET_REG	0x1U
+/* The tables are 5-level (CR4.LA57 is set at entry), else 4-level. */
+#define EFI_EMULATOR_X86_F_LA57		0x2U
 
 /*
- * x86_64: the root of the 4-level identity map the emulator switches to
- * (in the page table segment), the TSC frequency the kernel measured,
+ * x86_64: the root of the identity map the emulator switches to (in the
+ * page table segment; 4-level, or 5-level with F_LA57), the TSC
+ * frequency the kernel measured,
  * for Stall(), and the FADT reset register, tried before the reset
  * control register at 0xcf9, the keyboard controller and a triple fault.
  */

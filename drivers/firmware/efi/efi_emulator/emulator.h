@@ -521,6 +521,26 @@ static inline bool emu_param_valid(const struct efi_emulator_param *p)
 	       p->version == EFI_EMULATOR_VERSION;
 }
 
+/*
+ * UEFI 2.10, 2.3.4.1 and 2.3.6.1: x64 and AArch64 firmware give at least
+ * 128 KiB of stack.
+ */
+#define EMU_STACK_SIZE	(128 * 1024)
+
+#ifdef EMU_FREESTANDING
+/* emulator.lds: the image, and its relocations (reloc.c) */
+struct elf64_rela {
+	u64 offset;
+	u64 info;
+	s64 addend;
+};
+
+extern char emu_head[], _end[];
+extern const struct elf64_rela __rela_start[], __rela_end[];
+
+void emu_relocate(u64 base);
+#endif
+
 void __noreturn emu_fatal(const char *what, efi_status_t status);
 void emu_start(const struct efi_emulator_param *p);
 u64 emu_alloc_stack(u64 size, u64 *guard);

@@ -27,24 +27,10 @@ efi_status_t emu_arm64_get_attrs(u64 base, u64 size, u64 *attrs);
 void emu_arm64_show_map(const char *what, u64 va);
 
 /* Called from head.S */
-void emu_relocate(u64 base);
 void emu_arm64_main(struct efi_emulator_param *p, u64 e2h_stuck);
 void emu_arm64_exception(u64 esr, u64 elr, u64 far, u64 idx);
 void __noreturn
 emu_arm64_call_on_stack(u64 sp, void (*fn)(const struct efi_emulator_param *p),
 			const struct efi_emulator_param *p);
-
-/* UEFI 2.10, 2.3.6.1: AArch64 firmware gives at least 128 KiB of stack. */
-#define EMU_STACK_SIZE	(128 * 1024)
-
-/* emulator.lds: the image, and its relocations */
-struct elf64_rela {
-	u64 offset;
-	u64 info;
-	s64 addend;
-};
-
-extern char emu_head[], _end[];
-extern const struct elf64_rela __rela_start[], __rela_end[];
 
 #endif /* __EFI_EMULATOR_ARM64_H */
