@@ -60,7 +60,7 @@ int kexec_pe_memmap_mark(struct kexec_pe_memmap *map, u64 start, u64 size,
 			 u32 type);
 int kexec_pe_memmap_mark_memreserve(struct kexec_pe_memmap *map);
 int kexec_pe_memmap_check_room(const struct kexec_pe_memmap *map, u64 need,
-			       u64 block);
+			       u64 block, u64 min);
 void kexec_pe_memmap_release(struct kexec_pe_memmap *map);
 
 /* kexec_pe_console.c */
@@ -74,6 +74,8 @@ bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
 u32 kexec_pe_count_sections(const void *buf, unsigned long len, u16 machine,
 			    const char *name);
 int kexec_pe_check_map(const struct efi_emulator_param *param);
+const void *kexec_pe_linux(const void *buf, unsigned long len, u16 machine,
+			   unsigned long *out_len);
 int kexec_pe_check_revoked(const void *buf, unsigned long len, u16 machine);
 int kexec_pe_utf16(const char *s, size_t len, u16 *out, size_t *out_len);
 

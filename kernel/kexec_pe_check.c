@@ -196,6 +196,33 @@ int kexec_pe_check_revoked(const void *buf, unsigned long len, u16 machine)
 }
 
 /**
+ * kexec_pe_linux() - the kernel image inside a Unified Kernel Image
+ * @buf:	the file, already accepted by kexec_pe_check()
+ * @len:	its size
+ * @machine:	the machine type this kernel serves
+ * @out_len:	out: the size of what is returned
+ *
+ * Return: the innermost .linux section (a UKI's .linux may be a UKI
+ * itself), or @buf when it has none.
+ */
+const void *kexec_pe_linux(const void *buf, unsigned long len, u16 machine,
+			   unsigned long *out_len)
+{
+	struct emu_pe_info pe;
+	u32 off, size, depth;
+
+	for (depth = 0; depth + 1 < UKI_MAX_DEPTH; depth++) {
+		if (emu_pe_parse(buf, len, machine, &pe, NULL) != EFI_SUCCESS ||
+		    !emu_pe_find_section(buf, &pe, ".linux", &off, &size))
+			break;
+		buf += off;
+		len = size;
+	}
+	*out_len = len;
+	return buf;
+}
+
+/**
  * kexec_pe_check_map() - seed the emulator's memory map from the blob
  * @param:	the parameter blob, complete
  *

@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
+#include <linux/acpi.h>
 #include <linux/ctype.h>
 #include <linux/efi.h>
 #include <linux/err.h>
@@ -37,7 +38,12 @@
 #define PE_EMU_SLACK		SZ_4M
 
 /* Configuration tables of the first boot handed on (add_tables()). */
-#define PE_MAX_TABLES		9
+#define PE_MAX_TABLES		10
+
+/* The lowest address the stub puts the kernel at (x86: 16 MiB). */
+#ifndef KEXEC_PE_KERNEL_MIN
+#define KEXEC_PE_KERNEL_MIN	0
+#endif
 
 struct pe_loader_data {
 	struct efi_emulator_param *param;
@@ -91,6 +97,42 @@ static int pe_probe(const char *buf, unsigned long len)
 	return 0;
 }
 
+#ifndef arch_kexec_pe_acpi_rsdp
+static inline u64 arch_kexec_pe_acpi_rsdp(void)
+{
+	return 0;
+}
+#endif
+
+/*
+ * The ACPI root of a boot without EFI (on x86 the decompressor found it
+ * in the BIOS area or the boot parameters): the next kernel, booted
+ * through EFI, looks for it among the configuration tables only.  An RSDP
+ * of revision 0 is an ACPI 1.0 one, which firmware lists under
+ * ACPI_TABLE_GUID.
+ */
+static unsigned long acpi_root(bool *v1)
+{
+	unsigned long pa = EFI_INVALID_TABLE_ADDR;
+#ifdef CONFIG_ACPI
+	struct acpi_table_rsdp *rsdp;
+	u64 root;
+
+	if (acpi_disabled)
+		return pa;
+	root = arch_kexec_pe_acpi_rsdp();
+	if (!root)
+		return pa;
+	rsdp = acpi_os_map_memory(root, sizeof(*rsdp));
+	if (!rsdp)
+		return pa;
+	*v1 = !rsdp->revision;
+	acpi_os_unmap_memory(rsdp, sizeof(*rsdp));
+	pa = root;
+#endif
+	return pa;
+}
+
 /*
  * Firmware tables of the first boot the next kernel needs to see, and the
  * running kernel's memreserve list (the emulator keeps it behind the
@@ -98,6 +140,7 @@ static int pe_probe(const char *buf, unsigned long len)
  */
 static u32 add_tables(struct efi_emulator_table *t)
 {
+	static const efi_guid_t acpi10 = ACPI_TABLE_GUID;
 	static const efi_guid_t acpi20 = ACPI_20_TABLE_GUID;
 	static const efi_guid_t smbios = SMBIOS_TABLE_GUID;
 	static const efi_guid_t smbios3 = SMBIOS3_TABLE_GUID;
@@ -118,6 +161,7 @@ static u32 add_tables(struct efi_emulator_table *t)
 		unsigned long addr;
 	} list[PE_MAX_TABLES] = {
 		{ &acpi20, efi.acpi20 },
+		{ &acpi10, efi.acpi },
 		{ &smbios, efi.smbios },
 		{ &smbios3, efi.smbios3 },
 		{ &memattr, efi_mem_attr_table },
@@ -128,10 +172,18 @@ static u32 add_tables(struct efi_emulator_table *t)
 		{ &tpm_final, efi.tpm_final_log },
 		{ &mokvar, efi.mokvar_table },
 	};
+	unsigned long root;
+	bool v1 = false;
 	u32 i, n = 0;
 
-	if (!efi_enabled(EFI_BOOT))
-		return 0;
+	if (!efi_enabled(EFI_BOOT)) {
+		root = acpi_root(&v1);
+		if (root == EFI_INVALID_TABLE_ADDR)
+			return 0;
+		memcpy(t[0].guid, v1 ? &acpi10 : &acpi20, sizeof(t[0].guid));
+		t[0].addr = root;
+		return 1;
+	}
 	for (i = 0; i < ARRAY_SIZE(list); i++) {
 		if (list[i].addr == EFI_INVALID_TABLE_ADDR)
 			continue;
@@ -143,9 +195,9 @@ static u32 add_tables(struct efi_emulator_table *t)
 }
 
 /*
- * For an EFI zboot image, the size of the kernel it decompresses (0 for
- * other images).  The zboot header gives the payload's offset and size
- * and the compression; the decompressed size (the inner SizeOfImage) is
+ * For an EFI zboot image, the size of the kernel it decompresses.  The
+ * zboot header gives the payload's offset and size and the compression;
+ * the decompressed size (the inner SizeOfImage) is
  * the last four bytes of a gzip payload, and the four bytes after any
  * other payload (see libstub/Makefile.zboot).
  */
@@ -168,21 +220,37 @@ static u64 zboot_payload_size(const char *buf, unsigned long len)
 }
 
 /*
+ * What the kernel of the image (a UKI's .linux) takes once unpacked: the
+ * decompressed size of an EFI zboot image, the init_size of an x86
+ * bzImage (boot protocol 2.10 and later), else 0.
+ */
+static u64 payload_size(const char *buf, unsigned long len)
+{
+	buf = kexec_pe_linux(buf, len, KEXEC_PE_MACHINE, &len);
+	if (len >= 0x264 && !memcmp(buf + 0x202, "HdrS", 4) &&
+	    get_unaligned_le16(buf + 0x206) >= 0x20a)
+		return get_unaligned_le32(buf + 0x260);
+	return zboot_payload_size(buf, len);
+}
+
+/*
  * Refuse at load time what could only fail after kexec -e (for kdump,
  * after the crash): free memory for the image as loaded, the kernel a
- * zboot image decompresses, the stub's copy of the initrd and the
- * emulator's pool; and one free block for the kernel image, which the
- * stub aligns to KEXEC_PE_KERNEL_ALIGN when it must move it.
+ * zboot image decompresses (or an x86 bzImage's init_size), the stub's
+ * copy of the initrd and the emulator's pool; and one free block for the
+ * kernel image, which the stub aligns to KEXEC_PE_KERNEL_ALIGN (above
+ * KEXEC_PE_KERNEL_MIN) when it must move it.
  */
 static int check_room(struct pe_load *l)
 {
-	u64 payload = zboot_payload_size(l->kernel, l->kernel_len);
+	u64 payload = payload_size(l->kernel, l->kernel_len);
 	u64 need = l->image_size + payload + l->initrd_len + PE_EMU_SLACK;
 	u64 block = max_t(u64, l->image_size, payload) + KEXEC_PE_KERNEL_ALIGN;
 
 	kexec_dprintk("PE image: SizeOfImage %u, payload %llu, needs %llu KiB, block %llu KiB\n",
 		      l->image_size, payload, need >> 10, block >> 10);
-	return kexec_pe_memmap_check_room(&l->map, need, block);
+	return kexec_pe_memmap_check_room(&l->map, need, block,
+					  KEXEC_PE_KERNEL_MIN);
 }
 
 /*

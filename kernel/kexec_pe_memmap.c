@@ -5,7 +5,9 @@
  * otherwise) with only what memblock has free offered as conventional
  * memory, the ranges of that free memory which are in use when the
  * emulator starts (the kexec segments, the memreserve list), and the
- * checks that the image fits.
+ * checks that the image fits.  Where memblock is gone after boot
+ * (!CONFIG_ARCH_KEEP_MEMBLOCK: x86), the architecture reports the memory
+ * instead (arch_kexec_pe_memory()).
  *
  * Three kinds of memory are kept from the emulator and the stub, each with
  * its own name here: RAM the running kernel uses (add_kernel_used(),
@@ -84,6 +86,7 @@ static void put_desc(struct kexec_pe_memmap *map, u32 type, u64 start,
 	map->nr_desc++;
 }
 
+#ifndef CONFIG_ARCH_HAS_KEXEC_PE_MEMMAP
 static void add_desc(struct kexec_pe_memmap *map, u32 type, u64 start,
 		     u64 end, u64 attr)
 {
@@ -275,13 +278,28 @@ static void add_memblock(struct kexec_pe_memmap *map)
 	}
 }
 
-static void add_memory(struct kexec_pe_memmap *map)
+static int add_memory(struct kexec_pe_memmap *map)
 {
 	if (efi_enabled(EFI_MEMMAP))
 		add_efi_map(map);
 	else
 		add_memblock(map);
+	return 0;
 }
+#else
+static void add_arch_desc(void *arg, const struct efi_emulator_memdesc *d)
+{
+	put_desc(arg, d->type, d->phys_addr,
+		 d->phys_addr + (d->num_pages << EFI_PAGE_SHIFT), d->attribute,
+		 d->virt_addr, d->flags);
+}
+
+static int add_memory(struct kexec_pe_memmap *map)
+{
+	return arch_kexec_pe_memory(map->crash, map->runtime, add_arch_desc,
+				    map);
+}
+#endif
 
 /*
  * The memory map the emulator starts from: the EFI memory map of the
@@ -296,13 +314,14 @@ static int read_desc(struct kexec_pe_memmap *map)
 	int ret = 0;
 
 	get_online_mems();
-	add_memory(map);
+	ret = add_memory(map);
 	map->max_desc = map->nr_desc;
-	map->desc = kcalloc(map->max_desc, sizeof(*map->desc), GFP_KERNEL);
+	map->desc = ret ? NULL :
+		    kcalloc(map->max_desc, sizeof(*map->desc), GFP_KERNEL);
 	if (map->desc) {
 		map->nr_desc = 0;
-		add_memory(map);
-	} else {
+		ret = add_memory(map);
+	} else if (!ret) {
 		ret = -ENOMEM;
 	}
 	put_online_mems();
@@ -517,8 +536,8 @@ static u64 free_ram(const struct kexec_pe_memmap *map)
 	return total;
 }
 
-/* The longest run of free memory between the reserved ranges. */
-static u64 largest_free(const struct kexec_pe_memmap *map)
+/* The longest run of free memory between the reserved ranges, from @min. */
+static u64 largest_free(const struct kexec_pe_memmap *map, u64 min)
 {
 	const struct efi_emulator_memdesc *r;
 	u64 best = 0, pos, end, next, rs, re;
@@ -530,6 +549,7 @@ static u64 largest_free(const struct kexec_pe_memmap *map)
 			continue;
 		pos = map->desc[i].phys_addr;
 		end = pos + (map->desc[i].num_pages << EFI_PAGE_SHIFT);
+		pos = max(pos, min);
 		while (pos < end) {
 			next = end;
 			covered = false;
@@ -560,13 +580,14 @@ static u64 largest_free(const struct kexec_pe_memmap *map)
  * @map:	the map, everything in use marked
  * @need:	bytes booting needs from free memory in all
  * @block:	bytes it needs in one piece
+ * @min:	lowest address of that piece
  *
  * Return: 0, or -ENOMEM with the reason in the log.
  */
 int kexec_pe_memmap_check_room(const struct kexec_pe_memmap *map, u64 need,
-			       u64 block)
+			       u64 block, u64 min)
 {
-	u64 free = free_ram(map), largest = largest_free(map);
+	u64 free = free_ram(map), largest = largest_free(map, min);
 
 	if (free < need) {
 		pr_err("booting this image needs %llu MiB, only %llu MiB free\n",
@@ -574,8 +595,9 @@ int kexec_pe_memmap_check_room(const struct kexec_pe_memmap *map, u64 need,
 		return -ENOMEM;
 	}
 	if (largest < block) {
-		pr_err("booting this image needs %llu MiB in one piece, the largest free block is %llu MiB\n",
-		       block >> 20, largest >> 20);
+		pr_err("booting this image needs %llu MiB in one piece, the largest free block%s is %llu MiB\n",
+		       block >> 20, min ? " above the kernel's minimum" : "",
+		       largest >> 20);
 		return -ENOMEM;
 	}
 	return 0;
@@ -602,7 +624,8 @@ int kexec_pe_memmap_read(struct kexec_pe_memmap *map, bool crash,
 	map->crash = crash;
 	map->runtime = runtime;
 	ret = read_desc(map);
-	if (!ret && runtime)
+	/* x86: the kernel, not its stub, calls SetVirtualAddressMap(). */
+	if (!ret && runtime && IS_ENABLED(CONFIG_EFI_GENERIC_STUB))
 		ret = check_runtime_layout(map);
 	if (!ret)
 		ret = read_memreserve(map);
