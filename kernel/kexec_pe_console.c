@@ -2,8 +2,10 @@
 /*
  * The console the EFI emulator prints on between kexec -e and the next
  * kernel (kexec_pe_image.c): the UART the firmware names, when the
- * running kernel uses it as its console too.  An architecture maps it for
- * the emulator (arch_kexec_pe_entry()).
+ * running kernel uses it as its console too, or else a 16550 at an I/O
+ * port that the running kernel has as its console (x86's COM ports, which
+ * no table may name: QEMU has no SPCR on x86).  An architecture maps an
+ * MMIO one for the emulator (arch_kexec_pe_entry()).
  */
 #define pr_fmt(fmt)	"kexec_file(PE): " fmt
 
@@ -14,6 +16,7 @@
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/platform_device.h>
+#include <linux/serial_core.h>
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 
@@ -60,14 +63,15 @@ static void find_console_spcr(struct efi_emulator_earlycon *con)
 	u8 access;
 
 	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_SPCR, 0, &hdr))) {
-		pr_info("no SPCR table; the emulator runs silently\n");
+		pr_info("no SPCR table\n");
 		return;
 	}
 	spcr = container_of(hdr, struct acpi_table_spcr, header);
 	if (hdr->length < offsetofend(struct acpi_table_spcr, serial_port) ||
-	    spcr->serial_port.space_id != ACPI_ADR_SPACE_SYSTEM_MEMORY ||
+	    (spcr->serial_port.space_id != ACPI_ADR_SPACE_SYSTEM_MEMORY &&
+	     spcr->serial_port.space_id != ACPI_ADR_SPACE_SYSTEM_IO) ||
 	    !spcr->serial_port.address) {
-		pr_info("SPCR console is not an MMIO UART; the emulator runs silently\n");
+		pr_info("SPCR console is neither an MMIO nor an I/O port UART; the emulator runs silently\n");
 		goto out;
 	}
 	/* GAS access size: 0 undefined (bytes, as spcr.c), 1 byte, 3 dword */
@@ -92,10 +96,21 @@ static void find_console_spcr(struct efi_emulator_earlycon *con)
 		con->type = EFI_EMULATOR_CON_8250;
 		con->reg_width = access == 3 ? 4 : 1;
 		con->reg_shift = access == 3 ? 2 : 0;
+		if (spcr->serial_port.space_id == ACPI_ADR_SPACE_SYSTEM_IO) {
+			con->type = EFI_EMULATOR_CON_8250_IO;
+			con->reg_width = 1;
+			con->reg_shift = 0;
+		}
 		break;
 	default:
 		pr_info("SPCR interface type %u unknown to the emulator; it runs silently\n",
 			spcr->interface_type);
+		goto out;
+	}
+	if (con->type == EFI_EMULATOR_CON_PL011 &&
+	    spcr->serial_port.space_id != ACPI_ADR_SPACE_SYSTEM_MEMORY) {
+		pr_info("SPCR PL011 is not MMIO; the emulator runs silently\n");
+		con->type = EFI_EMULATOR_CON_NONE;
 		goto out;
 	}
 	con->base = spcr->serial_port.address;
@@ -166,6 +181,45 @@ static bool console_is_live(u64 base)
 #endif
 }
 
+/*
+ * The I/O port of a 16550 that is an enabled console of the running
+ * kernel (a serial-core console of the 8250 driver, "ttySn"), or 0;
+ * @want: that port only, when not 0.
+ */
+static unsigned long console_io_port(unsigned long want)
+{
+#ifdef CONFIG_SERIAL_CORE_CONSOLE
+	struct uart_driver *drv;
+	struct uart_port *port;
+	unsigned long base = 0;
+	struct console *c;
+	int cookie;
+
+	cookie = console_srcu_read_lock();
+	for_each_console_srcu(c) {
+		if (!(console_srcu_read_flags(c) & CON_ENABLED) ||
+		    c->device != uart_console_device || !c->data ||
+		    c->index < 0)
+			continue;
+		drv = c->data;
+		if (c->index >= drv->nr || !drv->state ||
+		    strcmp(drv->dev_name, "ttyS"))
+			continue;
+		port = drv->state[c->index].uart_port;
+		if (!port || port->iotype != UPIO_PORT || !port->iobase ||
+		    port->type == PORT_UNKNOWN ||
+		    (want && port->iobase != want))
+			continue;
+		base = port->iobase;
+		break;
+	}
+	console_srcu_read_unlock(cookie);
+	return base;
+#else
+	return 0;
+#endif
+}
+
 /**
  * kexec_pe_find_console() - the UART the emulator prints on
  * @con:	out: its type, registers and base; EFI_EMULATOR_CON_NONE
@@ -173,18 +227,38 @@ static bool console_is_live(u64 base)
  *
  * The firmware's console (the SPCR table on an ACPI system,
  * /chosen/stdout-path on a DT one), provided the running kernel prints
- * its own console there.
+ * its own console there; without one, a 16550 at an I/O port that the
+ * running kernel has as its console.
  */
 void kexec_pe_find_console(struct efi_emulator_earlycon *con)
 {
+	unsigned long port;
+	bool live;
+
 	con->type = EFI_EMULATOR_CON_NONE;
 	if (!acpi_disabled)
 		find_console_spcr(con);
 	else
 		find_console_dt(con);
-	if (con->type != EFI_EMULATOR_CON_NONE && !console_is_live(con->base)) {
+	if (con->type != EFI_EMULATOR_CON_NONE) {
+		live = con->type == EFI_EMULATOR_CON_8250_IO ?
+		       console_io_port(con->base) : console_is_live(con->base);
+		if (live)
+			return;
 		pr_info("UART at 0x%llx is not a console of this kernel; the emulator runs silently\n",
 			con->base);
 		con->type = EFI_EMULATOR_CON_NONE;
+		return;
 	}
+	port = console_io_port(0);
+	if (!port) {
+		pr_info("no console the emulator can use; it runs silently\n");
+		return;
+	}
+	con->type = EFI_EMULATOR_CON_8250_IO;
+	con->base = port;
+	con->reg_shift = 0;
+	con->reg_width = 1;
+	pr_info("the emulator prints on the console's 16550 at I/O port 0x%lx\n",
+		port);
 }
