@@ -11,10 +11,12 @@
 #                   first kernel runs it: the UKIs' initrds stay small)
 #   OUT/uki.efi, OUT/uki-zboot.efi (with -u)
 #                   Unified Kernel Images of systemd-stub STUB: .linux is
-#                   the payload named Image, resp. vmlinuz.efi; .initrd is
+#                   the payload named Image (x86: bzImage, and no
+#                   uki-zboot.efi), resp. vmlinuz.efi; .initrd is
 #                   base.cpio plus a token file; .cmdline boots stage 2.
 #                   OUT/uki.cmdline and OUT/uki.itoken keep what the tests
 #                   expect; the tokens are made once per build directory.
+#                   On x86 also /payloads/pe.efi: STUB and .linux only.
 #   OUT/uki257.efi, OUT/uki257-zboot.efi, OUT/uki257-profile.efi,
 #   OUT/uki257-dtb.efi (with -U)
 #                   the same UKIs from systemd-stub STUB257 (257), one
@@ -142,6 +144,12 @@ if [ -f "$root/payloads/vmlinuz.efi" ]; then
 	EOP
 fi
 
+# An x86 guest's payload is a bzImage, its console ttyS0.
+kimg=Image con=ttyAMA0 ukis="uki.efi=Image uki-zboot.efi=vmlinuz.efi"
+if [ -f "$root/payloads/bzImage" ]; then
+	kimg=bzImage con=ttyS0 ukis=uki.efi=bzImage
+fi
+
 if [ -n "$stub" ]; then
 	u=$out/uki
 	mkdir -p "$u/root/etc/kexecpe"
@@ -151,19 +159,24 @@ if [ -n "$stub" ]; then
 	done
 	# The next kernel checks itself (kexecpe.want): whatever ran it, a
 	# UKI's stub leaves EFI behind.
-	printf '%s' "console=ttyAMA0 panic=-1 kexecpe.stage=2 kexecpe.test=uki" \
+	printf '%s' "console=$con panic=-1 kexecpe.stage=2 kexecpe.test=uki" \
 		" kexecpe.want=efi:yes token=$(cat "$out/uki.token")" \
 		>"$out/uki.cmdline"
 	cp "$out/uki.itoken" "$u/root/etc/kexecpe/initrd-token"
 	mkcpio "$u/root" "$u/token.cpio"
 	cat "$out/base.cpio" "$u/token.cpio" >"$u/initrd"
 	printf 'ID=kexecpe\nPRETTY_NAME="kexec-pe selftest"\n' >"$u/os-release"
-	for k in uki.efi=Image uki-zboot.efi=vmlinuz.efi; do
+	for k in $ukis; do
 		"$here/mkuki.sh" "$root/payloads/${k%=*}" "$stub" \
 			.osrel="$u/os-release" .cmdline="$out/uki.cmdline" \
 			.linux="$root/payloads/${k#*=}" .initrd="$u/initrd"
 		cp "$root/payloads/${k%=*}" "$out/"
 	done
+	# x86: a PE image that is not a bzImage, with the command line and
+	# initrd of the kexec call: the stub and .linux alone.
+	[ "$kimg" = bzImage ] &&
+		"$here/mkuki.sh" "$root/payloads/pe.efi" "$stub" \
+			.osrel="$u/os-release" .linux="$root/payloads/bzImage"
 	if [ -n "$stub257" ]; then
 		printf '%s' "console=ttyAMA0 panic=-1 kexecpe.stage=2" \
 			" kexecpe.test=uki-profile1 kexecpe.want=efi:yes" \

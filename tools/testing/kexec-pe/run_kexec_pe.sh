@@ -13,7 +13,7 @@ set -uo pipefail
 
 usage() {
 	cat <<EOU
-usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-i SHIFT] [-v] [-l] [-c]
+usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-i SHIFT] [-a ARCH] [-v] [-l] [-c]
        [CASE...]
   -b BUILD  build directory (default: build)
   -o OUT    where console logs go (default: BUILD/e2e)
@@ -22,6 +22,7 @@ usage: $0 [-b BUILD] [-o OUT] [-t SECS] [-r N] [-i SHIFT] [-v] [-l] [-c]
   -i SHIFT  QEMU -icount shift=SHIFT,sleep=off: guest time advances
             2^SHIFT ns an instruction (for make bench)
   -v        stream the guest console to the terminal
+  -a ARCH   only the cases of ARCH (arm64 or x86_64)
   -l        list the cases and exit
   -c        check the logs in OUT again instead of running QEMU (the
             tokens come from the first kernel's command line there)
@@ -48,9 +49,11 @@ CPU_X86=${CPU_X86:-max}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 BUILD=build OUT= TIMEOUT=120 REPEAT=1 VERBOSE=0 LIST=0 RECHECK=0 ICOUNT=
-while getopts "b:o:t:r:i:vlch" o; do
+ONLY_ARCH=
+while getopts "b:o:t:r:i:a:vlch" o; do
 	case $o in
 	b) BUILD=$OPTARG ;;
+	a) ONLY_ARCH=$OPTARG ;;
 	o) OUT=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	r) REPEAT=$OPTARG ;;
@@ -247,6 +250,18 @@ CASES=(
 		check=check_kexec"
 	"x86-image-ovmf arch=x86_64 fw=uefi run=kexec_tools_boot pe=bzImage \
 		check=check_kexec"
+	"x86-uki-direct arch=x86_64 fw=direct run=uki_boot pe=uki.efi \
+		check=check_uki"
+	"x86-uki-ovmf arch=x86_64 fw=uefi run=uki_boot pe=uki.efi \
+		check=check_uki"
+	"x86-uki-sys arch=x86_64 fw=direct run=uki_syscall_boot pe=uki.efi \
+		check=check_uki"
+	"x86-pe-direct arch=x86_64 fw=direct run=kexec_tools_boot pe=pe.efi \
+		check=check_pe_kexec"
+	"x86-pe-chain arch=x86_64 fw=direct run=kexec_tools_boot pe=pe.efi \
+		hops=3 check=check_chain"
+	"x86-kdump-pe-refused arch=x86_64 fw=direct run=crash_too_small \
+		pe=pe.efi args=crashkernel=@CK@ check=check_x86_kdump_refused"
 )
 # make bench's cases: the payloads users boot, after both first boots, by
 # ours and by stock kexec-tools 2.0.32 (bench-PAYLOAD-FW-ours|theirs).
@@ -308,6 +323,19 @@ next_wants() {
 
 # The UART of the case's machine, and the line each kernel starts with.
 is_x86() { [ "$(field arch)" = x86_64 ]; }
+# The guest build directory of the case's architecture.
+gdir() { if is_x86; then echo "$BUILD/guest-x86_64"; else echo "$BUILD/guest"; fi; }
+# The stub got as far as ExitBootServices(): arm64's generic stub says
+# so; x86's does not, and the emulator reports the call.
+check_exit_boot_services() {
+	if is_x86; then
+		expect "EFI stub ran to ExitBootServices" \
+			has "efi-emu: tsc=[0-9]+ at ExitBootServices"
+	else
+		expect "EFI stub ran to ExitBootServices" \
+			has "EFI stub: Exiting boot services"
+	fi
+}
 uart() { if is_x86; then echo ttyS0; else echo ttyAMA0; fi; }
 banner() {
 	if is_x86; then echo "Linux version [0-9]"
@@ -377,6 +405,25 @@ check_verdicts() {
 	expect "no guest verdict fails" eval '! has "KEXECPE: verdict=fail"'
 }
 
+# x86 after OVMF: the next kernel calls SetVirtualAddressMap() itself,
+# with a map the first boot's firmware cannot take again (x86 gives boot
+# services regions virtual addresses too); the emulator refuses it and the
+# kernel runs without runtime services, while the stub, before
+# ExitBootServices(), still read OVMF's variables.
+check_x86_runtime_off() {
+	local s2
+	s2=$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")
+	expect "EFI variables in stage 1" \
+		grep -qE "KEXECPE: efivars=[1-9]" <<<"$(sed -n \
+			'/KEXECPE: stage=1/,/KEXECPE: stage=2/p' <<<"$TEXT")"
+	expect "emulator refused SetVirtualAddressMap()" \
+		has "efi-emu: SetVirtualAddressMap\(\) refused"
+	expect "stage 2 without runtime services" \
+		has "Unable to switch EFI into virtual mode"
+	expect "no EFI variables in stage 2" \
+		grep -q "KEXECPE: efivars=none" <<<"$s2"
+}
+
 check_kexec() {
 	local mode=$1 cmd2
 	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
@@ -411,9 +458,18 @@ check_kexec() {
 check_pe_kexec() {
 	check_kexec "$1"
 	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
-	expect "EFI stub ran to ExitBootServices" \
-		has "EFI stub: Exiting boot services"
+	check_exit_boot_services
 	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
+	# x86 maps everything writable and executable (x86/main.c); the
+	# guest CPU has RDRAND.
+	if is_x86; then
+		expect "RNG protocol from RDRAND" \
+			has "efi-emu: EFI_RNG_PROTOCOL from RDRAND"
+		expect "random seed for the next kernel" \
+			grep -q "RNG=0x" <<<"$(sed -n \
+				'/efi: EFI v2\.[0-9]* by kexec-pe/{n;p;q}' <<<"$TEXT")"
+		return
+	fi
 	# W^X as the payload leaves it at ExitBootServices().
 	expect "map: the stub's code r-x" has "efi-emu: map: payload entry r-x"
 	expect "map: the PE file rw-" has "efi-emu: map: PE file rw-"
@@ -519,7 +575,7 @@ check_chain() {
 # WANT_CMDLINE and WANT_TEST let check_uki_append reuse this.
 check_uki() {
 	local mode=$1 cmd2 want=${WANT_CMDLINE:-} test2=${WANT_TEST:-uki}
-	[ -n "$want" ] || want=$(cat "$BUILD/guest/uki.cmdline")
+	[ -n "$want" ] || want=$(cat "$(gdir)/uki.cmdline")
 	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
 	expect "kexec -e reached" has "KEXECPE: kexec-e"
 	expect "stage-2 marker" has "KEXECPE: stage=2 test=$test2\$"
@@ -527,12 +583,11 @@ check_uki() {
 		<<<"$TEXT" | head -n 1)
 	expect "stage-2 cmdline is '$want' ('$cmd2')" test "$cmd2" = "$want"
 	expect "stage-2 init from the UKI's .initrd" \
-		test "$(marker initrd-token)" = "$(cat "$BUILD/guest/uki.itoken")"
+		test "$(marker initrd-token)" = "$(cat "$(gdir)/uki.itoken")"
 	check_extra_osrel
 	check_verdicts 1
 	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
-	expect "EFI stub ran to ExitBootServices" \
-		has "EFI stub: Exiting boot services"
+	check_exit_boot_services
 	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
 	# Debian's kernel has efivarfs as a module, which the test initrd
 	# lacks: that its variable services registered must do there.
@@ -540,6 +595,8 @@ check_uki() {
 		expect "EFI variable services in stage 2" \
 			grep -q "efivars: Registered efivars operations" \
 			<<<"$(sed -n '/efi: EFI v2.10 by kexec-pe/,$p' <<<"$TEXT")"
+	elif [ "$mode" = uefi ] && is_x86; then
+		check_x86_runtime_off
 	elif [ "$mode" = uefi ]; then
 		expect "EFI variables in stage 2" \
 			grep -qE "KEXECPE: efivars=[1-9]" \
@@ -877,6 +934,18 @@ check_kdump_refused() {
 	expect "clean end" has "KEXECPE: done"
 }
 
+# x86 has no PE kdump yet (kexec_pe.c): refused at load, not after the
+# crash.
+check_x86_kdump_refused() {
+	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
+	expect "load refused with EOPNOTSUPP" \
+		has "KEXECPE: load kexec_file_load: errno=95 "
+	expect "dmesg says why" \
+		has "KEXECPE: dmesg: .*kexec_file\\(PE\\): kdump of PE images is not supported on x86 yet"
+	expect "nothing loaded" has "KEXECPE: crash-loaded=0"
+	expect "clean end" has "KEXECPE: done"
+}
+
 # Signatures under lockdown=integrity: unsigned PE images (the zboot
 # image, the UKI, the plain Image) and a signed one with a flipped byte are
 # refused with EPERM and the reason in dmesg; signed ones load, and the
@@ -1170,6 +1239,11 @@ log_tokens() {
 
 SEL=()
 for c in "${CASES[@]}"; do
+	if [ -n "$ONLY_ARCH" ]; then
+		a=arm64
+		[[ " $c " == *" arch=x86_64 "* ]] && a=x86_64
+		[ "$a" = "$ONLY_ARCH" ] || continue
+	fi
 	if [ $# -eq 0 ]; then
 		[[ " $c " == *" only=bench "* ]] || SEL+=("$c")
 	elif printf '%s\n' "$@" | grep -qx "${c%% *}"; then
