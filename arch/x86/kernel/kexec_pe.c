@@ -27,11 +27,11 @@
 #include <linux/efi.h>
 #include <linux/efi_emulator.h>
 #include <linux/kexec.h>
+#include <linux/pgtable.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include <asm/e820/api.h>
-#include <asm/pgtable.h>
 #include <asm/setup.h>
 #include <asm/tsc.h>
 
