@@ -259,6 +259,7 @@ struct pe_memory {
 	void (*add)(void *arg, const struct efi_emulator_memdesc *d);
 	void *arg;
 	bool crash;
+	bool runtime;
 };
 
 static void emit(struct pe_memory *m, u32 type, u64 start, u64 end,
@@ -322,25 +323,39 @@ static int cmp_md(const void *a, const void *b)
 	return x->phys_addr < y->phys_addr ? -1 : x->phys_addr > y->phys_addr;
 }
 
-/* The runtime regions of an EFI boot, by address; NULL for none. */
-static efi_memory_desc_t *runtime_regions(int *nr)
+/*
+ * The runtime regions of an EFI boot, by address, in *@rt (NULL for
+ * none).  Return: how many, or -ENOMEM.
+ */
+static int runtime_regions(efi_memory_desc_t **rt)
 {
-	efi_memory_desc_t *md, *rt;
-	int n = 0;
+	efi_memory_desc_t *md;
+	int n = 0, nr = 0;
 
-	*nr = 0;
+	*rt = NULL;
 	if (!efi_enabled(EFI_MEMMAP))
-		return NULL;
+		return 0;
 	for_each_efi_memory_desc(md)
 		n += !!(md->attribute & EFI_MEMORY_RUNTIME);
-	rt = n ? kcalloc(n, sizeof(*rt), GFP_KERNEL) : NULL;
-	if (!rt)
-		return NULL;
+	if (!n)
+		return 0;
+	*rt = kcalloc(n, sizeof(**rt), GFP_KERNEL);
+	if (!*rt)
+		return -ENOMEM;
 	for_each_efi_memory_desc(md)
-		if (md->attribute & EFI_MEMORY_RUNTIME && *nr < n)
-			rt[(*nr)++] = *md;
-	sort(rt, *nr, sizeof(*rt), cmp_md, NULL);
-	return rt;
+		if (md->attribute & EFI_MEMORY_RUNTIME && nr < n)
+			(*rt)[nr++] = *md;
+	sort(*rt, nr, sizeof(**rt), cmp_md, NULL);
+	return nr;
+}
+
+/* A runtime region, at its first-boot virtual address when passed on. */
+static void emit_runtime(struct pe_memory *m, const efi_memory_desc_t *r)
+{
+	emit(m, r->type, r->phys_addr,
+	     r->phys_addr + (r->num_pages << EFI_PAGE_SHIFT), r->attribute,
+	     m->runtime ? r->virt_addr : 0,
+	     m->runtime ? EFI_EMULATOR_MD_VIRT : 0);
 }
 
 /**
@@ -362,41 +377,31 @@ int arch_kexec_pe_memory(bool crash, bool runtime,
 				     const struct efi_emulator_memdesc *d),
 			 void *arg)
 {
-	struct pe_memory m = { .add = add, .arg = arg, .crash = crash };
+	struct pe_memory m = { .add = add, .arg = arg, .crash = crash,
+			       .runtime = runtime };
 	const struct e820_entry *e;
 	efi_memory_desc_t *rt, *r;
-	u64 pos, end, rend;
+	u64 pos, end;
 	int i, j = 0, nr;
 
-	rt = runtime_regions(&nr);
-	if (efi_enabled(EFI_MEMMAP) && !rt && nr)
-		return -ENOMEM;
+	nr = runtime_regions(&rt);
+	if (nr < 0)
+		return nr;
 	for (i = 0; i < e820_table_kexec->nr_entries; i++) {
 		e = &e820_table_kexec->entries[i];
 		pos = e->addr;
 		end = e->addr + e->size;
 		for (; j < nr && rt[j].phys_addr < end; j++) {
 			r = &rt[j];
-			rend = r->phys_addr + (r->num_pages << EFI_PAGE_SHIFT);
 			emit_e820(&m, e->type, pos, min(r->phys_addr, end));
-			if (runtime)
-				emit(&m, r->type, r->phys_addr, rend,
-				     r->attribute, r->virt_addr,
-				     EFI_EMULATOR_MD_VIRT);
-			else
-				emit(&m, r->type, r->phys_addr, rend,
-				     r->attribute, 0, 0);
-			pos = max(pos, rend);
+			emit_runtime(&m, r);
+			pos = max(pos, r->phys_addr +
+					(r->num_pages << EFI_PAGE_SHIFT));
 		}
 		emit_e820(&m, e->type, pos, end);
 	}
-	for (; j < nr; j++) {
-		r = &rt[j];
-		emit(&m, r->type, r->phys_addr,
-		     r->phys_addr + (r->num_pages << EFI_PAGE_SHIFT),
-		     r->attribute, runtime ? r->virt_addr : 0,
-		     runtime ? EFI_EMULATOR_MD_VIRT : 0);
-	}
+	for (; j < nr; j++)
+		emit_runtime(&m, &rt[j]);
 	kfree(rt);
 	return 0;
 }
