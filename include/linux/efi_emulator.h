@@ -20,7 +20,7 @@
 #include <linux/types.h>
 
 #define EFI_EMULATOR_PARAM_MAGIC	0x4d52415045554d45ULL	/* "EMUEPARM" */
-#define EFI_EMULATOR_VERSION		5
+#define EFI_EMULATOR_VERSION		6
 
 /*
  * The emulator binary starts with this header: a branch to its entry,
@@ -198,6 +198,15 @@ struct efi_emulator_param {
 	 */
 	__u64 pt_base;
 	__u64 pt_size;
+	/*
+	 * Words the emulator appends to the command line of the Linux
+	 * kernel image it starts, whichever image loads it (a UKI's stub
+	 * passes its .cmdline on): for an x86 crash kernel, elfcorehdr=,
+	 * which that kernel finds nowhere else.  UTF-16, NUL terminated;
+	 * size 0 for none.
+	 */
+	__u32 kernel_args_offset;
+	__u32 kernel_args_size;		/* bytes, including the NUL */
 
 	union {
 		struct efi_emulator_arm64 arm64;

@@ -50,6 +50,8 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 	memset(emu->calls, 0, sizeof(emu->calls));
 	memset(emu->guids, 0, sizeof(emu->guids));
 	emu->initrd_size = 0;
+	emu->kernel_args = NULL;
+	emu->kernel_args_len = 0;
 	memset(emu->memattr_calls, 0, sizeof(emu->memattr_calls));
 
 	emu_boottime_init();
@@ -61,6 +63,31 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 	if (status == EFI_SUCCESS)
 		status = emu_install_memattr();
 	return status;
+}
+
+/**
+ * emu_set_kernel_args() - words for the end of the kernel's command line
+ * @args:	UTF-16, NUL-terminated within @size, or NULL for none; it
+ *		must stay where it is until the payload exits boot services
+ * @size:	its size in bytes including the NUL
+ *
+ * StartImage() appends them to the LoadOptions of the Linux kernel image
+ * (emu_pe_is_kernel()) whichever image loaded it: a UKI's stub gives the
+ * kernel its own .cmdline, and the arguments must reach the kernel
+ * anyway.  Arguments without a NUL in @size are ignored.
+ */
+void emu_set_kernel_args(const efi_char16_t *args, u32 size)
+{
+	u32 n, max = args ? size / sizeof(*args) : 0;
+
+	emu->kernel_args = NULL;
+	emu->kernel_args_len = 0;
+	for (n = 0; n < max && args[n]; n++)
+		;
+	if (n == max || !n)
+		return;
+	emu->kernel_args = args;
+	emu->kernel_args_len = n;
 }
 
 /**

@@ -178,6 +178,7 @@ u32 emu_pe_count_sections(const void *file, const struct emu_pe_info *pe,
 			  const char *name);
 /* Nesting of Unified Kernel Images: a UKI whose .linux is a UKI, at most. */
 #define UKI_MAX_DEPTH 3
+bool emu_pe_is_kernel(const void *file, u64 size, u16 machine);
 const char *emu_pe_linux_kind(const void *file, u64 size, u16 machine,
 			      const char **why);
 void emu_pe_section(const void *file, const struct emu_pe_info *pe, u32 i,
@@ -280,6 +281,8 @@ struct emu_image {
 	void *jmp[5]; /* __builtin_setjmp buffer */
 	struct emu_image *prev_running;
 	struct efi_device_path *path; /* copy of the path it came from */
+	bool kernel; /* the kernel itself (emu_pe_is_kernel()) */
+	efi_char16_t *options; /* LoadOptions with the kernel arguments */
 };
 
 efi_status_t emu_load_image_buffer(efi_handle_t parent, const void *buf,
@@ -485,6 +488,9 @@ struct emulator {
 		efi_dt_fixup_protocol_t proto;
 		const void *host;
 	} dt;
+	/* appended to the kernel's LoadOptions (emu_set_kernel_args()) */
+	const efi_char16_t *kernel_args;
+	u32 kernel_args_len; /* UTF-16 units, without the NUL */
 	/* runtime services handed on (systab.c) */
 	struct {
 		u64 base; /* the block holding the system table */
@@ -506,6 +512,7 @@ efi_status_t emu_init(struct emulator *e, const struct emu_platform_ops *ops,
 		      const struct emu_firmware *fw);
 efi_status_t emu_boot(const void *pe, u64 size, const efi_char16_t *cmdline,
 		      u32 cmdline_size);
+void emu_set_kernel_args(const efi_char16_t *args, u32 size);
 
 /* start.c: from the parameter blob to the payload, for the entry code */
 

@@ -43,6 +43,8 @@ static void free_image(struct emu_image *img)
 		emu_free_pool(&emu->mem, img->path);
 	}
 	emu_remove_protocol(img->handle, &li_guid);
+	if (img->options)
+		emu_free_pool(&emu->mem, img->options);
 	emu_free_pages(&emu->mem, img->base, img->pages);
 	emu_protect_allocation(img->base, img->pages, EFI_CONVENTIONAL_MEMORY);
 	img->magic = 0;
@@ -130,6 +132,7 @@ efi_status_t emu_load_image_buffer(efi_handle_t parent, const void *buf,
 	img->base = base;
 	img->pages = pages;
 	img->entry = emu_ptr(base + pe.entry);
+	img->kernel = emu_pe_is_kernel(buf, size, EMU_PE_MACHINE);
 	img->li = (efi_loaded_image_t){
 		.revision = EFI_LOADED_IMAGE_PROTOCOL_REVISION,
 		.parent_handle = parent,
@@ -251,6 +254,43 @@ efi_status_t emu_load_image(bool boot_policy, efi_handle_t parent,
 	return emu_load_image_buffer(parent, src, size, path, image);
 }
 
+/*
+ * The kernel's command line as its stub will read it: the LoadOptions
+ * whoever loaded it set (up to their first NUL), a space, the kernel
+ * arguments (emu_set_kernel_args()).  The caller's buffer stays theirs.
+ */
+static efi_status_t add_kernel_args(struct emu_image *img)
+{
+	const efi_char16_t *old = img->li.load_options;
+	u32 n = 0, max = img->li.load_options_size / sizeof(*old);
+	u32 len = emu->kernel_args_len;
+	efi_char16_t *opts;
+	efi_status_t status;
+	char text[128];
+
+	while (old && n < max && old[n])
+		n++;
+	status = emu_allocate_pool(&emu->mem, EFI_LOADER_DATA,
+				   (n + 1 + len + 1) * sizeof(*opts),
+				   (void **)&opts);
+	if (status != EFI_SUCCESS)
+		return status;
+	if (n) {
+		memcpy(opts, old, n * sizeof(*opts));
+		opts[n++] = ' ';
+	}
+	memcpy(opts + n, emu->kernel_args, len * sizeof(*opts));
+	n += len;
+	opts[n++] = 0;
+	img->options = opts;
+	img->li.load_options = opts;
+	img->li.load_options_size = n * sizeof(*opts);
+	emu_exit_data_string(emu->kernel_args, len * sizeof(*opts), text,
+			     sizeof(text));
+	emu_printf("efi-emu: kernel command line += \"%s\"\n", text);
+	return EFI_SUCCESS;
+}
+
 /**
  * emu_start_image() - implements StartImage() (UEFI 2.10, 7.4)
  * @handle:		image handle
@@ -269,6 +309,11 @@ efi_status_t emu_start_image(efi_handle_t handle, unsigned long *exit_data_size,
 
 	if (!img || img->started)
 		return EFI_INVALID_PARAMETER;
+	if (img->kernel && emu->kernel_args) {
+		status = add_kernel_args(img);
+		if (status != EFI_SUCCESS)
+			return status;
+	}
 	img->started = true;
 	img->prev_running = emu->running;
 	emu->running = img;

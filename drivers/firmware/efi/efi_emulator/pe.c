@@ -575,6 +575,29 @@ static bool is_zboot(const u8 *file, u64 size, const char **why)
 	return true;
 }
 
+/**
+ * emu_pe_is_kernel() - is a PE file the kernel itself, with its EFI stub?
+ * @file:	the file, which emu_pe_parse() accepted
+ * @size:	its size
+ * @machine:	its machine type (IMAGE_FILE_MACHINE_*)
+ *
+ * An arm64 Image (its magic at 0x38) or an x86 bzImage (the setup
+ * header's "HdrS"): the image whose LoadOptions are the kernel's command
+ * line, not a zboot image or a UKI, which pass theirs on.
+ *
+ * Return: true if it is.
+ */
+bool emu_pe_is_kernel(const void *file, u64 size, u16 machine)
+{
+	const u8 *f = file;
+
+	if (machine == IMAGE_FILE_MACHINE_ARM64)
+		return size >= LINUX_MAGIC_AT + 4 &&
+		       !memcmp(f + LINUX_MAGIC_AT, "ARM\x64", 4);
+	return machine == IMAGE_FILE_MACHINE_AMD64 &&
+	       size >= X86_HDRS_AT + 4 && !memcmp(f + X86_HDRS_AT, "HdrS", 4);
+}
+
 static const char *linux_kind(const u8 *file, u64 size, u16 machine,
 			      u32 depth, const char **why)
 {
@@ -583,13 +606,11 @@ static const char *linux_kind(const u8 *file, u64 size, u16 machine,
 
 	if (emu_pe_parse(file, size, machine, &pe, why) != EFI_SUCCESS)
 		return NULL;
-	/* The arm64 Image header, whose EFI stub is the kernel's own. */
-	if (machine == IMAGE_FILE_MACHINE_ARM64 &&
-	    !memcmp(file + LINUX_MAGIC_AT, "ARM\x64", 4))
-		return "Linux kernel with EFI stub";
-	if (machine == IMAGE_FILE_MACHINE_AMD64 && size >= X86_HDRS_AT + 4 &&
-	    !memcmp(file + X86_HDRS_AT, "HdrS", 4))
-		return "Linux bzImage with EFI stub";
+	/* The kernel's own EFI stub: an arm64 Image, an x86 bzImage. */
+	if (emu_pe_is_kernel(file, size, machine))
+		return machine == IMAGE_FILE_MACHINE_ARM64 ?
+		       "Linux kernel with EFI stub" :
+		       "Linux bzImage with EFI stub";
 	if (!memcmp(file + ZBOOT_TYPE, "zimg", 4))
 		return is_zboot(file, size, why) ? "EFI zboot image" : NULL;
 	if (emu_pe_find_section(file, &pe, ".linux", &off, &len)) {

@@ -144,9 +144,9 @@ static void install_tables(const struct efi_emulator_param *p)
  *
  * Boot services, the system table with the first boot's runtime services
  * (none for a crash kernel) and configuration tables, the protocols, the
- * initrd; then the PE image is started with the blob's command line.  It
- * does not come back: a payload that returns or cannot start is reported
- * and the machine reset.
+ * initrd, the kernel arguments; then the PE image is started with the
+ * blob's command line.  It does not come back: a payload that returns or
+ * cannot start is reported and the machine reset.
  */
 void __noreturn emu_run(const struct efi_emulator_param *p)
 {
@@ -175,6 +175,9 @@ void __noreturn emu_run(const struct efi_emulator_param *p)
 	status = emu_install_initrd(p->initrd_base, p->initrd_size);
 	if (status != EFI_SUCCESS)
 		emu_fatal("cannot install the initrd", status);
+	if (p->kernel_args_size)
+		emu_set_kernel_args(blob_at(p, p->kernel_args_offset),
+				    p->kernel_args_size);
 	status = emu_boot(emu_ptr(p->pe_base), p->pe_size,
 			  blob_at(p, p->cmdline_offset), p->cmdline_size);
 	emu_fatal("the PE image did not boot", status);

@@ -1012,6 +1012,107 @@ TEST_F(boot, load_start_exit_unload)
 }
 
 /*
+ * The kernel arguments (emu_set_kernel_args()) end the LoadOptions of an
+ * image that is the kernel itself, whatever its loader set there, and of
+ * nothing else; the loader's buffer stays as it was.
+ */
+static efi_char16_t seen_opts[64];
+static u32 seen_opts_size;
+
+static efi_status_t __efiapi opts_entry(efi_handle_t h, efi_system_table_t *st)
+{
+	static const efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
+	efi_loaded_image_t *li;
+
+	memset(seen_opts, 0, sizeof(seen_opts));
+	seen_opts_size = 0;
+	if (st->boottime->handle_protocol(h, (efi_guid_t *)&li_guid,
+					  (void **)&li) != EFI_SUCCESS)
+		return EFI_LOAD_ERROR;
+	seen_opts_size = li->load_options_size;
+	if (li->load_options && seen_opts_size <= sizeof(seen_opts))
+		memcpy(seen_opts, li->load_options, seen_opts_size);
+	return EFI_SUCCESS;
+}
+
+static efi_status_t start_with_options(efi_boot_services_t *bs, bool kernel,
+				       const efi_char16_t *opts, u32 size)
+{
+	static const efi_guid_t li_guid = LOADED_IMAGE_PROTOCOL_GUID;
+	struct emu_image *img;
+	efi_loaded_image_t *li;
+	struct pb_spec s;
+	efi_handle_t h;
+	efi_status_t st;
+	size_t len;
+	u8 *f;
+
+	pb_default(&s);
+	f = pb_build(&s, &len);
+	/* The arm64 Image magic makes it the kernel itself. */
+	if (kernel)
+		memcpy(f + 0x38, "ARM\x64", 4);
+	st = emu_load_image_buffer(NULL, f, len, NULL, &h);
+	free(f);
+	if (st != EFI_SUCCESS)
+		return st;
+	bs->handle_protocol(h, (efi_guid_t *)&li_guid, (void **)&img);
+	img->entry = opts_entry;
+	li = &img->li;
+	li->load_options = (void *)opts;
+	li->load_options_size = size;
+	return bs->start_image(h, NULL, NULL);
+}
+
+TEST_F(boot, kernel_args_end_the_kernels_load_options)
+{
+	static const efi_char16_t args[] = u"elfcorehdr=0x1000";
+	static const efi_char16_t opts[] = u"quiet";
+	static const efi_char16_t both[] = u"quiet elfcorehdr=0x1000";
+	efi_char16_t bad[3] = { 'a', 'b', 'c' };
+	efi_boot_services_t *bs = self->bs;
+	u32 regions = self->e.mem.count;
+
+	emu_set_kernel_args(args, sizeof(args));
+	ASSERT_EQ(EFI_SUCCESS, start_with_options(bs, true, opts,
+						  sizeof(opts)));
+	EXPECT_EQ(sizeof(both), seen_opts_size);
+	EXPECT_EQ(0, memcmp(both, seen_opts, sizeof(both)));
+	EXPECT_EQ(0, memcmp(u"quiet", opts, sizeof(opts)));
+	EXPECT_NE(NULL, strstr(console,
+			       "kernel command line += \"elfcorehdr=0x1000\""));
+	/* Our copy went with the image. */
+	EXPECT_EQ(regions, self->e.mem.count);
+
+	/* Up to the loader's NUL, not its size. */
+	ASSERT_EQ(EFI_SUCCESS, start_with_options(bs, true, both + 6,
+						  sizeof(both) + 64));
+	EXPECT_EQ(2 * sizeof(args), seen_opts_size);
+
+	/* No options at all: the arguments alone. */
+	ASSERT_EQ(EFI_SUCCESS, start_with_options(bs, true, NULL, 0));
+	EXPECT_EQ(sizeof(args), seen_opts_size);
+	EXPECT_EQ(0, memcmp(args, seen_opts, sizeof(args)));
+
+	/* Not the kernel itself (a UKI's stub, a zboot image): untouched. */
+	ASSERT_EQ(EFI_SUCCESS, start_with_options(bs, false, opts,
+						  sizeof(opts)));
+	EXPECT_EQ(sizeof(opts), seen_opts_size);
+	EXPECT_EQ(0, memcmp(opts, seen_opts, sizeof(opts)));
+
+	/* Arguments without their NUL, or empty, are none. */
+	emu_set_kernel_args(bad, sizeof(bad));
+	ASSERT_EQ(EFI_SUCCESS, start_with_options(bs, true, opts,
+						  sizeof(opts)));
+	EXPECT_EQ(sizeof(opts), seen_opts_size);
+	emu_set_kernel_args(u"", 2);
+	ASSERT_EQ(EFI_SUCCESS, start_with_options(bs, true, opts,
+						  sizeof(opts)));
+	EXPECT_EQ(sizeof(opts), seen_opts_size);
+	EXPECT_EQ(regions, self->e.mem.count);
+}
+
+/*
  * Exit()'s ExitData reaches the caller of StartImage(), whose buffer it
  * then is; a caller that does not want it has it freed; a pointer that is
  * not pool memory is not passed on.  An image's protocol opens go with it.
