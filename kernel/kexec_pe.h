@@ -71,6 +71,8 @@ int kexec_pe_check(const void *buf, unsigned long len, u16 machine,
 		   u32 *image_size);
 bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
 			  const char *name);
+u32 kexec_pe_section_size(const void *buf, unsigned long len, u16 machine,
+			  const char *name);
 u32 kexec_pe_count_sections(const void *buf, unsigned long len, u16 machine,
 			    const char *name);
 int kexec_pe_check_map(const struct efi_emulator_param *param);

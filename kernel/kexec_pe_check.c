@@ -287,6 +287,27 @@ bool kexec_pe_has_section(const void *buf, unsigned long len, u16 machine,
 }
 
 /**
+ * kexec_pe_section_size() - the size of a PE image's section of this name
+ * @buf:	the file, already accepted by kexec_pe_check()
+ * @len:	its size
+ * @machine:	the machine type this kernel serves
+ * @name:	section name, at most 8 characters
+ *
+ * Return: the size of the first one's data in the file, 0 if it has none.
+ */
+u32 kexec_pe_section_size(const void *buf, unsigned long len, u16 machine,
+			  const char *name)
+{
+	struct emu_pe_info pe;
+	u32 off, size;
+
+	if (emu_pe_parse(buf, len, machine, &pe, NULL) != EFI_SUCCESS ||
+	    !emu_pe_find_section(buf, &pe, name, &off, &size))
+		return 0;
+	return size;
+}
+
+/**
  * kexec_pe_count_sections() - how many sections of this name a PE image has
  * @buf:	the file, already accepted by kexec_pe_check()
  * @len:	its size

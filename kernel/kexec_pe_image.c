@@ -27,6 +27,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/unaligned.h>
+#include <asm/setup.h>
 
 #include "kexec_pe.h"
 
@@ -44,6 +45,21 @@
 #ifndef KEXEC_PE_KERNEL_MIN
 #define KEXEC_PE_KERNEL_MIN	0
 #endif
+
+/*
+ * An architecture whose crash kernel learns where the ELF core header is
+ * from elfcorehdr= on its command line alone (x86) says so: the emulator
+ * then appends elfcorehdr= to the kernel's command line, whichever one it
+ * boots with (a UKI's .cmdline too), and the header is reserved memory in
+ * its map, where the bzImage path leaves it out of the crash kernel's
+ * e820 table.  Elsewhere the DT names it (linux,elfcorehdr).
+ */
+#ifndef KEXEC_PE_ELFCOREHDR_CMDLINE
+#define KEXEC_PE_ELFCOREHDR_CMDLINE	false
+#endif
+
+/* "elfcorehdr=0x" and 16 hex digits, the space before it and the NUL. */
+#define PE_KERNEL_ARGS_MAX	32
 
 struct pe_loader_data {
 	struct efi_emulator_param *param;
@@ -67,7 +83,13 @@ struct pe_load {
 	void *arch_buf;			/* vmalloc()ed segment data */
 	unsigned long orig_segments;	/* added before this loader ran */
 	unsigned long pe_mem, emu_mem, rt_mem, initrd_mem, blob_mem;
+	u32 kernel_args_offset;		/* room for them in the blob, or 0 */
 };
+
+static bool elfcorehdr_arg(const struct kimage *image)
+{
+	return KEXEC_PE_ELFCOREHDR_CMDLINE && image->type == KEXEC_TYPE_CRASH;
+}
 
 /*
  * A PE image for this machine.  The architecture's own loaders come first
@@ -297,6 +319,8 @@ static u32 segment_type(const struct kimage *image, u32 i, u32 first,
 {
 	if (i < first)
 		return EFI_ACPI_RECLAIM_MEMORY;
+	if (elfcorehdr_arg(image) && image->segment[i].mem == image->elf_load_addr)
+		return EFI_RESERVED_TYPE;
 	if (image->segment[i].mem == emu_mem)
 		return EFI_BOOT_SERVICES_CODE;
 	if (image->segment[i].mem == rt_mem)
@@ -377,6 +401,31 @@ static int check_uki_cmdline(const char *kernel, unsigned long kernel_len,
 }
 
 /*
+ * The crash kernel truncates its command line to COMMAND_LINE_SIZE: had
+ * the one it boots with (the load's, else a UKI's .cmdline) no room for
+ * elfcorehdr= at its end, it would boot after the crash as if it were no
+ * crash kernel.
+ */
+static int check_kernel_args_room(const struct pe_load *l)
+{
+	unsigned long len = 0;
+
+	if (!elfcorehdr_arg(l->image))
+		return 0;
+	if (l->cmdline)
+		len = strnlen(l->cmdline, l->cmdline_len);
+	if (!len)
+		len = kexec_pe_section_size(l->kernel, l->kernel_len,
+					    KEXEC_PE_MACHINE, ".cmdline");
+	if (len + PE_KERNEL_ARGS_MAX > COMMAND_LINE_SIZE) {
+		pr_err("a %lu byte command line leaves no room for the crash kernel's elfcorehdr=\n",
+		       len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * What can be known about the image now and would only fail later: a
  * damaged emulator, an image the emulator would refuse, a revoked one, a
  * command line or an initrd the UKI's stub would not take.
@@ -419,7 +468,7 @@ static int check_image(struct pe_load *l)
 		pr_err("command line is not valid UTF-8\n");
 		return ret;
 	}
-	return 0;
+	return check_kernel_args_room(l);
 }
 
 /*
@@ -444,10 +493,12 @@ static int alloc_blob(struct pe_load *l)
 {
 	const struct kexec_pe_memmap *map = &l->map;
 	u32 cmd_room = ALIGN(l->cmdline_units * sizeof(u16), 8), off;
+	u32 args_room = elfcorehdr_arg(l->image) ?
+			PE_KERNEL_ARGS_MAX * sizeof(u16) : 0;
 	struct efi_emulator_param *p;
 	int ret;
 
-	l->param_size = ALIGN(sizeof(*p), 8) + cmd_room +
+	l->param_size = ALIGN(sizeof(*p), 8) + cmd_room + args_room +
 			PE_MAX_TABLES * sizeof(struct efi_emulator_table) +
 			(map->nr_desc + map->max_in_use) * sizeof(*map->desc);
 	p = kzalloc(l->param_size, GFP_KERNEL);
@@ -459,6 +510,9 @@ static int alloc_blob(struct pe_load *l)
 	if (ret)
 		return ret;
 	off += cmd_room;
+	if (args_room)
+		l->kernel_args_offset = off;
+	off += args_room;
 	p->tables_offset = off;
 	p->tables_count = add_tables((void *)((u8 *)p + off));
 	off += PE_MAX_TABLES * sizeof(struct efi_emulator_table);
@@ -505,6 +559,35 @@ static int add_segments(struct pe_load *l)
 				  l->param_size, SZ_64K, true, &l->blob_mem,
 				  "parameters");
 	return ret;
+}
+
+/*
+ * What the emulator appends to the kernel's command line: for a crash
+ * kernel that needs it, where the architecture put the ELF core header.
+ */
+static int fill_kernel_args(struct pe_load *l)
+{
+	struct efi_emulator_param *p = l->param;
+	char args[PE_KERNEL_ARGS_MAX];
+	size_t units = PE_KERNEL_ARGS_MAX;
+	int ret;
+
+	if (!l->kernel_args_offset)
+		return 0;
+	if (!l->image->elf_headers_sz) {
+		pr_err("no ELF core header for the crash kernel\n");
+		return -EINVAL;
+	}
+	snprintf(args, sizeof(args), "elfcorehdr=0x%lx",
+		 l->image->elf_load_addr);
+	ret = kexec_pe_utf16(args, strlen(args) + 1,
+			     (u16 *)((u8 *)p + l->kernel_args_offset), &units);
+	if (ret)
+		return ret;
+	p->kernel_args_offset = l->kernel_args_offset;
+	p->kernel_args_size = units * sizeof(u16);
+	kexec_dprintk("the crash kernel gets %s\n", args);
+	return 0;
 }
 
 /* Every segment, and the memreserve list, in use in the emulator's map. */
@@ -577,6 +660,8 @@ static void *pe_load(struct kimage *image, char *kernel,
 		ret = alloc_blob(&l);
 	if (!ret)
 		ret = add_segments(&l);
+	if (!ret)
+		ret = fill_kernel_args(&l);
 	if (!ret) {
 		kexec_pe_find_console(&l.param->con);
 		ret = arch_kexec_pe_entry(image, l.param, l.emu_mem, l.blob_mem,
