@@ -31,6 +31,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
+#include <asm/crash.h>
 #include <asm/e820/api.h>
 #include <asm/setup.h>
 #include <asm/tsc.h>
@@ -407,19 +408,18 @@ int arch_kexec_pe_memory(bool crash, bool runtime,
 }
 
 /**
- * arch_kexec_pe_segments() - the purgatory
+ * arch_kexec_pe_segments() - the ELF core header and the purgatory
  * @image:	the image being loaded
  * @param:	the parameter blob being filled
  * @pe_mem:	where the PE file segment goes
  * @pe_size:	its size
  * @cmdline:	the command line
  *
+ * A crash kernel gets the ELF core header the bzImage path gives it, in
+ * the crashkernel= reservation; the loader has the emulator append its
+ * elfcorehdr= to the kernel's command line (KEXEC_PE_ELFCOREHDR_CMDLINE).
  * x86 kexec_file_load() always enters the next image through the
- * purgatory, which checks the segments' digest first.  A crash kernel is
- * refused: the x86 crash kernel learns where the ELF core header is only
- * from elfcorehdr= on its command line, which nothing puts there when a
- * Unified Kernel Image boots with its own .cmdline, so it could not
- * offer the dump.
+ * purgatory, which checks the segments' digest first.
  *
  * Return: 0 or -errno.
  */
@@ -433,9 +433,12 @@ int arch_kexec_pe_segments(struct kimage *image,
 				  .buf_max = ULONG_MAX, .top_down = true };
 	int ret;
 
-	if (image->type == KEXEC_TYPE_CRASH) {
-		pr_err("kdump of PE images is not supported on x86 yet\n");
-		return -EOPNOTSUPP;
+	if (IS_ENABLED(CONFIG_CRASH_DUMP) && image->type == KEXEC_TYPE_CRASH) {
+		ret = crash_load_segments(image);
+		if (ret) {
+			pr_err("cannot load the ELF core header: %d\n", ret);
+			return ret;
+		}
 	}
 	ret = kexec_load_purgatory(image, &pbuf);
 	if (ret) {
