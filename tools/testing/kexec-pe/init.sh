@@ -396,6 +396,34 @@ signatures() {
 	kexec_tools_boot $P/signed/vmlinuz.efi
 }
 
+# x86-sig-lockdown: KEXEC_SIG_FORCE and lockdown=integrity.  Unsigned and
+# tampered images, a signed EFI application, the signed UKI with another
+# command line (also for kdump) are refused; the signed UKI (as a crash
+# kernel too), pe.efi and bzImage load, and the signed UKI boots.
+forced_signatures() {
+	mount -t securityfs none /sys/kernel/security 2>/dev/null
+	say "lockdown=$(cat /sys/kernel/security/lockdown)"
+	for f in uki.efi pe.efi bzImage signed/uki-tampered.efi \
+		signed/stub-alone.efi; do
+		say "sig $f $(kexec-file-load -c x $P/$f)"
+	done
+	say "sig signed/uki.efi+cmdline $(kexec-file-load -c x $P/signed/uki.efi)"
+	say "sig signed/uki.efi-crash+cmdline $(kexec-file-load -p -c x \
+		$P/signed/uki.efi)"
+	say "sig signed/uki.efi-crash $(kexec-file-load -p $P/signed/uki.efi)"
+	dmesg | grep -E 'PEFILE|kexec_file|signature' |
+		sed 's/^/KEXECPE: dmesg: /'
+	for f in pe.efi bzImage; do
+		if kexec -s -l $P/signed/$f >/dev/null 2>&1; then
+			say "sig signed/$f loaded"
+		else
+			say "sig signed/$f refused: rc=$?"
+		fi
+		kexec -s -u
+	done
+	uki_boot $P/signed/uki.efi
+}
+
 # sig-profile-lockdown: under lockdown a signed two-profile UKI may be told
 # which of its profiles to boot ("@1"), and nothing else: no profile it
 # does not have, no command line after the profile.
@@ -502,6 +530,15 @@ bad_input() {
 		kexec -s -l "$f" >/dev/null 2>&1
 		say "bad $(basename "$f") $out kexec-tools-rc=$?"
 	done
+	# x86: the crash kernel's command line must leave room for the
+	# elfcorehdr= the emulator appends (COMMAND_LINE_SIZE 2048).
+	if [ -r $P/pe.efi ] && [ "$(cat /sys/kernel/kexec_crash_size)" != 0 ]; then
+		long=$(head -c 2030 /dev/zero | tr '\0' x)
+		say "bad kdump-cmdline $(kexec-file-load -p -c "$long" $P/pe.efi)"
+		long=$(head -c 2000 /dev/zero | tr '\0' x)
+		say "bad kdump-cmdline-fits $(kexec-file-load -p -c "$long" \
+			$P/pe.efi)"
+	fi
 	say "bad-oops=$(dmesg | grep -c -E 'Oops|WARNING:|BUG:|Call trace')"
 	dmesg | grep 'kexec_file(PE)' | sed 's/^/KEXECPE: dmesg: /'
 	finish
@@ -534,7 +571,7 @@ kexec_tools_boot | syscall_boot | uki_boot | uki_syscall_boot | crash_boot | \
 	if [ -n "$OPT" ]; then "$RUN" "$P/$PE" "$OPT"; else "$RUN" "$P/$PE"; fi
 	;;
 bad_input | signatures | signed_profiles | uki_initrd_refused | \
-	lockdown_compare)
+	lockdown_compare | forced_signatures)
 	"$RUN"
 	;;
 shell) exec sh ;;

@@ -16,7 +16,9 @@
 #                   base.cpio plus a token file; .cmdline boots stage 2.
 #                   OUT/uki.cmdline and OUT/uki.itoken keep what the tests
 #                   expect; the tokens are made once per build directory.
-#                   On x86 also /payloads/pe.efi: STUB and .linux only.
+#                   On x86 also /payloads/pe.efi: STUB and .linux only,
+#                   and OUT/bad (also /payloads/bad): its malformed
+#                   variants (mkbadpe.py --x86).
 #   OUT/uki257.efi, OUT/uki257-zboot.efi, OUT/uki257-profile.efi,
 #   OUT/uki257-dtb.efi (with -U)
 #                   the same UKIs from systemd-stub STUB257 (257), one
@@ -25,10 +27,11 @@
 #                   and one with a .dtb: QEMU's virt DT (for $CPU, $SMP,
 #                   $MEM) with the model "kexecpe-uki-dtb";
 #                   .linux is Image, vmlinuz.efi, vmlinuz.efi, Image
-#   OUT/signed/     (with -k) vmlinuz.efi, uki.efi, Image and (with -U)
-#                   uki257-profile.efi signed with
+#   OUT/signed/     (with -k) vmlinuz.efi, uki.efi, Image (x86: bzImage,
+#                   pe.efi) and (with -U) uki257-profile.efi signed with
 #                   KEYDIR/key.pem and cert.pem by sbsign;
-#                   vmlinuz-tampered.efi: the signed vmlinuz.efi with one
+#                   vmlinuz-tampered.efi (x86: uki-tampered.efi): the signed
+#                   vmlinuz.efi (uki.efi) with one
 #                   byte of its signed content flipped; with -u as well,
 #                   stub-alone.efi (systemd-stub without a kernel: an EFI
 #                   application, not a Linux image), and with a
@@ -174,9 +177,14 @@ if [ -n "$stub" ]; then
 	done
 	# x86: a PE image that is not a bzImage, with the command line and
 	# initrd of the kexec call: the stub and .linux alone.
-	[ "$kimg" = bzImage ] &&
+	# Its malformed variants are x86-pe-bad-input's.
+	if [ "$kimg" = bzImage ]; then
 		"$here/mkuki.sh" "$root/payloads/pe.efi" "$stub" \
 			.osrel="$u/os-release" .linux="$root/payloads/bzImage"
+		rm -rf "$out/bad"
+		"$here/mkbadpe.py" --x86 "$root/payloads/pe.efi" "$out/bad"
+		cp -r "$out/bad" "$root/payloads/"
+	fi
 	if [ -n "$stub257" ]; then
 		printf '%s' "console=ttyAMA0 panic=-1 kexecpe.stage=2" \
 			" kexecpe.test=uki-profile1 kexecpe.want=efi:yes" \
@@ -215,7 +223,7 @@ fi
 if [ -n "$keys" ]; then
 	mkdir -p "$out/signed" "$out/signed.sum"
 	for f in vmlinuz.efi uki.efi Image vmlinuz-revoked.efi stub-alone.efi \
-		uki-revoked.efi uki257-profile.efi; do
+		uki-revoked.efi uki257-profile.efi bzImage pe.efi; do
 		src=$root/payloads/$f
 		[ -f "$src" ] || src=$out/$f
 		[ -f "$src" ] || continue
@@ -230,9 +238,12 @@ if [ -n "$keys" ]; then
 		[ -s "$out/signed/$f" ] || exit 1
 		echo "$sum" >"$out/signed.sum/$f"
 	done
-	# The byte in the middle of the file lies in signed section data.
-	cp "$out/signed/vmlinuz.efi" "$out/signed/vmlinuz-tampered.efi"
-	python3 - "$out/signed/vmlinuz-tampered.efi" <<-'EOP'
+	# The byte in the middle of the file lies in signed section data
+	# (x86: of the UKI's .linux).
+	t=vmlinuz
+	[ "$kimg" = bzImage ] && t=uki
+	cp "$out/signed/$t.efi" "$out/signed/$t-tampered.efi"
+	python3 - "$out/signed/$t-tampered.efi" <<-'EOP'
 		import os, sys
 		with open(sys.argv[1], 'r+b') as f:
 		    f.seek(os.path.getsize(sys.argv[1]) // 2)

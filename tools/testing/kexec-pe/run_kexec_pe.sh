@@ -71,13 +71,15 @@ KOBJ39=$BUILD/kernel-va39/arch/arm64/boot
 KOBJ64K=$BUILD/kernel-64k/arch/arm64/boot
 GUEST=$BUILD/guest/guest.cpio
 KOBJX86=$BUILD/kernel-x86_64/arch/x86/boot
+KOBJX86F=$BUILD/kernel-x86_64-force/arch/x86/boot
 GUESTX86=$BUILD/guest-x86_64/guest.cpio
 
 # One record a case: its name, then KEY=VALUE words, each read by field().
 #   arch=x86_64      a q35 guest of the x86 kernel (default: arm64, virt)
 #   fw=direct|uefi   first boot: -kernel Image (x86: bzImage), or AAVMF
 #                    and vmlinuz.efi (x86: OVMF and bzImage)
-#   kernel=va39|64k  the first kernel's variant build
+#   kernel=va39|64k  the first kernel's variant build (x86: force, with
+#                    KEXEC_SIG_FORCE)
 #   machine=OPTS     more -M virt options (acpi=off for a DT under AAVMF)
 #   cpu=CPU smbios=OPTS dtb=reserved guest=debian console=hvc0
 #   args=A,B         more first-kernel command line (@CK@, @CKMIN@ and
@@ -260,6 +262,11 @@ CASES=(
 		check=check_pe_kexec"
 	"x86-pe-chain arch=x86_64 fw=direct run=kexec_tools_boot pe=pe.efi \
 		hops=3 check=check_chain"
+	"x86-sig-lockdown arch=x86_64 fw=direct run=forced_signatures \
+		kernel=force args=lockdown=integrity,crashkernel=@CK@ \
+		check=check_sig_forced"
+	"x86-pe-bad-input arch=x86_64 fw=direct run=bad_input \
+		args=crashkernel=@CK@ check=check_bad_input"
 	"x86-kdump-uki-direct arch=x86_64 fw=direct run=crash_load pe=uki.efi \
 		args=crashkernel=@CK@ check=check_kdump"
 	"x86-kdump-uki-ovmf arch=x86_64 fw=uefi run=crash_load pe=uki.efi \
@@ -867,8 +874,8 @@ check_kdump() {
 	s2=$(sed -n '/KEXECPE: stage=2/,$p' <<<"$TEXT")
 	cmd2=$(sed -n 's/.*KEXECPE: cmdline=//p' <<<"$s2" | head -n 1)
 	if is_x86; then
-		ehdr=$(sed -n 's/.*efi-emu: kernel command line += "\(elfcorehdr=0x[0-9a-f]*\)"$/\1/p' \
-			<<<"$TEXT" | head -n 1)
+		ehdr='s/.*efi-emu: kernel command line += "\(elfcorehdr=0x[0-9a-f]*\)"$/\1/p'
+		ehdr=$(sed -n "$ehdr" <<<"$TEXT" | head -n 1)
 		expect "emulator appended elfcorehdr= ($ehdr)" test -n "$ehdr"
 		expect "elfcorehdr= at the end of the crash kernel's cmdline" \
 			test "${cmd2% "$ehdr"}" != "$cmd2"
@@ -941,6 +948,8 @@ crash_map_inside() {
 	read -r lo hi < <(reservation)
 	[ -n "$lo" ] || { echo "# no crashkernel line"; return 1; }
 	is_x86 && low=0x100000
+	# x86 prints "efi: mem07: [Conventional|...] range=[a-b] (size)"
+	local x86map=".*range=\[$hex-$hex\].*"
 	while read -r a b; do
 		n=$((n + 1))
 		((b < low)) && continue
@@ -950,7 +959,7 @@ crash_map_inside() {
 		fi
 	done < <(sed -n '/KEXECPE: crash$/,$p' <<<"$TEXT" | sed -n \
 		-e "s/.*efi: *$hex-$hex \[\(Conventional\|Loader\|Boot\).*/\1 \2/p" \
-		-e "s/.*efi: mem[0-9]*: \[\(Conventional\|Loader\|Boot\).*range=\[$hex-$hex\].*/\2 \3/p")
+		-e "s/.*efi: mem[0-9]*: \[\(Conventional\|Loader\|Boot\)$x86map/\2 \3/p")
 	echo "# crash kernel EFI map: $n usable ranges, $bad outside $lo-$hi"
 	[ $n -gt 0 ] && [ $bad -eq 0 ]
 }
@@ -1006,6 +1015,47 @@ check_sig() {
 	expect "signed UKI loads" has "KEXECPE: sig signed/uki.efi loaded"
 	expect "signed Image loads" has "KEXECPE: sig signed/Image loaded"
 	check_pe_kexec "$1"
+}
+
+# x86-sig-lockdown: the first kernel has KEXEC_SIG_FORCE and runs with
+# lockdown=integrity.  Unsigned images (the UKI, pe.efi, the bzImage) are
+# refused by the enforced check itself (ENODATA, which lockdown alone
+# turns into EPERM), a tampered one with EKEYREJECTED; a signed EFI
+# application that is no Linux image with ENOEXEC; the signed UKI with
+# another command line with EPERM, as a crash kernel too; signed images
+# load, and the signed UKI boots (check_uki).
+check_sig_forced() {
+	local f re
+	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
+	for f in uki.efi pe.efi bzImage; do
+		expect "unsigned $f refused with ENODATA" \
+			has "KEXECPE: sig $f kexec_file_load: errno=61 "
+	done
+	expect "dmesg: unsigned, three times" test "$(grep -c \
+		"KEXECPE: dmesg: .*PEFILE: Unsigned PE binary" <<<"$TEXT")" = 3
+	expect "dmesg: the enforced check refused them and the tampered one" \
+		test "$(grep -c "KEXECPE: dmesg: .*Enforced kernel signature $(
+			)verification failed" <<<"$TEXT")" = 4
+	expect "tampered UKI: EKEYREJECTED" \
+		has "KEXECPE: sig signed/uki-tampered.efi kexec_file_load: errno=129 "
+	expect "signed EFI application, not Linux: ENOEXEC" \
+		has "KEXECPE: sig signed/stub-alone.efi kexec_file_load: errno=8 "
+	expect "dmesg: systemd-stub alone is no Linux image" \
+		has "KEXECPE: dmesg: .*refusing PE image: systemd-stub without a .linux section"
+	expect "signed UKI with a command line: EPERM" \
+		has "KEXECPE: sig signed/uki.efi\\+cmdline kexec_file_load: errno=1 "
+	expect "signed UKI with a command line, kdump: EPERM" \
+		has "KEXECPE: sig signed/uki.efi-crash\\+cmdline kexec_file_load: errno=1 "
+	re="KEXECPE: dmesg: .*locked down: $(
+		)this Unified Kernel Image boots with its signed .cmdline"
+	expect "dmesg: the signed .cmdline stays, twice" \
+		test "$(grep -c "$re" <<<"$TEXT")" = 2
+	expect "signed UKI as a crash kernel loads" \
+		has "KEXECPE: sig signed/uki.efi-crash kexec_file_load: ok"
+	for f in pe.efi bzImage; do
+		expect "signed $f loads" has "KEXECPE: sig signed/$f loaded"
+	done
+	check_uki "$1"
 }
 
 # A signed two-profile UKI under lockdown: "@1" boots profile 1 (its
@@ -1092,7 +1142,7 @@ check_lockdown_compare() {
 # syscall, a failure from kexec-tools, the reason in dmesg, no oops.
 check_bad_input() {
 	local f name why n=0
-	for f in "$BUILD"/guest/bad/*.why; do
+	for f in "$(gdir)"/bad/*.why; do
 		name=$(basename "$f" .why)
 		why=$(cat "$f")
 		n=$((n + 1))
@@ -1102,6 +1152,16 @@ check_bad_input() {
 		expect "$name: dmesg says '$why'" has "KEXECPE: dmesg: .*$why"
 	done
 	expect "at least 6 malformed images ($n)" test "$n" -ge 6
+	# x86: a crash kernel's command line must leave room for elfcorehdr=.
+	if is_x86; then
+		expect "overlong kdump command line: EINVAL" \
+			has "KEXECPE: bad kdump-cmdline kexec_file_load: errno=22 "
+		expect "dmesg says it leaves no room for elfcorehdr=" \
+			has "KEXECPE: dmesg: .*a [0-9]+ byte command line $(
+			)leaves no room for the crash kernel's elfcorehdr="
+		expect "a shorter one loads" \
+			has "KEXECPE: bad kdump-cmdline-fits kexec_file_load: ok"
+	fi
 	expect "no oops or WARN" has "KEXECPE: bad-oops=0"
 	expect "clean end" has "KEXECPE: done"
 }
@@ -1208,6 +1268,7 @@ run_qemu() {
 	if is_x86; then
 		qemu=$QEMU_X86 machine=q35 initrd=$GUESTX86
 		kernel=$KOBJX86/bzImage
+		[ "$(field kernel)" = force ] && kernel=$KOBJX86F/bzImage
 		# OVMF starts the bzImage through its EFI stub.
 		if [ "$mode" = uefi ]; then
 			cp "$OVMF_VARS" "$OUT/$NAME.vars.fd"
