@@ -366,6 +366,28 @@ crash_boot() {
 		--append="$(next_cmdline) efi=debug"
 }
 
+# The signature cases: the signed UKI given a command line in place of
+# its signed .cmdline, for kexec -l and kexec -p.
+sig_uki_cmdline() {
+	say "sig signed/uki.efi+cmdline $(kexec-file-load -c x $P/signed/uki.efi)"
+	say "sig signed/uki.efi-crash+cmdline $(kexec-file-load -p -c x \
+		$P/signed/uki.efi)"
+}
+
+# sig_kexec_tools NAME...: load each signed image with kexec-tools.
+sig_kexec_tools() {
+	local f
+
+	for f in "$@"; do
+		if kexec -s -l $P/signed/$f >/dev/null 2>&1; then
+			say "sig signed/$f loaded"
+		else
+			say "sig signed/$f refused: rc=$?"
+		fi
+		kexec -s -u
+	done
+}
+
 # Signatures with lockdown=integrity: unsigned and tampered images are
 # refused, signed ones load, and a signed vmlinuz.efi boots.  Signed with
 # the trusted key and still refused: an EFI application that is no Linux
@@ -379,20 +401,11 @@ signatures() {
 		signed/uki-revoked.efi; do
 		say "sig $f $(kexec-file-load -c x $P/$f)"
 	done
-	say "sig signed/uki.efi+cmdline $(kexec-file-load -c x $P/signed/uki.efi)"
-	say "sig signed/uki.efi-crash+cmdline $(kexec-file-load -p -c x \
-		$P/signed/uki.efi)"
+	sig_uki_cmdline
 	say "sig signed/uki.efi-nocmdline $(kexec-file-load $P/signed/uki.efi)"
 	kexec -s -u
 	dmesg | grep -E 'PEFILE|kexec_file' | sed 's/^/KEXECPE: dmesg: /'
-	for f in uki.efi Image; do
-		if kexec -s -l $P/signed/$f >/dev/null 2>&1; then
-			say "sig signed/$f loaded"
-		else
-			say "sig signed/$f refused: rc=$?"
-		fi
-		kexec -s -u
-	done
+	sig_kexec_tools uki.efi Image
 	kexec_tools_boot $P/signed/vmlinuz.efi
 }
 
@@ -407,20 +420,11 @@ forced_signatures() {
 		signed/stub-alone.efi; do
 		say "sig $f $(kexec-file-load -c x $P/$f)"
 	done
-	say "sig signed/uki.efi+cmdline $(kexec-file-load -c x $P/signed/uki.efi)"
-	say "sig signed/uki.efi-crash+cmdline $(kexec-file-load -p -c x \
-		$P/signed/uki.efi)"
+	sig_uki_cmdline
 	say "sig signed/uki.efi-crash $(kexec-file-load -p $P/signed/uki.efi)"
 	dmesg | grep -E 'PEFILE|kexec_file|signature' |
 		sed 's/^/KEXECPE: dmesg: /'
-	for f in pe.efi bzImage; do
-		if kexec -s -l $P/signed/$f >/dev/null 2>&1; then
-			say "sig signed/$f loaded"
-		else
-			say "sig signed/$f refused: rc=$?"
-		fi
-		kexec -s -u
-	done
+	sig_kexec_tools pe.efi bzImage
 	uki_boot $P/signed/uki.efi
 }
 

@@ -976,32 +976,16 @@ check_kdump_refused() {
 	expect "clean end" has "KEXECPE: done"
 }
 
-# Signatures under lockdown=integrity: unsigned PE images (the zboot
-# image, the UKI, the plain Image) and a signed one with a flipped byte are
-# refused with EPERM and the reason in dmesg; signed ones load, and the
-# signed vmlinuz.efi boots like any other (check_pe_kexec).
-check_sig() {
-	local f re
-	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
-	for f in vmlinuz.efi uki.efi Image signed/vmlinuz-tampered.efi; do
-		expect "$f refused with EPERM" \
-			has "KEXECPE: sig $f kexec_file_load: errno=1 "
-	done
-	expect "dmesg: unsigned, three times" test "$(grep -c \
-		"KEXECPE: dmesg: .*PEFILE: Unsigned PE binary" <<<"$TEXT")" = 3
-	expect "dmesg: tampered" has "KEXECPE: dmesg: .*PEFILE: Digest mismatch"
+# What check_sig and check_sig_forced share: a signed EFI application
+# that is no Linux image is refused with ENOEXEC (dmesg saying $1), and
+# the signed UKI keeps its signed .cmdline: kexec's command line is
+# refused with EPERM, for kexec -l and for kexec -p.
+check_sig_refusals() {
+	local re
 	expect "signed EFI application, not Linux: ENOEXEC" \
 		has "KEXECPE: sig signed/stub-alone.efi kexec_file_load: errno=8 "
 	expect "dmesg: systemd-stub alone is no Linux image" \
-		has "KEXECPE: dmesg: .*refusing PE image: an EFI application, not a Linux kernel"
-	expect "signed, revoked by hash: EKEYREJECTED" \
-		has "KEXECPE: sig signed/vmlinuz-revoked.efi kexec_file_load: errno=129 "
-	expect "dmesg: the revoked digest" \
-		has "KEXECPE: dmesg: .*the image is revoked: its Authenticode SHA-256 $(cat "$BUILD/keys/blacklist-hashes" | tr -d '"' | sed 's/^bin://') is blacklisted"
-	expect "signed UKI of a revoked .linux: EKEYREJECTED" \
-		has "KEXECPE: sig signed/uki-revoked.efi kexec_file_load: errno=129 "
-	expect "dmesg: the UKI's .linux is revoked" \
-		has "KEXECPE: dmesg: .*the image's .linux section is revoked"
+		has "KEXECPE: dmesg: .*refusing PE image: $1"
 	expect "signed UKI with a command line: EPERM" \
 		has "KEXECPE: sig signed/uki.efi\\+cmdline kexec_file_load: errno=1 "
 	expect "signed UKI with a command line, kdump: EPERM" \
@@ -1010,6 +994,31 @@ check_sig() {
 		)this Unified Kernel Image boots with its signed .cmdline"
 	expect "dmesg: the signed .cmdline stays, twice" \
 		test "$(grep -c "$re" <<<"$TEXT")" = 2
+}
+
+# Signatures under lockdown=integrity: unsigned PE images (the zboot
+# image, the UKI, the plain Image) and a signed one with a flipped byte are
+# refused with EPERM and the reason in dmesg; signed ones load, and the
+# signed vmlinuz.efi boots like any other (check_pe_kexec).
+check_sig() {
+	local f
+	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
+	for f in vmlinuz.efi uki.efi Image signed/vmlinuz-tampered.efi; do
+		expect "$f refused with EPERM" \
+			has "KEXECPE: sig $f kexec_file_load: errno=1 "
+	done
+	expect "dmesg: unsigned, three times" test "$(grep -c \
+		"KEXECPE: dmesg: .*PEFILE: Unsigned PE binary" <<<"$TEXT")" = 3
+	expect "dmesg: tampered" has "KEXECPE: dmesg: .*PEFILE: Digest mismatch"
+	expect "signed, revoked by hash: EKEYREJECTED" \
+		has "KEXECPE: sig signed/vmlinuz-revoked.efi kexec_file_load: errno=129 "
+	expect "dmesg: the revoked digest" \
+		has "KEXECPE: dmesg: .*the image is revoked: its Authenticode SHA-256 $(cat "$BUILD/keys/blacklist-hashes" | tr -d '"' | sed 's/^bin://') is blacklisted"
+	expect "signed UKI of a revoked .linux: EKEYREJECTED" \
+		has "KEXECPE: sig signed/uki-revoked.efi kexec_file_load: errno=129 "
+	expect "dmesg: the UKI's .linux is revoked" \
+		has "KEXECPE: dmesg: .*the image's .linux section is revoked"
+	check_sig_refusals "an EFI application, not a Linux kernel"
 	expect "signed UKI without a command line loads" \
 		has "KEXECPE: sig signed/uki.efi-nocmdline kexec_file_load: ok"
 	expect "signed UKI loads" has "KEXECPE: sig signed/uki.efi loaded"
@@ -1025,7 +1034,7 @@ check_sig() {
 # another command line with EPERM, as a crash kernel too; signed images
 # load, and the signed UKI boots (check_uki).
 check_sig_forced() {
-	local f re
+	local f
 	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
 	for f in uki.efi pe.efi bzImage; do
 		expect "unsigned $f refused with ENODATA" \
@@ -1038,18 +1047,7 @@ check_sig_forced() {
 			)verification failed" <<<"$TEXT")" = 4
 	expect "tampered UKI: EKEYREJECTED" \
 		has "KEXECPE: sig signed/uki-tampered.efi kexec_file_load: errno=129 "
-	expect "signed EFI application, not Linux: ENOEXEC" \
-		has "KEXECPE: sig signed/stub-alone.efi kexec_file_load: errno=8 "
-	expect "dmesg: systemd-stub alone is no Linux image" \
-		has "KEXECPE: dmesg: .*refusing PE image: systemd-stub without a .linux section"
-	expect "signed UKI with a command line: EPERM" \
-		has "KEXECPE: sig signed/uki.efi\\+cmdline kexec_file_load: errno=1 "
-	expect "signed UKI with a command line, kdump: EPERM" \
-		has "KEXECPE: sig signed/uki.efi-crash\\+cmdline kexec_file_load: errno=1 "
-	re="KEXECPE: dmesg: .*locked down: $(
-		)this Unified Kernel Image boots with its signed .cmdline"
-	expect "dmesg: the signed .cmdline stays, twice" \
-		test "$(grep -c "$re" <<<"$TEXT")" = 2
+	check_sig_refusals "systemd-stub without a .linux section"
 	expect "signed UKI as a crash kernel loads" \
 		has "KEXECPE: sig signed/uki.efi-crash kexec_file_load: ok"
 	for f in pe.efi bzImage; do
