@@ -976,12 +976,21 @@ check_kdump_refused() {
 	expect "clean end" has "KEXECPE: done"
 }
 
+# Under lockdown the kernel said twice (kexec -l, kexec -p) that a signed
+# UKI boots with its signed .cmdline, not the one kexec was given.
+check_signed_cmdline_kept() {
+	local re="KEXECPE: dmesg: .*locked down: $(
+		)this Unified Kernel Image boots with its signed .cmdline"
+
+	expect "dmesg: the signed .cmdline stays, twice" \
+		test "$(grep -c "$re" <<<"$TEXT")" = 2
+}
+
 # What check_sig and check_sig_forced share: a signed EFI application
 # that is no Linux image is refused with ENOEXEC (dmesg saying $1), and
 # the signed UKI keeps its signed .cmdline: kexec's command line is
 # refused with EPERM, for kexec -l and for kexec -p.
 check_sig_refusals() {
-	local re
 	expect "signed EFI application, not Linux: ENOEXEC" \
 		has "KEXECPE: sig signed/stub-alone.efi kexec_file_load: errno=8 "
 	expect "dmesg: systemd-stub alone is no Linux image" \
@@ -990,10 +999,7 @@ check_sig_refusals() {
 		has "KEXECPE: sig signed/uki.efi\\+cmdline kexec_file_load: errno=1 "
 	expect "signed UKI with a command line, kdump: EPERM" \
 		has "KEXECPE: sig signed/uki.efi-crash\\+cmdline kexec_file_load: errno=1 "
-	re="KEXECPE: dmesg: .*locked down: $(
-		)this Unified Kernel Image boots with its signed .cmdline"
-	expect "dmesg: the signed .cmdline stays, twice" \
-		test "$(grep -c "$re" <<<"$TEXT")" = 2
+	check_signed_cmdline_kept
 }
 
 # Signatures under lockdown=integrity: unsigned PE images (the zboot
@@ -1060,7 +1066,7 @@ check_sig_forced() {
 # signed .cmdline); a profile it lacks and a command line after "@1" are
 # refused with EPERM at load time.
 check_sig_profile() {
-	local c re
+	local c
 	expect "kernel locked down" has "KEXECPE: lockdown=.*\\[integrity\\]"
 	for c in @2 "@1 x" @1x; do
 		expect "'$c' refused with EPERM" \
@@ -1068,10 +1074,7 @@ check_sig_profile() {
 	done
 	expect "dmesg: no profile @2" \
 		has "KEXECPE: dmesg: .*has 2 signed profiles, none is @2"
-	re="KEXECPE: dmesg: .*locked down: $(
-		)this Unified Kernel Image boots with its signed .cmdline"
-	expect "dmesg: the signed .cmdline stays, twice" \
-		test "$(grep -c "$re" <<<"$TEXT")" = 2
+	check_signed_cmdline_kept
 	check_uki_profile "$1"
 }
 
