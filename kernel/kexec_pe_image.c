@@ -126,6 +126,13 @@ static inline u64 arch_kexec_pe_acpi_rsdp(void)
 }
 #endif
 
+#ifndef arch_kexec_pe_smbios
+static inline u64 arch_kexec_pe_smbios(bool *v3)
+{
+	return 0;
+}
+#endif
+
 /*
  * The ACPI root of a boot without EFI (on x86 the decompressor found it
  * in the BIOS area or the boot parameters): the next kernel, booted
@@ -158,7 +165,8 @@ static unsigned long acpi_root(bool *v1)
 /*
  * Firmware tables of the first boot the next kernel needs to see, and the
  * running kernel's memreserve list (the emulator keeps it behind the
- * empty one the next stub installs).
+ * empty one the next stub installs).  After a boot without EFI, the ACPI
+ * root and the SMBIOS entry point, wherever the arch finds them.
  */
 static u32 add_tables(struct efi_emulator_table *t)
 {
@@ -195,16 +203,23 @@ static u32 add_tables(struct efi_emulator_table *t)
 		{ &mokvar, efi.mokvar_table },
 	};
 	unsigned long root;
-	bool v1 = false;
+	bool v1 = false, v3 = false;
 	u32 i, n = 0;
 
 	if (!efi_enabled(EFI_BOOT)) {
 		root = acpi_root(&v1);
-		if (root == EFI_INVALID_TABLE_ADDR)
-			return 0;
-		memcpy(t[0].guid, v1 ? &acpi10 : &acpi20, sizeof(t[0].guid));
-		t[0].addr = root;
-		return 1;
+		if (root != EFI_INVALID_TABLE_ADDR) {
+			memcpy(t[n].guid, v1 ? &acpi10 : &acpi20,
+			       sizeof(t[n].guid));
+			t[n++].addr = root;
+		}
+		root = arch_kexec_pe_smbios(&v3);
+		if (root) {
+			memcpy(t[n].guid, v3 ? &smbios3 : &smbios,
+			       sizeof(t[n].guid));
+			t[n++].addr = root;
+		}
+		return n;
 	}
 	for (i = 0; i < ARRAY_SIZE(list); i++) {
 		if (list[i].addr == EFI_INVALID_TABLE_ADDR)

@@ -26,6 +26,7 @@
 #include <linux/crash_reserve.h>
 #include <linux/efi.h>
 #include <linux/efi_emulator.h>
+#include <linux/io.h>
 #include <linux/kexec.h>
 #include <linux/pgtable.h>
 #include <linux/slab.h>
@@ -461,6 +462,76 @@ int arch_kexec_pe_segments(struct kimage *image,
 u64 arch_kexec_pe_acpi_rsdp(void)
 {
 	return boot_params.acpi_rsdp_addr;
+}
+
+/* Where a BIOS keeps its SMBIOS entry point (SMBIOS 3.x, 5.2). */
+#define BIOS_SMBIOS_START	0xf0000
+#define BIOS_SMBIOS_SIZE	0x10000
+
+static bool checksum_ok(const u8 *p, unsigned int len)
+{
+	u8 sum = 0;
+
+	while (len--)
+		sum += *p++;
+	return !sum;
+}
+
+/* An SMBIOS 3 (64-bit) entry point at @p, with @room bytes readable. */
+static bool smbios3_entry(const u8 *p, unsigned int room)
+{
+	return !memcmp(p, "_SM3_", 5) && p[6] >= 0x18 && p[6] <= 0x20 &&
+	       p[6] <= room && checksum_ok(p, p[6]);
+}
+
+/*
+ * An SMBIOS 2 entry point at @p: 0x1f bytes (0x1e as SMBIOS 2.1 misstated
+ * it), ending in the intermediate "_DMI_" part with a checksum of its own.
+ */
+static bool smbios2_entry(const u8 *p, unsigned int room)
+{
+	return room >= 0x20 && !memcmp(p, "_SM_", 4) && p[5] >= 0x1e &&
+	       p[5] <= 0x20 && checksum_ok(p, p[5]) &&
+	       !memcmp(p + 0x10, "_DMI_", 5) && checksum_ok(p + 0x10, 0x0f);
+}
+
+/**
+ * arch_kexec_pe_smbios() - the SMBIOS entry point of a boot without EFI
+ * @v3: set when it is an SMBIOS 3 (64-bit) entry point
+ *
+ * After a BIOS boot the kernel found SMBIOS by scanning the BIOS area
+ * (dmi_scan.c) and kept no note of where.  The next kernel, booted
+ * through EFI, looks for it among the configuration tables only, so
+ * without one it would have no DMI (no quirks, nothing in
+ * /sys/class/dmi/id).  Scan the same 64 KiB on 16-byte boundaries, for an
+ * SMBIOS 3 entry point first, as dmi_scan.c does, then an SMBIOS 2 one.
+ * The BIOS area is reserved in e820, so the map keeps it.
+ *
+ * Return: its physical address, or 0.
+ */
+u64 arch_kexec_pe_smbios(bool *v3)
+{
+	unsigned int off;
+	const u8 *bios;
+	u64 pa = 0;
+
+	bios = memremap(BIOS_SMBIOS_START, BIOS_SMBIOS_SIZE, MEMREMAP_WB);
+	if (!bios)
+		return 0;
+	for (off = 0; off < BIOS_SMBIOS_SIZE && !pa; off += 16) {
+		if (smbios3_entry(bios + off, BIOS_SMBIOS_SIZE - off)) {
+			*v3 = true;
+			pa = BIOS_SMBIOS_START + off;
+		}
+	}
+	for (off = 0; off < BIOS_SMBIOS_SIZE && !pa; off += 16) {
+		if (smbios2_entry(bios + off, BIOS_SMBIOS_SIZE - off)) {
+			*v3 = false;
+			pa = BIOS_SMBIOS_START + off;
+		}
+	}
+	memunmap((void *)bios);
+	return pa;
 }
 
 /* The FADT reset register, when it is a byte the emulator can write. */
