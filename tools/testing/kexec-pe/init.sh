@@ -98,6 +98,13 @@ report release "$(uname -r)"
 	report dt-model "$(tr -d '\000' </sys/firmware/devicetree/base/model)"
 report_dir efi /sys/firmware/efi
 report_dir acpi /sys/firmware/acpi/tables
+# SMBIOS as the kernel read it (DMI): after a BIOS boot the x86 loader
+# hands the entry point on to the next kernel.
+if [ -r /sys/class/dmi/id/product_name ]; then
+	report dmi "$(cat /sys/class/dmi/id/product_name)"
+else
+	report dmi none
+fi
 # Runtime services at work: the variables GetNextVariableName() lists.
 if [ -d /sys/firmware/efi/efivars ] &&
 	mount -t efivarfs none /sys/firmware/efi/efivars 2>/dev/null; then

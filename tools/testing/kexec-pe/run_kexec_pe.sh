@@ -259,6 +259,7 @@ CASES=(
 	"x86-uki-sys arch=x86_64 fw=direct run=uki_syscall_boot pe=uki.efi \
 		check=check_uki"
 	"x86-pe-direct arch=x86_64 fw=direct run=kexec_tools_boot pe=pe.efi \
+		machine=smbios-entry-point-type=64 \
 		check=check_pe_kexec"
 	"x86-pe-chain arch=x86_64 fw=direct run=kexec_tools_boot pe=pe.efi \
 		hops=3 check=check_chain"
@@ -435,6 +436,23 @@ check_x86_runtime_off() {
 		grep -q "KEXECPE: efivars=none" <<<"$s2"
 }
 
+# x86: each of the case's $1 kernels read the first boot's SMBIOS (DMI).
+# The next kernel boots through EFI and finds it in a configuration table
+# only: after a BIOS boot the one the loader made of the BIOS area's
+# entry point, after OVMF the firmware's.
+check_dmi() {
+	local dmi
+	is_x86 || return 0
+	dmi=$(marker dmi)
+	expect "stage-1 DMI ($dmi)" test -n "$dmi" -a "$dmi" != none
+	expect "the same DMI in all $1 kernels" \
+		test "$(grep -cF "KEXECPE: dmi=$dmi" <<<"$TEXT")" = "$1"
+	# A BIOS with a 64-bit (SMBIOS 3) entry point: that one is passed.
+	[[ "$(field machine)" != *smbios-entry-point-type=64* ]] ||
+		expect "the SMBIOS 3 entry point handed on" \
+			has "efi: .*SMBIOS 3\.0=0x"
+}
+
 check_kexec() {
 	local mode=$1 cmd2
 	expect "stage-1 marker" has "KEXECPE: stage=1 test=$NAME\$"
@@ -447,6 +465,7 @@ check_kexec() {
 	expect "stage-2 initrd token" \
 		test "$(marker initrd-token)" = "$ITOKEN"
 	check_verdicts 1
+	check_dmi 2
 	if [ "$mode" = uefi ]; then
 		expect "EFI in stage 1" test "$(marker efi)" = yes
 		# Runtime services of the firmware work in both kernels.
@@ -571,6 +590,7 @@ check_chain() {
 	expect "three initrd tokens" \
 		test "$(grep -c "KEXECPE: initrd-token=$ITOKEN" <<<"$TEXT")" = 3
 	check_verdicts 3
+	check_dmi 4
 	expect "three emulator runs" \
 		test "$(grep -c "efi-emu: starting a" <<<"$TEXT")" = 3
 	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
@@ -597,6 +617,7 @@ check_uki() {
 		test "$(marker initrd-token)" = "$(cat "$(gdir)/uki.itoken")"
 	check_extra_osrel
 	check_verdicts 1
+	check_dmi 2
 	expect "emulator started" has "efi-emu: starting a [0-9]+ byte PE image"
 	check_exit_boot_services
 	expect "no emulator failure" eval '! has "efi-emu: .*resetting"'
@@ -897,6 +918,7 @@ check_kdump() {
 			test "$(marker initrd-token)" = "$ITOKEN"
 	fi
 	check_verdicts 1
+	check_dmi 2
 	expect "/proc/vmcore checked: an ELF64 LE $(field arch aarch64) core ($(
 		)$(marker vmcore-head))" has "KEXECPE: check vmcore-elf: ok"
 	expect "/proc/vmcore checked: not empty ($(marker vmcore-size))" \
