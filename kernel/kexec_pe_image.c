@@ -162,6 +162,13 @@ static unsigned long acpi_root(bool *v1)
 	return pa;
 }
 
+static void put_table(struct efi_emulator_table *t, const efi_guid_t *guid,
+		      unsigned long addr)
+{
+	memcpy(t->guid, guid, sizeof(t->guid));
+	t->addr = addr;
+}
+
 /*
  * Firmware tables of the first boot the next kernel needs to see, and the
  * running kernel's memreserve list (the emulator keeps it behind the
@@ -208,25 +215,16 @@ static u32 add_tables(struct efi_emulator_table *t)
 
 	if (!efi_enabled(EFI_BOOT)) {
 		root = acpi_root(&v1);
-		if (root != EFI_INVALID_TABLE_ADDR) {
-			memcpy(t[n].guid, v1 ? &acpi10 : &acpi20,
-			       sizeof(t[n].guid));
-			t[n++].addr = root;
-		}
+		if (root != EFI_INVALID_TABLE_ADDR)
+			put_table(&t[n++], v1 ? &acpi10 : &acpi20, root);
 		root = arch_kexec_pe_smbios(&v3);
-		if (root) {
-			memcpy(t[n].guid, v3 ? &smbios3 : &smbios,
-			       sizeof(t[n].guid));
-			t[n++].addr = root;
-		}
+		if (root)
+			put_table(&t[n++], v3 ? &smbios3 : &smbios, root);
 		return n;
 	}
 	for (i = 0; i < ARRAY_SIZE(list); i++) {
-		if (list[i].addr == EFI_INVALID_TABLE_ADDR)
-			continue;
-		memcpy(t[n].guid, list[i].guid, sizeof(t[n].guid));
-		t[n].addr = list[i].addr;
-		n++;
+		if (list[i].addr != EFI_INVALID_TABLE_ADDR)
+			put_table(&t[n++], list[i].guid, list[i].addr);
 	}
 	return n;
 }
